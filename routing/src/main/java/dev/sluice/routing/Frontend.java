@@ -1,0 +1,32 @@
+package dev.sluice.routing;
+
+import java.util.List;
+
+/**
+ * A compiled frontend (or the front half of a {@code listen} section).
+ *
+ * @param selector chooses the backend: the first {@code use_backend} rule whose condition holds,
+ *                 else {@code default_backend}, else {@code null} (503)
+ */
+public record Frontend(String name, Mode mode, List<Bind> binds, int maxconn, Timeouts timeouts,
+                       ForwardFor forwardFor, ConnectionMode connectionMode,
+                       List<HttpRule> requestRules, List<HttpRule> responseRules,
+                       ErrorPages errorPages, BackendSelector selector) {
+
+    public Frontend {
+        binds = List.copyOf(binds);
+        requestRules = List.copyOf(requestRules);
+        responseRules = List.copyOf(responseRules);
+    }
+
+    /** The backend for {@code request}, or {@code null} when no rule holds and there is no default. */
+    public Backend select(RequestView request) {
+        return selector.select(request);
+    }
+
+    /** Route lookup of one frontend: indexed, but with HAProxy's first-match order. */
+    @FunctionalInterface
+    public interface BackendSelector {
+        Backend select(RequestView request);
+    }
+}

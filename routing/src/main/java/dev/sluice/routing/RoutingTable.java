@@ -1,0 +1,34 @@
+package dev.sluice.routing;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable, compiled snapshot of the whole routing configuration. proxy-core reads the
+ * current one with a single volatile read per request; a change publishes a new one.
+ *
+ * @param generation increases by one with every published table
+ * @param hash       a content hash of the configuration it was compiled from (hex), equal on
+ *                   replicas that route the same way
+ */
+public record RoutingTable(long generation, String hash, List<Frontend> frontends,
+                           Map<String, Backend> backends, HttpLimits limits) {
+
+    public RoutingTable {
+        frontends = List.copyOf(frontends);
+        backends = Map.copyOf(backends);
+    }
+
+    public Frontend frontend(String name) {
+        for (Frontend f : frontends) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    public Backend backend(String name) {
+        return backends.get(name);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.sluice.routing;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A {@code server} of a backend: its settings and a reference to its live {@link ServerState}.
+ * The state object is carried over by identity when a new routing table is compiled.
+ */
+public final class Server {
+
+    private final String backendName;
+    private final String name;
+    private final String host;
+    private final int port;
+    private final int weight;
+    private final boolean backup;
+    private final boolean disabled;
+    private final int maxconn;
+    private final ServerState state;
+
+    public Server(String backendName, String name, String host, int port, int weight,
+                  boolean backup, boolean disabled, int maxconn, ServerState state) {
+        this.backendName = requireNonNull(backendName, "backendName");
+        this.name = requireNonNull(name, "name");
+        this.host = requireNonNull(host, "host");
+        this.port = port;
+        this.weight = weight;
+        this.backup = backup;
+        this.disabled = disabled;
+        this.maxconn = maxconn;
+        this.state = requireNonNull(state, "state");
+    }
+
+    public String backendName() { return backendName; }
+    public String name() { return name; }
+    /** An IP literal or a host name (a Swarm service name) resolved through DNS. */
+    public String host() { return host; }
+    public int port() { return port; }
+    public int weight() { return weight; }
+    public boolean backup() { return backup; }
+    public boolean disabled() { return disabled; }
+    /** {@code 0} for no limit. */
+    public int maxconn() { return maxconn; }
+    public ServerState state() { return state; }
+
+    /** UP and not {@code disabled}: may be picked by the balancer. */
+    public boolean isUsable() { return !disabled && state.isUp(); }
+
+    /** Whether this server may take one more request now ({@code maxconn}). */
+    public boolean hasCapacity() {
+        return maxconn <= 0 || state.active() < maxconn;
+    }
+
+    @Override
+    public String toString() {
+        return backendName + '/' + name + '(' + host + ':' + port + ')';
+    }
+}
