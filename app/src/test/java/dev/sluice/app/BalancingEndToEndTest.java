@@ -212,4 +212,64 @@ class BalancingEndToEndTest {
         assertThat(spread(port, 3, "/")).isEqualTo(Map.of("first-b", 3));
         assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("first-a");
     }
+
+    @Test
+    void weightZero_receivesNoRequests() throws Exception {
+        int port = start("""
+                frontend fe
+                    default_backend pool
+                backend pool
+                    server a {{w0}} weight 0
+                    server b {{w-live}}
+                """);
+
+        assertThat(spread(port, 6, "/")).isEqualTo(Map.of("w-live", 6));
+    }
+
+    @Test
+    void uriAndHeaderHashing_keepAKeyOnOneServer() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend byuser if { path_beg /user }
+                    default_backend byuri
+                backend byuri
+                    balance uri
+                    server a {{hash-a}}
+                    server b {{hash-b}}
+                    server c {{hash-c}}
+                backend byuser
+                    balance hdr(X-User)
+                    server a {{hash-a}}
+                    server b {{hash-b}}
+                    server c {{hash-c}}
+                """);
+        Set<String> sameUri = new HashSet<>();
+        Set<String> sameUser = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            sameUri.add(Http.servedBy(port, "/catalog/item?page=" + i));
+            sameUser.add(Http.servedBy(port, "/user/" + i, "X-User: u-42"));
+        }
+
+        assertThat(sameUri).as("the query is not part of the key").hasSize(1);
+        assertThat(sameUser).hasSize(1);
+    }
+
+    @Test
+    void retriesWithRedispatch_hideARefusingServer() throws Exception {
+        int refusing;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            refusing = s.getLocalPort();
+        }
+        int port = start("""
+                frontend fe
+                    default_backend pool
+                backend pool
+                    retries 2
+                    option redispatch
+                    server refusing 127.0.0.1:%d
+                    server live {{redispatch-live}}
+                """.formatted(refusing));
+
+        assertThat(spread(port, 6, "/")).isEqualTo(Map.of("redispatch-live", 6));
+    }
 }

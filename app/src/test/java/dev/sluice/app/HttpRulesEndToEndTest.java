@@ -189,4 +189,100 @@ class HttpRulesEndToEndTest {
         assertThat(denied.bodyText()).isEqualTo("nope");
         assertThat(Http.servedBy(port, "/app")).isEqualTo("errorfile");
     }
+
+    @Test
+    void requestRules_runBeforeUseBackend_soRoutingSeesTheirChanges() throws Exception {
+        int port = start("""
+                frontend fe
+                    http-request set-header X-Route tagged if { path_beg /tag }
+                    http-request set-path /rewritten if { path /old }
+                    use_backend tagged if { hdr(X-Route) tagged }
+                    use_backend rewritten if { path /rewritten }
+                    default_backend plain
+                backend tagged
+                    server s1 {{tagged}}
+                backend rewritten
+                    server s1 {{rewritten}}
+                backend plain
+                    server s1 {{plain}}
+                """);
+
+        assertThat(Http.servedBy(port, "/tag/1")).isEqualTo("tagged");
+        assertThat(Http.servedBy(port, "/other")).isEqualTo("plain");
+        Response rewritten = Http.get(port, "/old?k=v");
+        assertThat(rewritten.header("x-server")).isEqualTo("rewritten");
+        assertThat(rewritten.bodyText()).contains("uri=/rewritten?k=v");
+    }
+
+    @Test
+    void rulesRunFrontendThenBackend_forRequests_andBackendThenFrontend_forResponses() throws Exception {
+        int port = start("""
+                frontend fe
+                    http-request set-header X-Req front
+                    http-response set-header X-Resp front
+                    default_backend app
+                backend app
+                    http-request set-header X-Req back
+                    http-response set-header X-Resp back
+                    server s1 {{order}}
+                """);
+
+        Response r = Http.get(port, "/");
+        assertThat(r.bodyText()).contains("x-req: back").doesNotContain("x-req: front");
+        assertThat(r.headerValues("x-resp")).containsExactly("front");
+    }
+
+    @Test
+    void authRealm_defaultsToTheProxyName() throws Exception {
+        int port = start("""
+                userlist users
+                    user dave insecure-password pw
+                frontend fe
+                    http-request auth unless { http_auth(users) }
+                    default_backend app
+                backend app
+                    server s1 {{realm}}
+                """);
+
+        Response r = Http.get(port, "/");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.header("www-authenticate")).isEqualTo("Basic realm=\"fe\"");
+        assertThat(Http.servedBy(port, "/", basic("dave", "pw"))).isEqualTo("realm");
+    }
+
+    @Test
+    void forwardfor_appendsTheClientAddressAsAHeaderLine() throws Exception {
+        int port = start("""
+                frontend fe
+                    option forwardfor
+                    default_backend app
+                backend app
+                    server s1 {{xff}}
+                """);
+
+        assertThat(Http.get(port, "/", "X-Forwarded-For: 192.0.2.7").bodyText())
+                .contains("x-forwarded-for: 192.0.2.7\n", "x-forwarded-for: 127.0.0.1\n");
+    }
+
+    @Test
+    void errorfileInDefaults_appliesToTheFrontend(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("503.http"), "HTTP/1.1 503 Service Unavailable\r\n"
+                + "Content-Length: 5\r\nConnection: close\r\n\r\nsorry");
+        proxy = RunningProxy.start(origins, """
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 5s
+                    timeout server 5s
+                    errorfile 503 503.http
+                frontend fe
+                    use_backend app if { path /app }
+                backend app
+                    server s1 {{errordefaults}}
+                """, dir);
+
+        Response r = Http.get(proxy.port("fe"), "/elsewhere");
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.bodyText()).isEqualTo("sorry");
+    }
 }

@@ -82,4 +82,30 @@ class KeepAliveEndToEndTest {
         assertThat(origin.requests()).isEqualTo(20);
         assertThat(origin.connections()).isEqualTo(20);
     }
+
+    @Test
+    void keepAliveConnection_carriesBodiesHeadAndHttp10InSequence() throws Exception {
+        proxy = RunningProxy.start(origins, """
+                frontend fe
+                    default_backend app
+                backend app
+                    server s1 {{seq}}
+                """);
+        int port = proxy.port("fe");
+
+        try (RawHttpClient c = new RawHttpClient(port, Http.TIMEOUT_MS)) {
+            c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+            assertThat(c.read().bodyText()).isEqualTo("received=5");
+            c.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+            assertThat(c.read().bodyText()).isEqualTo("received=3");
+            c.send("HEAD /head HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read(true).status()).isEqualTo(200);
+            assertThat(c.get("/after").bodyText()).contains("uri=/after");
+        }
+        try (RawHttpClient c = new RawHttpClient(port, Http.TIMEOUT_MS)) {
+            c.send("GET /ten HTTP/1.0\r\n\r\n");
+            assertThat(c.read().bodyText()).contains("uri=/ten");
+            assertThat(c.isClosedByServer()).as("HTTP/1.0 without keep-alive is closed").isTrue();
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.proxy.RawHttpClient;
 import dev.sluice.proxy.RawHttpClient.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -233,6 +234,92 @@ class RoutingEndToEndTest {
 
         assertThat(Http.servedBy(port, "/anything")).isEqualTo("listen");
         assertThat(Http.get(port, "/blocked").status()).isEqualTo(403);
+    }
+
+    @Test
+    void moreFetches_matchAsHaproxyDoes() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend found if { hdr(X-Debug) -m found }
+                    use_backend dir if { path_dir /docs/ }
+                    use_backend hostend if { hdr_end(host) .example.com }
+                    use_backend base if { base_beg shop.example/cart }
+                    use_backend nocount if { hdr_cnt(X-Count) 0 } { path /count }
+                    use_backend short if { path -m len 1:3 }
+                    default_backend dflt
+                """ + backends("found", "dir", "hostend", "base", "nocount", "short", "dflt"));
+
+        assertThat(Http.servedBy(port, "/long/path", "X-Debug:")).as("-m found, empty value").isEqualTo("found");
+        assertThat(Http.servedBy(port, "/docs")).isEqualTo("dir");
+        assertThat(Http.servedBy(port, "/site/docs/x")).isEqualTo("dir");
+        assertThat(Http.servedBy(port, "/long/path", "Host: www.example.com")).isEqualTo("hostend");
+        assertThat(Http.servedBy(port, "/long/path", "Host: www.example.com:80")).isEqualTo("dflt");
+        assertThat(Http.servedBy(port, "/cart/1", "Host: shop.example")).isEqualTo("base");
+        assertThat(Http.servedBy(port, "/cart/1", "Host: other.example")).isEqualTo("dflt");
+        assertThat(Http.servedBy(port, "/count")).isEqualTo("nocount");
+        assertThat(Http.servedBy(port, "/count", "X-Count: 1")).isEqualTo("dflt");
+        assertThat(Http.servedBy(port, "/ab")).isEqualTo("short");
+    }
+
+    @Test
+    void aclLinesWithTheSameName_areOred() throws Exception {
+        int port = start("""
+                frontend fe
+                    acl static path_beg /img
+                    acl static path_end .css
+                    use_backend static if static
+                    default_backend dflt
+                """ + backends("static", "dflt"));
+
+        assertThat(Http.servedBy(port, "/img/a.png")).isEqualTo("static");
+        assertThat(Http.servedBy(port, "/site/main.css")).isEqualTo("static");
+        assertThat(Http.servedBy(port, "/site/main.js")).isEqualTo("dflt");
+    }
+
+    @Test
+    void defaultBackend_isInheritedFromDefaults() throws Exception {
+        int port = start("""
+                defaults
+                    mode http
+                    timeout connect 2s
+                    timeout client 5s
+                    timeout server 5s
+                    default_backend dflt
+                frontend fe
+                    use_backend api if { path_beg /api }
+                """ + backends("api", "dflt"));
+
+        assertThat(Http.servedBy(port, "/api/x")).isEqualTo("api");
+        assertThat(Http.servedBy(port, "/x")).isEqualTo("dflt");
+    }
+
+    @Test
+    void keepAliveConnection_routesEveryRequestOnItsOwn() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend one if { hdr(host) one.example }
+                    use_backend api if { path_beg /api }
+                    default_backend dflt
+                """ + backends("one", "api", "dflt"));
+
+        try (RawHttpClient c = new RawHttpClient(port, Http.TIMEOUT_MS)) {
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: one.example\r\n\r\n").read().header("x-server")).isEqualTo("one");
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: two.example\r\n\r\n").read().header("x-server")).isEqualTo("dflt");
+            assertThat(c.send("GET /api/1 HTTP/1.1\r\nHost: two.example\r\n\r\n").read().header("x-server")).isEqualTo("api");
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: one.example\r\n\r\n").read().header("x-server")).isEqualTo("one");
+        }
+    }
+
+    @Test
+    void absoluteFormRequest_isRoutedOnItsPath() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend api if { path_beg /api }
+                    default_backend dflt
+                """ + backends("api", "dflt"));
+
+        assertThat(Http.servedBy(port, "http://abs.example/api/x?y=1", "Host: abs.example")).isEqualTo("api");
+        assertThat(Http.servedBy(port, "http://abs.example/web", "Host: abs.example")).isEqualTo("dflt");
     }
 
     private static int freePort() throws Exception {
