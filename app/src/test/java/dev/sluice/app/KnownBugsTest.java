@@ -1,0 +1,140 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.proxy.RawHttpClient.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Behaviour Sluice gets wrong today, each asserting what HAProxy 2.6 (checked by hand against
+ * haproxy on the same request) or the RFC requires. Every test here fails until its bug is fixed;
+ * the build excludes this class (app/pom.xml), run it with {@code -Dtest=KnownBugsTest}. When a
+ * fix lands, move its test to the class that covers the feature.
+ */
+class KnownBugsTest {
+
+    private static Origins origins;
+    private RunningProxy proxy;
+
+    @BeforeAll
+    static void startOrigins() {
+        origins = new Origins();
+    }
+
+    @AfterAll
+    static void stopOrigins() {
+        origins.close();
+    }
+
+    @AfterEach
+    void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    private int start(String config) throws Exception {
+        proxy = RunningProxy.start(origins, config);
+        return proxy.port("fe");
+    }
+
+    // BUG: the tokenizer drops the backslash of every escape it does not decode, so "\d" becomes
+    // "d". HAProxy keeps unknown escapes as written ("Other combinations left unchanged (eg: \1)").
+    @Test
+    void regexEscapes_inConfigText_areKeptForTheRegex() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend digits if { path_reg ^/v\\d+/items$ }
+                    use_backend dotted if { hdr_reg(host) ^api\\.example$ }
+                    default_backend dflt
+                backend digits
+                    server s1 {{digits}}
+                backend dotted
+                    server s1 {{dotted}}
+                backend dflt
+                    server s1 {{dflt}}
+                """);
+
+        assertThat(Http.servedBy(port, "/v12/items")).isEqualTo("digits");
+        assertThat(Http.servedBy(port, "/vd/items")).isEqualTo("dflt");
+        assertThat(Http.servedBy(port, "/", "Host: api.example")).isEqualTo("dotted");
+        assertThat(Http.servedBy(port, "/", "Host: apiXexample")).isEqualTo("dflt");
+    }
+
+    // BUG: same cause: "\1" in a replacement becomes "1", so back-references never work.
+    @Test
+    void replacePath_backReference_fromConfigText() throws Exception {
+        int port = start("""
+                frontend fe
+                    http-request replace-path ^/old/(.*) /new/\\1
+                    default_backend app
+                backend app
+                    server s1 {{replace}}
+                """);
+
+        assertThat(Http.get(port, "/old/thing").bodyText()).contains("uri=/new/thing");
+    }
+
+    // BUG: a request with two different Host lines is routed (hdr(host) matches the second one)
+    // and forwarded with both lines. RFC 9112 section 3.2: a server MUST answer 400; HAProxy does.
+    @Test
+    void twoDifferentHostHeaders_areRejectedWith400() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend internal if { hdr(host) -i internal.example }
+                    default_backend public
+                backend internal
+                    server s1 {{internal}}
+                backend public
+                    server s1 {{public}}
+                """);
+        int before = origins.get("internal").requests() + origins.get("public").requests();
+
+        Response r = Http.get(port, "/", "Host: public.example", "Host: internal.example");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(origins.get("internal").requests() + origins.get("public").requests()).isEqualTo(before);
+    }
+
+    // BUG: an absolute-form request whose authority differs from Host is routed on the Host
+    // header while the origin gets the absolute URI, whose authority RFC 9112 section 3.2.2 says
+    // wins. HAProxy answers 400.
+    @Test
+    void absoluteFormRequest_withADifferentHost_isRejectedWith400() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend internal if { hdr(host) -i internal.example }
+                    default_backend public
+                backend internal
+                    server s1 {{internal}}
+                backend public
+                    server s1 {{public}}
+                """);
+
+        Response r = Http.get(port, "http://internal.example/admin", "Host: public.example");
+
+        assertThat(r.status()).isEqualTo(400);
+    }
+
+    // BUG: render does not catch the IllegalArgumentException of a bad DEFAULT_PORTS (run does),
+    // so the user gets a stack trace instead of one line and an exit code.
+    @Test
+    void render_withAnInvalidDefaultPorts_exits1WithOneLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = Main.run(new String[] {"render"}, Map.of("DEFAULT_PORTS", "99999"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("DEFAULT_PORTS", "99999");
+    }
+}
