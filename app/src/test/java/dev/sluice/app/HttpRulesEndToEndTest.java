@@ -2,12 +2,15 @@ package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.proxy.RawHttpClient;
 import dev.sluice.proxy.RawHttpClient.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -284,5 +287,32 @@ class HttpRulesEndToEndTest {
         Response r = Http.get(proxy.port("fe"), "/elsewhere");
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.bodyText()).isEqualTo("sorry");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/deny, 403", "/redirect, 302", "/auth, 401", "/return, 200", "/unrouted, 503"})
+    void answerWithoutOrigin_closesTheConnection_soAnUnreadBodyIsNeverTakenForARequest(String path, int status)
+            throws Exception {
+        int port = start("""
+                userlist users
+                    user erin insecure-password pw
+                frontend fe
+                    http-request deny if { path /deny }
+                    http-request redirect location /elsewhere if { path /redirect }
+                    http-request auth if { path /auth }
+                    http-request return status 200 content-type text/plain string hi if { path /return }
+                    use_backend app if { path_beg /smuggled }
+                backend app
+                    server s1 {{smuggle}}
+                """);
+        int before = origins.get("smuggle").requests();
+        String hidden = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+
+        try (RawHttpClient c = new RawHttpClient(port, Http.TIMEOUT_MS)) {
+            c.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + hidden.length() + "\r\n\r\n" + hidden);
+            assertThat(c.read().status()).isEqualTo(status);
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+        assertThat(origins.get("smuggle").requests()).isEqualTo(before);
     }
 }

@@ -108,4 +108,23 @@ class KeepAliveEndToEndTest {
             assertThat(c.isClosedByServer()).as("HTTP/1.0 without keep-alive is closed").isTrue();
         }
     }
+
+    @Test
+    void pipelinedRequestsToDifferentBackends_areAnsweredInOrder() throws Exception {
+        proxy = RunningProxy.start(origins, """
+                frontend fe
+                    use_backend slow if { path_beg /slow }
+                    default_backend fast
+                backend slow
+                    server s1 {{pipe-slow}}
+                backend fast
+                    server s1 {{pipe-fast}}
+                """);
+
+        try (RawHttpClient c = new RawHttpClient(proxy.port("fe"), Http.TIMEOUT_MS)) {
+            c.send("GET /slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read().header("x-server")).isEqualTo("pipe-slow");
+            assertThat(c.read().header("x-server")).isEqualTo("pipe-fast");
+        }
+    }
 }
