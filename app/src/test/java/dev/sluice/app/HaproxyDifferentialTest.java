@@ -91,22 +91,18 @@ class HaproxyDifferentialTest {
             var parsed = ConfigParser.parse(sluiceCopy);
             assertThat(parsed.errors()).as("Sluice rejects " + example + ".cfg").isEmpty();
 
-            try (HaproxyProcess haproxy = HaproxyProcess.start(haproxyCopy, List.copyOf(haproxyPorts.values()))) {
-                var sluice = Sluice.start(parsed.config());
-                try {
-                    List<String> mismatches = new ArrayList<>();
-                    for (ExampleRequest request : requests) {
-                        compare(config, request, haproxyPorts, sluicePorts, mismatches);
-                    }
-                    if (!mismatches.isEmpty()) {
-                        fail(String.format("%s.cfg: %d of %d request lines are answered differently by HAProxy"
-                                           + " and Sluice (config copies in %s)%n%s", example, mismatches.size(),
-                                           requests.size(), dir, String.join("\n", mismatches)));
-                    }
-                    passed = true;
-                } finally {
-                    sluice.close();
+            try (HaproxyProcess haproxy = HaproxyProcess.start(haproxyCopy, List.copyOf(haproxyPorts.values()));
+                 Sluice sluice = Sluice.start(parsed.config())) {
+                List<String> mismatches = new ArrayList<>();
+                for (ExampleRequest request : requests) {
+                    compare(config, request, haproxyPorts, sluicePorts, mismatches);
                 }
+                if (!mismatches.isEmpty()) {
+                    fail(String.format("%s.cfg: %d of %d request lines are answered differently by HAProxy"
+                                       + " and Sluice (config copies in %s)%n%s", example, mismatches.size(),
+                                       requests.size(), dir, String.join("\n", mismatches)));
+                }
+                passed = true;
             }
         } finally {
             if (passed) {
