@@ -128,12 +128,20 @@ class HaproxyDifferentialTest {
         InetSocketAddress sluiceAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), sluicePorts.get(bindPort));
         List<Answer> haproxyAnswers = new ArrayList<>();
         List<Answer> sluiceAnswers = new ArrayList<>();
+        long haproxyNanos = 0;
+        long sluiceNanos = 0;
         for (int i = 0; i < request.repeat(); i++) {
+            long start = System.nanoTime();
             haproxyAnswers.add(Answer.of(RawHttp.send(haproxyAddress, request)));
+            long middle = System.nanoTime();
             sluiceAnswers.add(Answer.of(RawHttp.send(sluiceAddress, request)));
+            haproxyNanos += middle - start;
+            sluiceNanos += System.nanoTime() - middle;
         }
         if (VERBOSE) {
             System.out.println("line " + request.lineNumber() + ": " + request.line()
+                               + String.format(" (%d ms haproxy, %d ms sluice)", haproxyNanos / 1_000_000,
+                                               sluiceNanos / 1_000_000)
                                + "\n    haproxy: " + haproxyAnswers + "\n    sluice:  " + sluiceAnswers);
         }
         List<String> differences = new ArrayList<>();
@@ -225,9 +233,23 @@ class HaproxyDifferentialTest {
             boolean redirect = status >= 300 && status < 400;
             if (!redirect && !body.startsWith(HAPROXY_BUILT_IN_PAGE)) {
                 check(differences, "Content-Type", contentType, other.contentType);
-                check(differences, server != null ? "request seen by the server" : "body", body, other.body);
+                if (!body.equals(other.body)) {
+                    differences.add(server != null ? "request seen by the server " + lineDiff(body, other.body) : "body");
+                }
             }
             return differences;
+        }
+
+        /** The echo lines only one side has, e.g. {@code [haproxy only: a=1; sluice only: a=2]}. */
+        private static String lineDiff(String haproxy, String sluice) {
+            List<String> haproxyLines = List.of(haproxy.split("\n"));
+            List<String> sluiceLines = List.of(sluice.split("\n"));
+            List<String> haproxyOnly = new ArrayList<>(haproxyLines);
+            haproxyOnly.removeAll(sluiceLines);
+            List<String> sluiceOnly = new ArrayList<>(sluiceLines);
+            sluiceOnly.removeAll(haproxyLines);
+            return "[haproxy only: " + String.join("; ", haproxyOnly) + " | sluice only: " + String.join("; ", sluiceOnly)
+                   + "]";
         }
 
         private static String backend(String server) {
