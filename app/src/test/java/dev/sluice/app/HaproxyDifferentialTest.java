@@ -90,6 +90,7 @@ class HaproxyDifferentialTest {
 
             var parsed = ConfigParser.parse(sluiceCopy);
             assertThat(parsed.errors()).as("Sluice rejects " + example + ".cfg").isEmpty();
+            parsed.warnings().forEach(warning -> System.out.println("Sluice warns: " + warning));
 
             try (HaproxyProcess haproxy = HaproxyProcess.start(haproxyCopy, List.copyOf(haproxyPorts.values()));
                  Sluice sluice = Sluice.start(parsed.config())) {
