@@ -43,6 +43,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean firstRequest = true;
     private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> clientTimer;
+    private long lastClientProgress;
 
     HttpClientHandler(ProxyRuntime runtime, String frontendName) {
         this.runtime = runtime;
@@ -62,6 +64,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // Removed when the connection becomes a tunnel (after a 101).
         cancelIdleTimer();
+        if (clientTimer != null) {
+            clientTimer.cancel(false);
+            clientTimer = null;
+        }
         Object m;
         while ((m = pending.poll()) != null) {
             ReferenceCountUtil.release(m);
@@ -77,6 +83,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastClientProgress = System.nanoTime();
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -114,6 +121,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RoutingTable table = runtime.table();
+        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            // Two Host headers make the target ambiguous (RFC 9112 section 3.2): 400, as HAProxy.
+            ReferenceCountUtil.release(request);
+            sendAndClose(ErrorResponses.response(ctx.alloc(), 400, null));
+            return;
+        }
         if (request.headers().size() > table.limits().maxHeaders()) {
             ReferenceCountUtil.release(request);
             sendAndClose(ErrorResponses.response(ctx.alloc(), 431, null));
@@ -131,6 +144,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         HttpRequestView view = new HttpRequestView(request, remote.getAddress(), local.getPort(), null);
         Exchange e = new Exchange(this, ctx, frontend, view);
         exchange = e;
+        armClientTimer(frontend.timeouts().clientMs());
         e.start();
     }
 
@@ -188,8 +202,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Exchange e = exchange;
-        if (e != null && ctx.channel().isWritable()) {
-            e.onClientWritable();
+        if (ctx.channel().isWritable()) {
+            lastClientProgress = System.nanoTime();
+            if (e != null) {
+                e.onClientWritable();
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -198,6 +215,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         cancelIdleTimer();
+        if (clientTimer != null) {
+            clientTimer.cancel(false);
+            clientTimer = null;
+        }
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
@@ -243,6 +264,35 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         boolean first = firstRequest;
         idleTimer = ctx.executor().schedule(() -> onIdleTimeout(first), ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code timeout client}: while an exchange waits on the client (more request body to read,
+     * or a response the client does not read), the connection is closed after this long
+     * without progress.
+     */
+    private void armClientTimer(long ms) {
+        if (ms <= 0 || clientTimer != null) {
+            return;
+        }
+        clientTimer = ctx.executor().schedule(() -> checkClientTimeout(ms), ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkClientTimeout(long ms) {
+        clientTimer = null;
+        Exchange e = exchange;
+        if (e == null || closing) {
+            return;
+        }
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientProgress);
+        boolean waitingOnClient = e.wantsRequestBody() || !ctx.channel().isWritable();
+        if (waitingOnClient && idle >= ms) {
+            closing = true;
+            ctx.close();
+            return;
+        }
+        long next = waitingOnClient ? ms - idle : ms;
+        clientTimer = ctx.executor().schedule(() -> checkClientTimeout(ms), next, TimeUnit.MILLISECONDS);
     }
 
     private void cancelIdleTimer() {
