@@ -315,4 +315,18 @@ class HttpRulesEndToEndTest {
         }
         assertThat(origins.get("smuggle").requests()).isEqualTo(before);
     }
+
+    @Test
+    void replacePath_backReferencesInConfigText_work() throws Exception {
+        int port = start("""
+                frontend fe
+                    http-request replace-path ^/old/(.*) /new/\\1
+                    default_backend app
+                backend app
+                    server s1 {{replace}}
+                """);
+
+        assertThat(Http.get(port, "/old/thing").bodyText()).contains("uri=/new/thing");
+    }
+
 }

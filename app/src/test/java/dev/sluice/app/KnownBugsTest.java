@@ -46,64 +46,6 @@ class KnownBugsTest {
         return proxy.port("fe");
     }
 
-    // BUG: the tokenizer drops the backslash of every escape it does not decode, so "\d" becomes
-    // "d". HAProxy keeps unknown escapes as written ("Other combinations left unchanged (eg: \1)").
-    @Test
-    void regexEscapes_inConfigText_areKeptForTheRegex() throws Exception {
-        int port = start("""
-                frontend fe
-                    use_backend digits if { path_reg ^/v\\d+/items$ }
-                    use_backend dotted if { hdr_reg(host) ^api\\.example$ }
-                    default_backend dflt
-                backend digits
-                    server s1 {{digits}}
-                backend dotted
-                    server s1 {{dotted}}
-                backend dflt
-                    server s1 {{dflt}}
-                """);
-
-        assertThat(Http.servedBy(port, "/v12/items")).isEqualTo("digits");
-        assertThat(Http.servedBy(port, "/vd/items")).isEqualTo("dflt");
-        assertThat(Http.servedBy(port, "/", "Host: api.example")).isEqualTo("dotted");
-        assertThat(Http.servedBy(port, "/", "Host: apiXexample")).isEqualTo("dflt");
-    }
-
-    // BUG: same cause: "\1" in a replacement becomes "1", so back-references never work.
-    @Test
-    void replacePath_backReference_fromConfigText() throws Exception {
-        int port = start("""
-                frontend fe
-                    http-request replace-path ^/old/(.*) /new/\\1
-                    default_backend app
-                backend app
-                    server s1 {{replace}}
-                """);
-
-        assertThat(Http.get(port, "/old/thing").bodyText()).contains("uri=/new/thing");
-    }
-
-    // BUG: a request with two different Host lines is routed (hdr(host) matches the second one)
-    // and forwarded with both lines. RFC 9112 section 3.2: a server MUST answer 400; HAProxy does.
-    @Test
-    void twoDifferentHostHeaders_areRejectedWith400() throws Exception {
-        int port = start("""
-                frontend fe
-                    use_backend internal if { hdr(host) -i internal.example }
-                    default_backend public
-                backend internal
-                    server s1 {{internal}}
-                backend public
-                    server s1 {{public}}
-                """);
-        int before = origins.get("internal").requests() + origins.get("public").requests();
-
-        Response r = Http.get(port, "/", "Host: public.example", "Host: internal.example");
-
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(origins.get("internal").requests() + origins.get("public").requests()).isEqualTo(before);
-    }
-
     // BUG: an absolute-form request whose authority differs from Host is routed on the Host
     // header while the origin gets the absolute URI, whose authority RFC 9112 section 3.2.2 says
     // wins. HAProxy answers 400.

@@ -322,6 +322,48 @@ class RoutingEndToEndTest {
         assertThat(Http.servedBy(port, "http://abs.example/web", "Host: abs.example")).isEqualTo("dflt");
     }
 
+    @Test
+    void regexEscapesInConfigText_reachTheRegexUnchanged() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend digits if { path_reg ^/v\\d+/items$ }
+                    use_backend dotted if { hdr_reg(host) ^api\\.example$ }
+                    default_backend dflt
+                backend digits
+                    server s1 {{digits}}
+                backend dotted
+                    server s1 {{dotted}}
+                backend dflt
+                    server s1 {{dflt}}
+                """);
+
+        assertThat(Http.servedBy(port, "/v12/items")).isEqualTo("digits");
+        assertThat(Http.servedBy(port, "/vd/items")).isEqualTo("dflt");
+        assertThat(Http.servedBy(port, "/", "Host: api.example")).isEqualTo("dotted");
+        assertThat(Http.servedBy(port, "/", "Host: apiXexample")).isEqualTo("dflt");
+    }
+
+
+    @Test
+    void twoDifferentHostHeaders_areRejectedWith400WithoutReachingAnOrigin() throws Exception {
+        int port = start("""
+                frontend fe
+                    use_backend internal if { hdr(host) -i internal.example }
+                    default_backend public
+                backend internal
+                    server s1 {{internal}}
+                backend public
+                    server s1 {{public}}
+                """);
+        int before = origins.get("internal").requests() + origins.get("public").requests();
+
+        Response r = Http.get(port, "/", "Host: public.example", "Host: internal.example");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(origins.get("internal").requests() + origins.get("public").requests()).isEqualTo(before);
+    }
+
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
