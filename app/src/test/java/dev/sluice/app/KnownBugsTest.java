@@ -66,6 +66,22 @@ class KnownBugsTest {
         assertThat(r.status()).isEqualTo(400);
     }
 
+    // BUG: a request target that is neither origin-form ("/...") nor absolute-form nor "*" is
+    // forwarded to the origin as is (it sees "uri=abc"). RFC 9112 section 3.2: 400; HAProxy does.
+    @Test
+    void requestTargetWithoutLeadingSlash_isRejectedWith400() throws Exception {
+        int port = start("""
+                frontend fe
+                    default_backend app
+                backend app
+                    server s1 {{target}}
+                """);
+        int before = origins.get("target").requests();
+
+        assertThat(Http.get(port, "abc").status()).isEqualTo(400);
+        assertThat(origins.get("target").requests()).isEqualTo(before);
+    }
+
     // BUG: render does not catch the IllegalArgumentException of a bad DEFAULT_PORTS (run does),
     // so the user gets a stack trace instead of one line and an exit code.
     @Test
