@@ -173,7 +173,7 @@ class BalancingEndToEndTest {
     }
 
     @Test
-    void backupServer_servesOnlyWhenEveryPrimaryIsDisabled() throws Exception {
+    void backupServers_serveOnlyWhenEveryPrimaryIsDisabled_allOfThemWithAllbackups() throws Exception {
         proxy = RunningProxy.start(origins, """
                 frontend up
                     default_backend up
@@ -183,13 +183,15 @@ class BalancingEndToEndTest {
                     server p1 {{primary}}
                     server bk {{backup}} backup
                 backend down
+                    option allbackups
                     server p1 {{primary}} disabled
                     server p2 {{primary}} disabled
                     server bk {{backup}} backup
+                    server bk2 {{backup2}} backup
                 """);
 
         assertThat(spread(proxy.port("up"), 6, "/")).isEqualTo(Map.of("primary", 6));
-        assertThat(spread(proxy.port("down"), 6, "/")).isEqualTo(Map.of("backup", 6));
+        assertThat(spread(proxy.port("down"), 6, "/")).isEqualTo(Map.of("backup", 3, "backup2", 3));
     }
 
     @Test

@@ -82,6 +82,25 @@ class KnownBugsTest {
         assertThat(origins.get("target").requests()).isEqualTo(before);
     }
 
+    // BUG: with every primary down, HAProxy sends all traffic to the first backup server and
+    // balances over all backups only with "option allbackups" (checked against haproxy 2.6).
+    // Sluice always balances over all backups and ignores allbackups.
+    @Test
+    void backups_onlyTheFirstServesWithoutAllbackups() throws Exception {
+        int port = start("""
+                frontend fe
+                    default_backend pool
+                backend pool
+                    server p1 {{bk-primary}} disabled
+                    server b1 {{bk-first}} backup
+                    server b2 {{bk-second}} backup
+                """);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(Http.servedBy(port, "/")).isEqualTo("bk-first");
+        }
+    }
+
     // BUG: render does not catch the IllegalArgumentException of a bad DEFAULT_PORTS (run does),
     // so the user gets a stack trace instead of one line and an exit code.
     @Test

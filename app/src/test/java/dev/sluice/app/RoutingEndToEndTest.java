@@ -228,11 +228,17 @@ class RoutingEndToEndTest {
                 listen both
                                     acl blocked path_beg /blocked
                     http-request deny if blocked
+                    http-request add-header X-Once 1
+                    http-response add-header X-Resp-Once 1
                     server s1 {{listen}}
                 """);
         int port = proxy.port("both");
 
-        assertThat(Http.servedBy(port, "/anything")).isEqualTo("listen");
+        Response r = Http.get(port, "/anything");
+        assertThat(r.header("x-server")).isEqualTo("listen");
+        assertThat(r.bodyText().lines().filter(l -> l.equals("x-once: 1"))).as("rules run once, not per half")
+                .hasSize(1);
+        assertThat(r.headerValues("x-resp-once")).hasSize(1);
         assertThat(Http.get(port, "/blocked").status()).isEqualTo(403);
     }
 
