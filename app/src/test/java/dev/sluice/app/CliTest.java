@@ -198,4 +198,16 @@ class CliTest {
             assertThat(o.out()).isEmpty();
         }
     }
+
+    @Test
+    void render_withAnInvalidDefaultPorts_exits1WithOneLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = Main.run(new String[] {"render"}, Map.of("DEFAULT_PORTS", "99999"),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("DEFAULT_PORTS", "99999");
+    }
 }

@@ -121,8 +121,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RoutingTable table = runtime.table();
-        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
-            // Two Host headers make the target ambiguous (RFC 9112 section 3.2): 400, as HAProxy.
+        if (!RequestTarget.isValid(request)) {
             ReferenceCountUtil.release(request);
             sendAndClose(ErrorResponses.response(ctx.alloc(), 400, null));
             return;
