@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * The last handler of a client connection on an HTTP frontend: one per connection, on its event
  * loop. Requests are handled one at a time, in order; pipelined requests wait in {@link #pending}
  * (the decoder may emit several from one read) until the exchange before them is answered.
- * Auto-read is off: this handler reads when it is idle, and while a request body is being
- * forwarded only when the origin connection is writable.
+ * Auto-read stays on in the common case (so no epoll re-arm per request) and is switched off
+ * only when Sluice must stop taking data: a pipelined request waiting behind the current one,
+ * or a request body the origin connection cannot take yet.
  *
  * <p>Ownership: every message received is either passed on to the current {@link Exchange}
  * (which owns it from then), kept in {@link #pending}, or released here.
@@ -77,7 +78,6 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         armIdleTimer();
-        ctx.read();
         ctx.fireChannelActive();
     }
 
@@ -93,13 +93,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             if (!e.onClientMessage(msg)) {
                 pending.add(msg);
             }
-            return;
-        }
-        if (!pending.isEmpty()) {
+        } else if (!pending.isEmpty()) {
             pending.add(msg);
-            return;
+        } else {
+            handleIdle(msg);
         }
-        handleIdle(msg);
+        updateReading();
     }
 
     private void handleIdle(Object msg) {
@@ -177,15 +176,19 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (exchange == null && !closing) {
             armIdleTimer();
-            ctx.read();
         }
+        updateReading();
     }
 
-    /** Reads more of the request body if the exchange can take it. */
-    void readIfWanted() {
+    /**
+     * Reads from the client while nothing waits in {@link #pending} and the current exchange
+     * (if any) can take more request data; otherwise stops reading until that changes.
+     */
+    void updateReading() {
         Exchange e = exchange;
-        if (e != null && !closing && e.wantsRequestBody()) {
-            ctx.read();
+        boolean on = !closing && pending.isEmpty() && (e == null || e.canTakeRequestData());
+        if (ctx.channel().config().isAutoRead() != on) {
+            ctx.channel().config().setAutoRead(on);
         }
     }
 
@@ -195,7 +198,6 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (e != null) {
             e.onClientReadComplete();
         }
-        readIfWanted();
     }
 
     @Override

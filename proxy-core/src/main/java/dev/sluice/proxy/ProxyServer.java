@@ -150,7 +150,6 @@ public final class ProxyServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend()) : httpInitializer(key.frontend()));
@@ -188,6 +187,8 @@ public final class ProxyServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connectionLimits.get(frontend).track(ch);
+                // Nothing is read before the server connection is open and the tunnel linked.
+                ch.config().setAutoRead(false);
                 ch.pipeline().addLast("proxy", new TcpClientHandler(runtime, frontend));
             }
         };
