@@ -18,8 +18,10 @@ final class ProxyKeywords {
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
             "http-check", "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
-            "hash-type", "fullconn", "http-reuse", "rate-limit", "declare", "filter",
-            "http-after-response");
+            "hash-type", "fullconn", "http-reuse", "rate-limit", "declare");
+    /** The status codes HAProxy 2.6 lets {@code errorfile} customize. */
+    private static final Set<Integer> ERRORFILE_CODES =
+            Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504);
     private static final Set<String> IGNORED_OPTIONS = Set.of("httplog", "dontlognull", "tcplog",
             "log-health-checks", "httpchk", "tcp-check", "ssl-hello-chk", "dontlog-normal",
             "log-separate-errors", "abortonclose", "http-buffer-request", "splice-auto",
@@ -65,7 +67,7 @@ final class ProxyKeywords {
                 }
                 option(b, line, w.subList(1, w.size()), false);
             }
-            case "errorfile" -> errorfile(b, w);
+            case "errorfile" -> errorfile(b, line, w);
             case "bind" -> b.binds.addAll(BindParser.parse(ctx, line, w));
             case "maxconn" -> {
                 Values.arity(w, 1, "maxconn N");
@@ -226,10 +228,15 @@ final class ProxyKeywords {
         }
     }
 
-    private void errorfile(ProxyBuilder b, List<String> w) {
+    private void errorfile(ProxyBuilder b, int line, List<String> w) {
         Values.arity(w, 2, "errorfile CODE FILE");
         int code = Values.integer("errorfile", w.get(1), 200, 599);
         byte[] content = ctx.read("errorfile", w.get(2));
+        if (!ERRORFILE_CODES.contains(code)) {
+            ctx.warn(line, "'errorfile': status " + code + " cannot be customized; the file is ignored "
+                    + "(expected one of: " + new TreeSet<>(ERRORFILE_CODES) + ")");
+            return;
+        }
         b.errorFiles.put(code, new ErrorFileConfig(code, ctx.resolve(w.get(2)).toString(), content));
     }
 
