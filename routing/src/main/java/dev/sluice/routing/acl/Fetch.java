@@ -93,7 +93,8 @@ public enum Fetch {
             case BASE -> {
                 List<String> host = request.headerLines("host");
                 String path = request.path();
-                yield host.isEmpty() || path == null ? List.of() : List.of(host.get(0).trim() + path);
+                // HAProxy's base: the first Host value and the path, or the path alone without Host
+                yield path == null ? List.of() : List.of(host.isEmpty() ? path : host.get(0).trim() + path);
             }
             default -> List.of();
         };

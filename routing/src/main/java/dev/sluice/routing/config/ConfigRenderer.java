@@ -15,14 +15,31 @@ import java.util.List;
  */
 public final class ConfigRenderer {
 
-    private final StringBuilder out = new StringBuilder();
+    private static final String REDACTED = "<redacted>";
 
-    private ConfigRenderer() {
+    private final StringBuilder out = new StringBuilder();
+    private final boolean redact;
+
+    private ConfigRenderer(boolean redact) {
+        this.redact = redact;
     }
 
+    /** The whole configuration; parsing it gives an equal model. */
     public static String render(ProxyConfig config) {
+        return render(config, false);
+    }
+
+    /**
+     * For display (logs, the admin API's config view): every password and password hash is
+     * replaced by {@code <redacted>}, so the output does not parse back to the same model.
+     */
+    public static String renderRedacted(ProxyConfig config) {
+        return render(config, true);
+    }
+
+    private static String render(ProxyConfig config, boolean redact) {
         requireNonNull(config, "config");
-        ConfigRenderer r = new ConfigRenderer();
+        ConfigRenderer r = new ConfigRenderer(redact);
         r.global(config.global());
         config.userlists().forEach(r::userlist);
         config.frontends().forEach(r::frontend);
@@ -69,10 +86,11 @@ public final class ConfigRenderer {
         }
         for (UserlistConfig.User user : u.users()) {
             String kind = user.insecure() ? "insecure-password" : "password";
+            String password = redact ? REDACTED : q(user.password());
             if (user.groups().isEmpty()) {
-                line("user", q(user.name()), kind, q(user.password()));
+                line("user", q(user.name()), kind, password);
             } else {
-                line("user", q(user.name()), kind, q(user.password()), "groups", q(String.join(",", user.groups())));
+                line("user", q(user.name()), kind, password, "groups", q(String.join(",", user.groups())));
             }
         }
     }
