@@ -45,6 +45,7 @@ final class ProxyKeywords {
 
     void handle(ProxyBuilder b, int line, List<String> w) {
         String k = w.get(0);
+        acls.line = line;
         if (IGNORED.contains(k)) {
             ignoredKeyword(b, line, k);
             return;
