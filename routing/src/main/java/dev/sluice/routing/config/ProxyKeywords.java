@@ -124,13 +124,13 @@ final class ProxyKeywords {
             throw new ConfigException("'" + k + "' is not supported in a defaults section"
                     + " (expected it in a frontend, backend or listen section)");
         }
-        if (k.equals("retries") || k.equals("maxconn")) {
-            ctx.warn(line, "'" + k + "' is ignored in " + b.describe() + " (no "
-                    + (k.equals("maxconn") ? "frontend" : "backend") + " capability)");
-            return;
+        if (k.equals("server") || k.equals("default-server")) {
+            throw new ConfigException("'" + k + "' is not allowed in a frontend section (expected it in a "
+                    + "backend or listen section)");
         }
-        throw new ConfigException("'" + k + "' is not allowed in a " + b.kind.word() + " section (expected it in a "
-                + (b.kind == Kind.FRONTEND ? "backend or listen" : "frontend or listen") + " section)");
+        // HAProxy ignores the keywords of the other capability with a warning
+        ctx.warn(line, "'" + k + "' is ignored in " + b.describe() + " (no "
+                + (b.kind == Kind.FRONTEND ? "backend" : "frontend") + " capability)");
     }
 
     private void ignoredKeyword(ProxyBuilder b, int line, String k) {
@@ -187,11 +187,28 @@ final class ProxyKeywords {
             return;
         }
         switch (name) {
-            case "forwardfor" -> b.forwardFor = on ? forwardFor(w) : null;
+            case "forwardfor" -> {
+                if (!on) {
+                    throw new ConfigException("'no option forwardfor' is not supported (HAProxy has no negation "
+                            + "for forwardfor; expected it only where it applies)");
+                }
+                b.forwardFor = forwardFor(w);
+            }
             case "http-keep-alive" -> b.connectionMode = ConnectionMode.KEEP_ALIVE;
             case "http-server-close" -> b.connectionMode = on ? ConnectionMode.SERVER_CLOSE : ConnectionMode.KEEP_ALIVE;
-            case "httpclose", "forceclose" -> b.connectionMode = on ? ConnectionMode.CLOSE : ConnectionMode.KEEP_ALIVE;
-            case "redispatch" -> b.redispatch = on;
+            case "httpclose", "forceclose" -> {
+                b.connectionMode = on ? ConnectionMode.CLOSE : ConnectionMode.KEEP_ALIVE;
+                if (name.equals("forceclose")) {
+                    ctx.warn(line, "'option forceclose' is read as 'option httpclose' (HAProxy 2.0 and later "
+                            + "reject it; expected option httpclose)");
+                }
+            }
+            case "redispatch" -> {
+                b.redispatch = on;
+                if (b.kind == Kind.FRONTEND) {
+                    ctx.warn(line, "'option redispatch' is ignored in " + b.describe() + " (no backend capability)");
+                }
+            }
             default -> throw new ConfigException("unknown option '" + name + "' (expected one of: forwardfor, "
                     + "http-keep-alive, http-server-close, httpclose, redispatch, or an ignored logging option)");
         }

@@ -45,8 +45,10 @@ class ConfigErrorsTest {
         assertThat(error("frontend f\n frobnicate on\n")).isEqualTo("bad.cfg:2: unknown keyword 'frobnicate' in "
                 + "frontend section (expected one of: acl, bind, default_backend, errorfile, http-request, "
                 + "http-response, maxconn, mode, no, option, timeout, use_backend)");
-        assertThat(error("backend b\n bind :80\n")).isEqualTo(
-                "bad.cfg:2: 'bind' is not allowed in a backend section (expected it in a frontend or listen section)");
+        assertThat(error("frontend f\n default-server inter 2s\n")).isEqualTo("bad.cfg:2: 'default-server' is not "
+                + "allowed in a frontend section (expected it in a backend or listen section)");
+        assertThat(error("frontend f\n no option forwardfor\n")).isEqualTo("bad.cfg:2: 'no option forwardfor' is "
+                + "not supported (HAProxy has no negation for forwardfor; expected it only where it applies)");
         assertThat(error("frontend f\n server s 1.2.3.4:80\n")).isEqualTo(
                 "bad.cfg:2: 'server' is not allowed in a frontend section (expected it in a backend or listen section)");
         assertThat(error("defaults\n http-request deny\n")).isEqualTo("bad.cfg:2: 'http-request' is not supported in "

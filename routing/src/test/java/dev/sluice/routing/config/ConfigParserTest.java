@@ -83,12 +83,12 @@ class ConfigParserTest {
     void options_forwardforConnectionModesAndTheirNoForms() {
         ProxyConfig c = Configs.parse("defaults\n option forwardfor except 10.0.0.0/8 header X-Real-IP\n"
                 + " option http-server-close\n"
-                + "frontend a\nfrontend b\n no option forwardfor\n option httpclose\n"
+                + "frontend a\nfrontend b\n option httpclose\n"
                 + "frontend c\n option forceclose\n no option httpclose\n option forwardfor\n"
                 + "backend d\n option redispatch\n no option redispatch\n");
         assertThat(c.frontend("a").settings().forwardFor()).isEqualTo(new ForwardForConfig("X-Real-IP", "10.0.0.0/8"));
         assertThat(c.frontend("a").settings().connectionMode()).isEqualTo(ConnectionMode.SERVER_CLOSE);
-        assertThat(c.frontend("b").settings().forwardFor()).isNull();
+        assertThat(c.frontend("b").settings().forwardFor()).isEqualTo(c.frontend("a").settings().forwardFor());
         assertThat(c.frontend("b").settings().connectionMode()).isEqualTo(ConnectionMode.CLOSE);
         assertThat(c.frontend("c").settings().connectionMode()).isEqualTo(ConnectionMode.KEEP_ALIVE);
         assertThat(c.frontend("c").settings().forwardFor()).isEqualTo(new ForwardForConfig("X-Forwarded-For", null));

@@ -51,6 +51,25 @@ class ConfigWarningsTest {
     }
 
     @Test
+    void keywordsOfTheOtherCapability_areIgnoredWithAWarningAsInHaproxy() {
+        assertThat(warnings("frontend f\n balance source\n option redispatch\nbackend b\n bind :80\n"
+                + " default_backend b\n use_backend b\n", null)).containsExactly(
+                "w.cfg:2: 'balance' is ignored in frontend 'f' (no backend capability)",
+                "w.cfg:3: 'option redispatch' is ignored in frontend 'f' (no backend capability)",
+                "w.cfg:5: 'bind' is ignored in backend 'b' (no frontend capability)",
+                "w.cfg:6: 'default_backend' is ignored in backend 'b' (no frontend capability)",
+                "w.cfg:7: 'use_backend' is ignored in backend 'b' (no frontend capability)");
+    }
+
+    @Test
+    void forceclose_isReadAsHttpcloseWithAWarning() {
+        ParseResult r = ConfigParser.parse("frontend f\n option forceclose\n", "w.cfg", null);
+        assertThat(r.config().frontend("f").settings().connectionMode()).isEqualTo(dev.sluice.routing.ConnectionMode.CLOSE);
+        assertThat(r.warnings()).extracting(ConfigMessage::toString).containsExactly("w.cfg:2: 'option forceclose' is "
+                + "read as 'option httpclose' (HAProxy 2.0 and later reject it; expected option httpclose)");
+    }
+
+    @Test
     void cookieAndStats_areIgnoredWithTheReason() {
         assertThat(warnings("backend b\n cookie SRV insert indirect\n stats enable\n", null)).containsExactly(
                 "w.cfg:2: 'cookie' is ignored by Sluice (no cookie persistence: requests are balanced)",

@@ -67,7 +67,6 @@ class RenderRoundTripTest {
             backend site
                 mode http
                 balance static-rr
-                no option forwardfor
                 option httpclose
                 server s site.internal:80
             listen stats
