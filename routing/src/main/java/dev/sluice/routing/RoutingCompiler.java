@@ -134,7 +134,9 @@ public final class RoutingCompiler {
 
     /**
      * Index keys of a condition: each OR-ed group needs one plain (not negated) term whose every
-     * ACL line has keys; the union over groups. {@code null} when some group has none.
+     * ACL line has keys, and the most selective such term is used (an exact host beats
+     * {@code path_beg /}, which every request has); the union over groups. {@code null} when some
+     * group has none.
      */
     static List<IndexHint> hints(ConditionConfig condition, ConditionCompiler conditions) {
         if (condition == null || condition.unless()) {
@@ -142,21 +144,35 @@ public final class RoutingCompiler {
         }
         List<IndexHint> all = new ArrayList<>();
         for (List<ConditionConfig.Term> group : condition.groups()) {
-            List<IndexHint> found = null;
+            List<IndexHint> best = null;
             for (ConditionConfig.Term t : group) {
-                if (!t.negated()) {
-                    found = termHints(t, conditions);
-                    if (found != null) {
-                        break;
-                    }
+                List<IndexHint> found = t.negated() ? null : termHints(t, conditions);
+                if (found != null && (best == null || selectivity(found) > selectivity(best))) {
+                    best = found;
                 }
             }
-            if (found == null) {
+            if (best == null) {
                 return null;
             }
-            all.addAll(found);
+            all.addAll(best);
         }
         return all;
+    }
+
+    /** Higher is better: exact keys first, then domains, then prefixes by their shortest length. */
+    private static int selectivity(List<IndexHint> hints) {
+        int score = Integer.MAX_VALUE;
+        for (IndexHint h : hints) {
+            int base = switch (h.kind()) {
+                case PATH_EXACT, HOST_EXACT -> 100_000;
+                case HOST_DOMAIN -> 50_000;
+                case PATH_PREFIX, HOST_PREFIX -> 0;
+            };
+            for (String k : h.keys()) {
+                score = Math.min(score, base + Math.min(k.length(), 10_000));
+            }
+        }
+        return score;
     }
 
     private static List<IndexHint> termHints(ConditionConfig.Term t, ConditionCompiler conditions) {

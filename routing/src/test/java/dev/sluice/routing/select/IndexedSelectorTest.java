@@ -15,6 +15,7 @@ import dev.sluice.routing.config.UseBackendConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class IndexedSelectorTest {
@@ -172,6 +173,31 @@ class IndexedSelectorTest {
         assertThat(Configs.route(table, "f", TestRequest.get("/s2999/x").host("S2999.example.com"))).isEqualTo("s2999");
         assertThat(Configs.route(table, "f", TestRequest.get("/s12/x").host("s13.example.com"))).isEqualTo("catchall");
         assertThat(Configs.route(table, "f", TestRequest.get("/s7/").host("s7.example.com"))).isEqualTo("s7");
+    }
+
+    @Test
+    void servicesOnTheRootPath_areIndexedByTheirHost() {
+        StringBuilder b = new StringBuilder("frontend f\n");
+        for (int i = 0; i < 500; i++) {
+            b.append(" acl url_s").append(i).append(" path_beg /\n");
+            b.append(" acl dom_s").append(i).append(" hdr(host) -i s").append(i).append(".example.com\n");
+            b.append(" use_backend s").append(i).append(" if url_s").append(i).append(" dom_s").append(i).append('\n');
+        }
+        for (int i = 0; i < 500; i++) {
+            b.append("backend s").append(i).append('\n');
+        }
+        RoutingTable table = Configs.compile(b.toString());
+        AtomicInteger evaluated = new AtomicInteger();
+        TestRequest counting = new TestRequest() {
+            @Override
+            public String path() {
+                evaluated.incrementAndGet();
+                return super.path();
+            }
+        }.uri("/x").host("s321.example.com");
+        assertThat(Configs.route(table, "f", counting)).isEqualTo("s321");
+        // one lookup for the index, one for the single candidate rule's path_beg
+        assertThat(evaluated.get()).isLessThanOrEqualTo(2);
     }
 
     @Test
