@@ -169,6 +169,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void environmentVariables_areRejectedRatherThanReadLiterally() {
+        assertThat(error("frontend f\n bind :${PORT}\n")).isEqualTo("bad.cfg:2: environment variables such as "
+                + "'${PORT}' are not supported (expected a literal value; single quotes keep '$' as is)");
+        assertThat(error("frontend f\n http-request set-header X \"${V}\"\n")).startsWith(
+                "bad.cfg:2: environment variables such as '${...}' are not supported");
+        assertThat(ConfigParser.parse("frontend f\n http-request set-header X '${V}'\n", "ok.cfg", null).errors())
+                .isEmpty();
+        assertThat(ConfigParser.parse("frontend f\n http-request set-header X \\${V}\n", "ok.cfg", null).errors())
+                .isEmpty();
+    }
+
+    @Test
     void harmlessKeywords_areWarningsThatNameTheKeyword() {
         ParseResult r = ConfigParser.parse("defaults\n log global\n option httplog\n option dontlognull\n"
                 + "frontend f\n option tcplog\n", "w.cfg", null);

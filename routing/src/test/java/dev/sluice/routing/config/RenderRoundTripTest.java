@@ -64,6 +64,8 @@ class RenderRoundTripTest {
                 server a1 10.0.0.1:8080 check rise 3 fall 2 weight 10 maxconn 50 cookie a1
                 server a2 [2001:db8::1]:8080 backup disabled port 9000 addr 10.9.9.9 slowstart 1m
                 http-request set-header X-Backend api
+                http-request set-header X-Template '${NOT_EXPANDED}'
+                http-request add-header X-Price "\\$5"
             backend site
                 mode http
                 balance static-rr
