@@ -72,6 +72,7 @@ public enum Fetch {
         m.put("req.hdr_cnt", new Resolved(HDR_CNT, "int"));
         m.put("method", new Resolved(METHOD, "str"));
         m.put("req.ssl_sni", new Resolved(SNI, "str"));
+        m.put("req_ssl_sni", new Resolved(SNI, "str"));
         m.put("ssl_fc_sni", new Resolved(SNI, "str"));
         m.put("src", new Resolved(SRC, "ip"));
         m.put("dst_port", new Resolved(DST_PORT, "int"));

@@ -14,7 +14,7 @@ final class ProxyKeywords {
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
     private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend");
     private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server");
-    private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response");
+    private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request");
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
             "http-check", "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
@@ -92,6 +92,7 @@ final class ProxyKeywords {
             case "acl" -> b.acls.add(new LineRef<>(line, "acl", acls.acl(w)));
             case "http-request" -> b.requestRules.add(new LineRef<>(line, "http-request", rules.request(b, w)));
             case "http-response" -> b.responseRules.add(new LineRef<>(line, "http-response", rules.response(w)));
+            case "tcp-request" -> tcpRequest(line, w);
             default -> throw new IllegalStateException(k);
         }
     }
@@ -141,6 +142,25 @@ final class ProxyKeywords {
             default -> "it does not change routing";
         };
         ctx.ignored(line, k, why);
+    }
+
+    /**
+     * Only the lines that make HAProxy wait for a TLS ClientHello before SNI routing are accepted:
+     * Sluice reads the ClientHello before routing anyway. Anything else would change behaviour.
+     */
+    private void tcpRequest(int line, List<String> w) {
+        if (w.size() == 3 && w.get(1).equals("inspect-delay")) {
+            Values.time("tcp-request inspect-delay", w.get(2));
+            ctx.ignored(line, "tcp-request inspect-delay", "the TLS ClientHello is always read before SNI routing");
+            return;
+        }
+        String rest = String.join(" ", w.subList(1, w.size()));
+        if (rest.matches("content accept if \\{ (req_ssl_hello_type|req\\.ssl_hello_type) 1 \\}")) {
+            ctx.ignored(line, "tcp-request content accept", "the TLS ClientHello is always read before SNI routing");
+            return;
+        }
+        throw new ConfigException("unsupported tcp-request rule '" + rest + "' (expected only 'tcp-request "
+                + "inspect-delay TIME' and 'tcp-request content accept if { req_ssl_hello_type 1 }')");
     }
 
     private static Mode mode(List<String> w) {

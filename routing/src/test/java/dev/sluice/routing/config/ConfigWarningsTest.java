@@ -70,6 +70,23 @@ class ConfigWarningsTest {
     }
 
     @Test
+    void sniRoutingPreamble_isAcceptedAndOtherTcpRequestRulesAreNot() {
+        String text = "frontend tls\n mode tcp\n bind :443\n tcp-request inspect-delay 5s\n"
+                + " tcp-request content accept if { req_ssl_hello_type 1 }\n"
+                + " use_backend a if { req_ssl_sni -i a.example.com }\n backend a\n mode tcp\n";
+        assertThat(warnings(text, null)).containsExactly(
+                "w.cfg:4: 'tcp-request inspect-delay' is ignored by Sluice (the TLS ClientHello is always read "
+                + "before SNI routing)",
+                "w.cfg:5: 'tcp-request content accept' is ignored by Sluice (the TLS ClientHello is always read "
+                + "before SNI routing)");
+        ParseResult bad = ConfigParser.parse("frontend f\n tcp-request connection reject if { src 10.0.0.1 }\n",
+                "w.cfg", null);
+        assertThat(bad.errors()).extracting(ConfigMessage::toString).containsExactly("w.cfg:2: unsupported "
+                + "tcp-request rule 'connection reject if { src 10.0.0.1 }' (expected only 'tcp-request inspect-delay "
+                + "TIME' and 'tcp-request content accept if { req_ssl_hello_type 1 }')");
+    }
+
+    @Test
     void cookieAndStats_areIgnoredWithTheReason() {
         assertThat(warnings("backend b\n cookie SRV insert indirect\n stats enable\n", null)).containsExactly(
                 "w.cfg:2: 'cookie' is ignored by Sluice (no cookie persistence: requests are balanced)",
