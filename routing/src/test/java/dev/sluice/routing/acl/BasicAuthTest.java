@@ -69,6 +69,15 @@ class BasicAuthTest {
     }
 
     @Test
+    void equalUserlists_shareOneCompiledInstance() {
+        UserlistConfig a = new UserlistConfig("u", List.of(new UserlistConfig.User("a", "b", true, List.of())), List.of());
+        UserlistConfig b = new UserlistConfig("u", List.of(new UserlistConfig.User("a", "b", true, List.of())), List.of());
+        UserlistConfig c = new UserlistConfig("u", List.of(new UserlistConfig.User("a", "c", true, List.of())), List.of());
+        assertThat(BasicAuth.of(a)).isSameAs(BasicAuth.of(b));
+        assertThat(BasicAuth.of(a)).isNotSameAs(BasicAuth.of(c));
+    }
+
+    @Test
     void passwordsMayContainColons() {
         BasicAuth auth = list(new UserlistConfig.User("a", "x:y", true, List.of()));
         assertThat(auth.check(basic("a", "x:y"))).isTrue();

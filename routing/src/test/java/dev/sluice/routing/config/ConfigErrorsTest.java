@@ -37,6 +37,9 @@ class ConfigErrorsTest {
     void timeoutWithBadUnit_namesKeywordAndExpectedUnits() {
         assertThat(error("backend b\n timeout server 5x\n")).isEqualTo(
                 "bad.cfg:2: 'timeout server': invalid time '5x' (expected a number with unit us, ms, s, m, h or d)");
+        assertThat(error("backend b\n timeout client 25d\n")).isEqualTo("bad.cfg:2: 'timeout client': time '25d' is "
+                + "too large (expected at most 2147483647ms, about 24d)");
+        assertThat(error("backend b\n timeout client 99999999999999999999s\n")).contains("is too large");
         assertThat(error("backend b\n timeout bogus 5s\n")).startsWith("bad.cfg:2: unknown timeout 'bogus' (expected one of:");
     }
 
