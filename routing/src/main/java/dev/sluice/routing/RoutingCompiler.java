@@ -4,12 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.routing.acl.BasicAuth;
 import dev.sluice.routing.acl.ConditionCompiler;
-import dev.sluice.routing.acl.IndexHint;
 import dev.sluice.routing.acl.IpNet;
 import dev.sluice.routing.balance.Balancers;
-import dev.sluice.routing.config.AclExpr;
 import dev.sluice.routing.config.BackendConfig;
-import dev.sluice.routing.config.ConditionConfig;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ErrorFileConfig;
 import dev.sluice.routing.config.ForwardForConfig;
@@ -110,11 +107,15 @@ public final class RoutingCompiler {
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
         ProxySettings st = f.settings();
         ConditionCompiler conditions = new ConditionCompiler(f.acls(), userlists::get);
-        List<SelectorRule> selectorRules = new ArrayList<>();
+        IndexPlanner planner = new IndexPlanner();
         for (UseBackendConfig u : f.useBackends()) {
+            planner.add(u.condition(), conditions);
+        }
+        List<SelectorRule> selectorRules = new ArrayList<>();
+        for (int i = 0; i < f.useBackends().size(); i++) {
+            UseBackendConfig u = f.useBackends().get(i);
             Backend target = requireBackend(backends, u.backend(), f.name());
-            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), hints(u.condition(), conditions),
-                    target));
+            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), planner.hints(i), target));
         }
         Backend defaultBackend = f.defaultBackend() == null ? null
                 : requireBackend(backends, f.defaultBackend(), f.name());
@@ -130,65 +131,6 @@ public final class RoutingCompiler {
             throw new IllegalArgumentException("frontend " + frontend + ": no backend named '" + name + "'");
         }
         return b;
-    }
-
-    /**
-     * Index keys of a condition: each OR-ed group needs one plain (not negated) term whose every
-     * ACL line has keys, and the most selective such term is used (an exact host beats
-     * {@code path_beg /}, which every request has); the union over groups. {@code null} when some
-     * group has none.
-     */
-    static List<IndexHint> hints(ConditionConfig condition, ConditionCompiler conditions) {
-        if (condition == null || condition.unless()) {
-            return null;
-        }
-        List<IndexHint> all = new ArrayList<>();
-        for (List<ConditionConfig.Term> group : condition.groups()) {
-            List<IndexHint> best = null;
-            for (ConditionConfig.Term t : group) {
-                List<IndexHint> found = t.negated() ? null : termHints(t, conditions);
-                if (found != null && (best == null || selectivity(found) > selectivity(best))) {
-                    best = found;
-                }
-            }
-            if (best == null) {
-                return null;
-            }
-            all.addAll(best);
-        }
-        return all;
-    }
-
-    /** Higher is better: exact keys first, then domains, then prefixes by their shortest length. */
-    private static int selectivity(List<IndexHint> hints) {
-        int score = Integer.MAX_VALUE;
-        for (IndexHint h : hints) {
-            int base = switch (h.kind()) {
-                case PATH_EXACT, HOST_EXACT -> 100_000;
-                case HOST_DOMAIN -> 50_000;
-                case PATH_PREFIX, HOST_PREFIX -> 0;
-            };
-            for (String k : h.keys()) {
-                score = Math.min(score, base + Math.min(k.length(), 10_000));
-            }
-        }
-        return score;
-    }
-
-    private static List<IndexHint> termHints(ConditionConfig.Term t, ConditionCompiler conditions) {
-        List<AclExpr> lines = t.anonymous() != null ? List.of(t.anonymous()) : conditions.lines(t.aclName());
-        if (lines == null) {
-            return null;
-        }
-        List<IndexHint> out = new ArrayList<>();
-        for (AclExpr e : lines) {
-            IndexHint h = IndexHint.of(e);
-            if (h == null) {
-                return null;
-            }
-            out.add(h);
-        }
-        return out;
     }
 
     private static List<HttpRule> rules(List<HttpRuleConfig> configs, ConditionCompiler conditions) {

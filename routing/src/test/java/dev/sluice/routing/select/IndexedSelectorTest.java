@@ -201,6 +201,30 @@ class IndexedSelectorTest {
     }
 
     @Test
+    void servicesSharingOneHost_areIndexedByTheirPath() {
+        StringBuilder b = new StringBuilder("frontend f\n");
+        for (int i = 0; i < 500; i++) {
+            b.append(" acl dom_s").append(i).append(" hdr(host) -i shared.example.com\n");
+            b.append(" acl url_s").append(i).append(" path_beg /s").append(i).append("/\n");
+            b.append(" use_backend s").append(i).append(" if dom_s").append(i).append(" url_s").append(i).append('\n');
+        }
+        for (int i = 0; i < 500; i++) {
+            b.append("backend s").append(i).append('\n');
+        }
+        RoutingTable table = Configs.compile(b.toString());
+        AtomicInteger hostReads = new AtomicInteger();
+        TestRequest counting = new TestRequest() {
+            @Override
+            public List<String> headerLines(String name) {
+                hostReads.incrementAndGet();
+                return super.headerLines(name);
+            }
+        }.uri("/s444/x").host("shared.example.com");
+        assertThat(Configs.route(table, "f", counting)).isEqualTo("s444");
+        assertThat(hostReads.get()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void unindexableRules_areStillEvaluatedInOrder() {
         String text = "frontend f\n use_backend first if { path_beg /api }\n use_backend second if { method POST }\n"
                 + " use_backend third if { path /api/x }\nbackend first\nbackend second\nbackend third\n";
