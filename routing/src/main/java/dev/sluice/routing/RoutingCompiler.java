@@ -6,6 +6,7 @@ import dev.sluice.routing.acl.BasicAuth;
 import dev.sluice.routing.acl.ConditionCompiler;
 import dev.sluice.routing.acl.IpNet;
 import dev.sluice.routing.balance.Balancers;
+import dev.sluice.routing.config.AclConfig;
 import dev.sluice.routing.config.BackendConfig;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ErrorFileConfig;
@@ -39,6 +40,11 @@ public final class RoutingCompiler {
 
     private final Map<String, ServerState> previousStates = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
+    /**
+     * Compiled rule lists by (ACLs, rules): the two halves of a {@code listen} get the same list
+     * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
+     */
+    private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
 
     private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
         if (previous != null) {
@@ -101,7 +107,8 @@ public final class RoutingCompiler {
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
         return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance().algorithm(), b.balance().arg()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
-                rules(b.requestRules(), conditions), rules(b.responseRules(), conditions), errorPages(st));
+                rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
+                errorPages(st));
     }
 
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
@@ -120,8 +127,8 @@ public final class RoutingCompiler {
         Backend defaultBackend = f.defaultBackend() == null ? null
                 : requireBackend(backends, f.defaultBackend(), f.name());
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
-                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.requestRules(), conditions),
-                rules(f.responseRules(), conditions), errorPages(st),
+                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
+                rules(f.acls(), f.responseRules(), conditions), errorPages(st),
                 new IndexedSelector(selectorRules, defaultBackend));
     }
 
@@ -133,12 +140,17 @@ public final class RoutingCompiler {
         return b;
     }
 
-    private static List<HttpRule> rules(List<HttpRuleConfig> configs, ConditionCompiler conditions) {
-        List<HttpRule> out = new ArrayList<>();
-        for (HttpRuleConfig r : configs) {
-            out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
+    private List<HttpRule> rules(List<AclConfig> acls, List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+        if (configs.isEmpty()) {
+            return List.of();
         }
-        return out;
+        return compiledRules.computeIfAbsent(List.of(acls, configs), k -> {
+            List<HttpRule> out = new ArrayList<>();
+            for (HttpRuleConfig r : configs) {
+                out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
+            }
+            return List.copyOf(out);
+        });
     }
 
     private static ForwardFor forwardFor(ForwardForConfig f) {

@@ -101,6 +101,18 @@ class RoutingCompilerTest {
     }
 
     @Test
+    void listenRules_runOnceForItsOwnTrafficAndAsBackendRulesForOtherFrontends() {
+        RoutingTable t = Configs.compile("listen admin\n bind :8081\n http-request deny if { path_beg /private }\n"
+                + " server s 10.0.0.2:80\nfrontend f\n bind :80\n http-request set-header X-F 1\n"
+                + " default_backend admin\n");
+        Backend admin = t.backend("admin");
+        assertThat(admin.requestRules()).hasSize(1);
+        assertThat(t.frontend("admin").sharesRulesWith(admin)).isTrue();
+        assertThat(t.frontend("f").sharesRulesWith(admin)).isFalse();
+        assertThat(t.frontend("f").select(TestRequest.get("/private"))).isSameAs(admin);
+    }
+
+    @Test
     void frontendWithoutRulesOrDefault_selectsNothing() {
         RoutingTable t = RoutingCompiler.compile(Configs.parse("frontend services\n"), null);
         assertThat(t.frontend("services").select(TestRequest.get("/"))).isNull();

@@ -42,8 +42,7 @@ public final class ConfigRenderer {
         ConfigRenderer r = new ConfigRenderer(redact);
         r.global(config.global());
         config.userlists().forEach(r::userlist);
-        config.frontends().forEach(r::frontend);
-        config.backends().forEach(r::backend);
+        r.proxies(config);
         return r.out.toString();
     }
 
@@ -95,9 +94,75 @@ public final class ConfigRenderer {
         }
     }
 
+    /**
+     * Writes frontends, backends and listen pairs in one order that keeps both the frontend
+     * order and the backend order, so parsing gives the same lists; a pair that cannot be placed
+     * so is written as a frontend and a backend.
+     */
+    private void proxies(ProxyConfig config) {
+        java.util.Set<String> listens = new java.util.HashSet<>();
+        for (FrontendConfig f : config.frontends()) {
+            BackendConfig b = config.backend(f.name());
+            if (b != null && isListen(f, b)) {
+                listens.add(f.name());
+            }
+        }
+        List<FrontendConfig> fs = config.frontends();
+        List<BackendConfig> bs = config.backends();
+        int i = 0;
+        int j = 0;
+        while (i < fs.size() || j < bs.size()) {
+            if (i < fs.size() && !listens.contains(fs.get(i).name())) {
+                frontend(fs.get(i++));
+            } else if (j < bs.size() && !listens.contains(bs.get(j).name())) {
+                backend(bs.get(j++));
+            } else if (i < fs.size() && j < bs.size() && fs.get(i).name().equals(bs.get(j).name())) {
+                listen(fs.get(i++), bs.get(j++));
+            } else if (i < fs.size()) {
+                listens.remove(fs.get(i).name());
+                frontend(fs.get(i++));
+            } else {
+                backend(bs.get(j++));
+            }
+        }
+    }
+
+    /** A frontend and backend that a {@code listen} section produces (and only such a pair). */
+    static boolean isListen(FrontendConfig f, BackendConfig b) {
+        ProxySettings fs = f.settings();
+        ProxySettings bs = b.settings();
+        return f.name().equals(f.defaultBackend()) && f.acls().equals(b.acls())
+               && f.requestRules().equals(b.requestRules()) && f.responseRules().equals(b.responseRules())
+               && fs.retries() == ProxySettings.DEFAULT_RETRIES && !fs.redispatch() && bs.maxconn() == 0
+               && fs.mode() == bs.mode() && fs.timeouts().equals(bs.timeouts())
+               && java.util.Objects.equals(fs.forwardFor(), bs.forwardFor())
+               && fs.connectionMode() == bs.connectionMode() && fs.errorFiles().equals(bs.errorFiles());
+    }
+
+    private void listen(FrontendConfig f, BackendConfig b) {
+        out.append("\nlisten ").append(q(f.name())).append('\n');
+        settings(f.settings(), false);
+        ProxySettings bs = b.settings();
+        if (bs.retries() != ProxySettings.DEFAULT_RETRIES) {
+            line("retries", Integer.toString(bs.retries()));
+        }
+        if (bs.redispatch()) {
+            line("option", "redispatch");
+        }
+        if (!b.balance().equals(BalanceConfig.DEFAULT)) {
+            line("balance", b.balance().text());
+        }
+        frontBody(f, false);
+        servers(b);
+    }
+
     private void frontend(FrontendConfig f) {
         out.append("\nfrontend ").append(q(f.name())).append('\n');
         settings(f.settings(), false);
+        frontBody(f, true);
+    }
+
+    private void frontBody(FrontendConfig f, boolean withDefault) {
         for (BindConfig b : f.binds()) {
             List<String> words = new ArrayList<>();
             words.add("bind");
@@ -112,7 +177,7 @@ public final class ConfigRenderer {
         for (UseBackendConfig u : f.useBackends()) {
             line("use_backend", q(u.backend()) + condition(u.condition()));
         }
-        if (f.defaultBackend() != null) {
+        if (withDefault && f.defaultBackend() != null) {
             line("default_backend", q(f.defaultBackend()));
         }
     }
@@ -124,6 +189,10 @@ public final class ConfigRenderer {
             line("balance", b.balance().text());
         }
         proxyRules(b.acls(), b.requestRules(), b.responseRules());
+        servers(b);
+    }
+
+    private void servers(BackendConfig b) {
         for (ServerConfig s : b.servers()) {
             List<String> words = new ArrayList<>(List.of("server", q(s.name()), q(address(s.host(), s.port()))));
             ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));

@@ -118,11 +118,10 @@ final class ProxyBuilder {
                 values(responseRules), values(useBackends), defaultName);
     }
 
+    /** A listen's back half carries its ACLs and rules too: HAProxy runs them when another frontend routes to it. */
     BackendConfig backend() {
-        boolean listen = kind == Kind.LISTEN;
-        return new BackendConfig(name, backSettings(), balance, values(servers),
-                listen ? List.of() : values(acls), listen ? List.of() : values(requestRules),
-                listen ? List.of() : values(responseRules));
+        return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), values(requestRules),
+                values(responseRules));
     }
 
     static <T> List<T> values(List<LineRef<T>> refs) {

@@ -109,6 +109,7 @@ class ConfigParserTest {
         assertThat(c.frontend("web").defaultBackend()).isEqualTo("web");
         assertThat(c.frontend("web").useBackends()).hasSize(1);
         assertThat(c.frontend("web").acls()).hasSize(1);
+        assertThat(c.backend("web").acls()).isEqualTo(c.frontend("web").acls());
         assertThat(c.backend("web").servers()).extracting(ServerConfig::name).containsExactly("s1");
         assertThat(c.backend("web").balance()).isEqualTo(new BalanceConfig("leastconn", null));
     }

@@ -109,6 +109,24 @@ class RenderRoundTripTest {
     }
 
     @Test
+    void listenSections_renderAsListenAndKeepTheOrderOfFrontendsAndBackends() {
+        String text = "userlist ops\n user a insecure-password b\n"
+                + "backend a\n server a1 10.0.0.1:80\n"
+                + "listen admin\n bind :8081\n retries 4\n acl ok http_auth(ops)\n http-request auth unless ok\n"
+                + " use_backend a if { path_beg /a }\n server s 10.0.0.2:80\n"
+                + "frontend f\n bind :80\n default_backend admin\n"
+                + "backend b\n"
+                + "listen tcp\n mode tcp\n bind :5432\n balance leastconn\n server db 10.0.0.3:5432\n"
+                + "listen other\n bind :8082\n default_backend b\n";
+        ParseResult first = ConfigParser.parse(text, "l.cfg", null);
+        assertRoundTrip(first, "l.cfg");
+        String rendered = ConfigRenderer.render(first.config());
+        assertThat(rendered).contains("\nlisten admin\n", "\nlisten tcp\n").doesNotContain("frontend admin");
+        // a listen whose default backend is another one is written as its two halves
+        assertThat(rendered).contains("\nfrontend other\n", "\nbackend other\n");
+    }
+
+    @Test
     void differentConfigs_renderDifferently() {
         ProxyConfig a = ConfigParser.parse("backend b\n server s 1.1.1.1:80\n", "a", null).config();
         ProxyConfig b = ConfigParser.parse("backend b\n server s 1.1.1.1:81\n", "b", null).config();
