@@ -92,4 +92,13 @@ public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
         }
         return new ProxyConfig(global, frontends, list, userlists);
     }
+
+    /** A copy with {@code userlist} replacing the userlist of the same name, or added after the others. */
+    public ProxyConfig withUserlist(UserlistConfig userlist) {
+        requireNonNull(userlist, "userlist");
+        List<UserlistConfig> list = new ArrayList<>(userlists);
+        list.removeIf(u -> u.name().equals(userlist.name()));
+        list.add(userlist);
+        return new ProxyConfig(global, frontends, backends, list);
+    }
 }

@@ -224,6 +224,13 @@ class ConfigParserTest {
     }
 
     @Test
+    void byteOrderMark_andCrLfLineEnds_areAccepted() {
+        ParseResult r = ConfigParser.parse("\uFEFFfrontend f\r\n bind :80\r\n", "bom.cfg", null);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.config().frontend("f").bindAddresses()).containsExactly(new Bind(null, 80, false));
+    }
+
+    @Test
     void withBinds_replacesTheBindsOfOneFrontend() {
         ProxyConfig c = Configs.parse("frontend services\n bind :8000\nfrontend other\n bind :9000\n");
         ProxyConfig d = c.withBinds("services", List.of(new Bind(null, 80, false), new Bind(null, 443, true)));
