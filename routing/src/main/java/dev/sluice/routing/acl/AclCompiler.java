@@ -35,7 +35,7 @@ public final class AclCompiler {
                 throw new IllegalArgumentException("unknown converter '" + c + "' (expected lower or upper)");
             }
         }
-        String method = expr.match() != null ? expr.match() : resolved.defaultMatch();
+        String method = resolved.matchOf(expr);
         return switch (fetch.type()) {
             case STRING -> stringCondition(expr, fetch, method);
             case INTEGER -> integerCondition(expr, fetch, method);

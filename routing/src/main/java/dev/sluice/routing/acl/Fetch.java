@@ -28,6 +28,25 @@ public enum Fetch {
 
     /** A fetch keyword resolved: the fetch and the match method its name implies. */
     public record Resolved(Fetch fetch, String defaultMatch) {
+
+        /**
+         * The match method of {@code expr}: its {@code -m}, else the keyword's own; with converters
+         * HAProxy drops the keyword's method ({@code path_beg,lower} matches whole strings).
+         */
+        public String matchOf(dev.sluice.routing.config.AclExpr expr) {
+            if (expr.match() != null) {
+                return expr.match();
+            }
+            if (expr.converters().isEmpty()) {
+                return defaultMatch;
+            }
+            return switch (fetch.type()) {
+                case STRING -> "str";
+                case INTEGER -> "int";
+                case ADDRESS -> "ip";
+                case BOOLEAN -> "bool";
+            };
+        }
     }
 
     private static final Map<String, Resolved> KEYWORDS = keywords();

@@ -250,6 +250,14 @@ class AclSemanticsTest {
     }
 
     @Test
+    void converters_dropTheMatchMethodOfDerivedKeywords() {
+        assertThat(acl("path_beg,lower /api", get("/api/x"))).isFalse();
+        assertThat(acl("path_beg,lower /api", get("/API"))).isTrue();
+        assertThat(acl("path,lower -m beg /api", get("/API/x"))).isTrue();
+        assertThat(acl("hdr_dom(host),lower a.com", get("/").host("www.A.com"))).isFalse();
+    }
+
+    @Test
     void emptyPattern_endsThePatternList() {
         assertThat(acl("path_beg \"\"", get("/x"))).isFalse();
         assertThat(acl("hdr(x-e) -m str \"\" x", get("/").header("X-E", "x"))).isFalse();

@@ -84,6 +84,8 @@ class ConfigErrorsTest {
         assertThat(error("frontend f\n acl a src 300.1.1.1\n")).isEqualTo("bad.cfg:2: 'acl a': invalid address or "
                 + "network '300.1.1.1' (expected an IPv4 or IPv6 address, optionally with /BITS)");
         assertThat(error("frontend f\n acl a dst_port 80:x\n")).startsWith("bad.cfg:2: 'acl a': invalid integer pattern 'x'");
+        assertThat(error("frontend f\n acl a dst_port ne 80\n")).isEqualTo("bad.cfg:2: 'acl a': invalid integer "
+                + "pattern 'ne' (expected N, MIN:MAX, or eq|lt|le|gt|ge N)");
         assertThat(error("frontend f\n acl a nosuchfetch foo\n")).startsWith(
                 "bad.cfg:2: 'acl a': unknown fetch 'nosuchfetch' (expected one of: ");
         assertThat(error("frontend f\n acl a path,base64 foo\n")).isEqualTo(
