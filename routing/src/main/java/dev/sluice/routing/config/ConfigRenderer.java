@@ -152,6 +152,7 @@ public final class ConfigRenderer {
         if (!b.balance().equals(BalanceConfig.DEFAULT)) {
             line("balance", b.balance().text());
         }
+        httpCheck(b.httpCheck());
         frontBody(f, false);
         servers(b);
     }
@@ -188,6 +189,7 @@ public final class ConfigRenderer {
         if (!b.balance().equals(BalanceConfig.DEFAULT)) {
             line("balance", b.balance().text());
         }
+        httpCheck(b.httpCheck());
         proxyRules(b.acls(), b.requestRules(), b.responseRules());
         servers(b);
     }
@@ -197,6 +199,16 @@ public final class ConfigRenderer {
             List<String> words = new ArrayList<>(List.of("server", q(s.name()), q(address(s.host(), s.port()))));
             ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));
             line(words.toArray(String[]::new));
+        }
+    }
+
+    private void httpCheck(HttpCheckConfig c) {
+        if (c == null) {
+            return;
+        }
+        line("option", "httpchk", q(c.method()), q(c.uri()), q(c.version()));
+        if (c.expectStatus() != null) {
+            line("http-check", "expect", "status", c.expectStatus());
         }
     }
 

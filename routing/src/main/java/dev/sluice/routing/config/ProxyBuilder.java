@@ -53,6 +53,8 @@ final class ProxyBuilder {
     BalanceConfig balance = BalanceConfig.DEFAULT;
     List<String> defaultServer = new ArrayList<>();
     LineRef<String> defaultBackend;
+    HttpCheckConfig httpCheck;
+    String httpCheckExpect;
 
     final List<BindConfig> binds = new ArrayList<>();
     final List<LineRef<AclConfig>> acls = new ArrayList<>();
@@ -89,6 +91,8 @@ final class ProxyBuilder {
         balance = d.balance;
         defaultServer = new ArrayList<>(d.defaultServer);
         defaultBackend = d.defaultBackend;
+        httpCheck = d.httpCheck;
+        httpCheckExpect = d.httpCheckExpect;
     }
 
     String describe() {
@@ -120,8 +124,10 @@ final class ProxyBuilder {
 
     /** A listen's back half carries its ACLs and rules too: HAProxy runs them when another frontend routes to it. */
     BackendConfig backend() {
+        HttpCheckConfig check = httpCheck == null ? null
+                : new HttpCheckConfig(httpCheck.method(), httpCheck.uri(), httpCheck.version(), httpCheckExpect);
         return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), values(requestRules),
-                values(responseRules));
+                values(responseRules), check);
     }
 
     static <T> List<T> values(List<LineRef<T>> refs) {

@@ -13,17 +13,17 @@ final class ProxyKeywords {
 
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
     private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend");
-    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server");
+    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check");
     private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request");
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
-            "http-check", "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
+            "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
             "hash-type", "fullconn", "http-reuse", "rate-limit", "declare");
     /** The status codes HAProxy 2.6 lets {@code errorfile} customize. */
     private static final Set<Integer> ERRORFILE_CODES =
             Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504);
     private static final Set<String> IGNORED_OPTIONS = Set.of("httplog", "dontlognull", "tcplog",
-            "log-health-checks", "httpchk", "tcp-check", "ssl-hello-chk", "dontlog-normal",
+            "log-health-checks", "tcp-check", "ssl-hello-chk", "dontlog-normal",
             "log-separate-errors", "abortonclose", "http-buffer-request", "splice-auto",
             "splice-request", "splice-response", "contstats", "socket-stats", "tcpka", "clitcpka",
             "srvtcpka", "http-ignore-probes", "http-no-delay", "prefer-last-server",
@@ -93,6 +93,7 @@ final class ProxyKeywords {
             case "http-request" -> b.requestRules.add(new LineRef<>(line, "http-request", rules.request(b, w)));
             case "http-response" -> b.responseRules.add(new LineRef<>(line, "http-response", rules.response(w)));
             case "tcp-request" -> tcpRequest(line, w);
+            case "http-check" -> httpCheck(b, line, w);
             default -> throw new IllegalStateException(k);
         }
     }
@@ -103,7 +104,7 @@ final class ProxyKeywords {
         }
         if (kind == Kind.DEFAULTS) {
             return k.equals("maxconn") || k.equals("balance") || k.equals("retries")
-                   || k.equals("default-server") || k.equals("default_backend");
+                   || k.equals("default-server") || k.equals("default_backend") || k.equals("http-check");
         }
         return FRONT.contains(k) && kind.front() || BACK.contains(k) && kind.back() || PROXY.contains(k);
     }
@@ -223,6 +224,12 @@ final class ProxyKeywords {
                             + "reject it; expected option httpclose)");
                 }
             }
+            case "httpchk" -> {
+                b.httpCheck = on ? httpchk(w) : null;
+                if (b.kind == Kind.FRONTEND) {
+                    ctx.warn(line, "'option httpchk' is ignored in " + b.describe() + " (no backend capability)");
+                }
+            }
             case "redispatch" -> {
                 b.redispatch = on;
                 if (b.kind == Kind.FRONTEND) {
@@ -232,9 +239,37 @@ final class ProxyKeywords {
             default -> throw new ConfigException("unknown option '" + name + "' (expected one of: forwardfor, "
                     + "http-keep-alive, http-server-close, httpclose, redispatch, or an ignored logging option)");
         }
-        if (!name.equals("forwardfor") && w.size() > 2) {
+        if (!name.equals("forwardfor") && !name.equals("httpchk") && w.size() > 2) {
             throw new ConfigException("'option " + name + "' takes no argument");
         }
+    }
+
+    /** {@code option httpchk}, {@code option httpchk URI}, {@code option httpchk METHOD URI [VERSION]}. */
+    private static HttpCheckConfig httpchk(List<String> w) {
+        HttpCheckConfig d = HttpCheckConfig.DEFAULT;
+        List<String> a = w.subList(2, w.size());
+        return switch (a.size()) {
+            case 0 -> d;
+            case 1 -> new HttpCheckConfig(d.method(), a.get(0), d.version(), null);
+            case 2 -> new HttpCheckConfig(a.get(0), a.get(1), d.version(), null);
+            case 3 -> new HttpCheckConfig(a.get(0), a.get(1), a.get(2), null);
+            default -> throw new ConfigException("'option httpchk': too many arguments (expected "
+                    + "option httpchk [METHOD] [URI] [VERSION])");
+        };
+    }
+
+    /** {@code http-check expect status CODES} is kept for the health module; other forms are warnings. */
+    private void httpCheck(ProxyBuilder b, int line, List<String> w) {
+        if (w.size() == 4 && w.get(1).equals("expect") && w.get(2).equals("status")) {
+            if (!w.get(3).matches("\\d{3}(-\\d{3})?(,\\d{3}(-\\d{3})?)*")) {
+                throw new ConfigException("'http-check expect status': invalid status '" + w.get(3)
+                        + "' (expected a code, a range like 200-399, or a comma-separated list)");
+            }
+            b.httpCheckExpect = w.get(3);
+            return;
+        }
+        ctx.ignored(line, "http-check " + (w.size() > 1 ? w.get(1) : ""),
+                "only 'http-check expect status CODES' is supported; checks expect 2xx or 3xx");
     }
 
     private static ForwardForConfig forwardFor(List<String> w) {

@@ -159,6 +159,8 @@ class ConfigErrorsTest {
                 "bad.cfg:2: 'if': missing '}' (expected { FETCH [flags] PATTERN... })");
         assertThat(error("frontend f\n use_backend b when x\nbackend b\n")).isEqualTo(
                 "bad.cfg:2: 'use_backend': unexpected 'when' (expected if or unless)");
+        assertThat(error("backend b\n http-check expect status 2xx\n")).isEqualTo("bad.cfg:2: 'http-check expect "
+                + "status': invalid status '2xx' (expected a code, a range like 200-399, or a comma-separated list)");
         assertThat(error("backend b\n balance weird\n")).startsWith("bad.cfg:2: 'balance': unknown algorithm 'weird'");
         assertThat(error("frontend f\n option nosuch\n")).startsWith("bad.cfg:2: unknown option 'nosuch'");
     }

@@ -130,6 +130,19 @@ class ConfigParserTest {
     }
 
     @Test
+    void httpChecks_areKeptForTheHealthModuleAndInheritedFromDefaults() {
+        ProxyConfig c = Configs.parse("defaults\n option httpchk GET /health\n http-check expect status 200-299\n"
+                + "backend a\nbackend b\n option httpchk HEAD /ping HTTP/1.1\nbackend c\n no option httpchk\n"
+                + "backend d\n option httpchk\n");
+        assertThat(c.backend("a").httpCheck()).isEqualTo(new HttpCheckConfig("GET", "/health", "HTTP/1.0", "200-299"));
+        assertThat(c.backend("b").httpCheck()).isEqualTo(new HttpCheckConfig("HEAD", "/ping", "HTTP/1.1", "200-299"));
+        assertThat(c.backend("c").httpCheck()).isNull();
+        assertThat(c.backend("d").httpCheck()).isEqualTo(new HttpCheckConfig("OPTIONS", "/", "HTTP/1.0", "200-299"));
+        assertThat(Configs.parse("backend e\n option httpchk /up\n").backend("e").httpCheck())
+                .isEqualTo(new HttpCheckConfig("OPTIONS", "/up", "HTTP/1.0", null));
+    }
+
+    @Test
     void balance_readsEveryAlgorithm() {
         for (String a : List.of("roundrobin", "static-rr", "leastconn", "source", "first", "uri", "random")) {
             assertThat(Configs.parse("backend b\n balance " + a + "\n").backend("b").balance().algorithm()).isEqualTo(a);

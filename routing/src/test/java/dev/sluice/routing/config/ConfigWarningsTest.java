@@ -87,6 +87,13 @@ class ConfigWarningsTest {
     }
 
     @Test
+    void httpCheckFormsOtherThanExpectStatus_areWarnings() {
+        assertThat(warnings("backend b\n option httpchk\n http-check send meth GET uri /x\n", null)).containsExactly(
+                "w.cfg:3: 'http-check send' is ignored by Sluice (only 'http-check expect status CODES' is supported; "
+                + "checks expect 2xx or 3xx)");
+    }
+
+    @Test
     void cookieAndStats_areIgnoredWithTheReason() {
         assertThat(warnings("backend b\n cookie SRV insert indirect\n stats enable\n", null)).containsExactly(
                 "w.cfg:2: 'cookie' is ignored by Sluice (no cookie persistence: requests are balanced)",

@@ -68,8 +68,10 @@ class RenderFuzzTest {
                 dev.sluice.routing.ConnectionMode.KEEP_ALIVE, 3, false, 0, List.of());
         FrontendConfig f = new FrontendConfig("f", settings, List.of(), acls, rules, List.of(),
                 List.of(new UseBackendConfig("b", cond)), "b");
+        HttpCheckConfig check = r.nextBoolean() ? null
+                : new HttpCheckConfig("GET", "/" + word(r), r.nextBoolean() ? "HTTP/1.1" : "HTTP/1.0", null);
         BackendConfig b = new BackendConfig("b", settings, BalanceConfig.DEFAULT, List.of(), List.of(), List.of(),
-                List.of());
+                List.of(), check);
         UserlistConfig u = new UserlistConfig("u", List.of(new UserlistConfig.User("ann", word(r), true, List.of())),
                 List.of());
         return new ProxyConfig(GlobalConfig.DEFAULT, List.of(f), List.of(b), List.of(u));

@@ -61,6 +61,8 @@ class RenderRoundTripTest {
                 retries 5
                 option redispatch
                 default-server inter 3s
+                option httpchk GET /health HTTP/1.1
+                http-check expect status 200,204
                 server a1 10.0.0.1:8080 check rise 3 fall 2 weight 10 maxconn 50 cookie a1
                 server a2 [2001:db8::1]:8080 backup disabled port 9000 addr 10.9.9.9 slowstart 1m
                 http-request set-header X-Backend api
@@ -73,6 +75,7 @@ class RenderRoundTripTest {
                 server s site.internal:80
             listen stats
                 bind :9000
+                option httpchk
                 mode tcp
                 balance source
                 server local 127.0.0.1:9001
