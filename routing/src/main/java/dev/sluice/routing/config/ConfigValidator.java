@@ -48,6 +48,9 @@ final class ConfigValidator {
             for (LineRef<HttpRuleConfig> r : p.responseRules) {
                 condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
             }
+            for (LineRef<HttpRuleConfig> r : p.redirectRules) {
+                condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
+            }
             if (p.mode == Mode.TCP && !(p.requestRules.isEmpty() && p.responseRules.isEmpty())) {
                 ctx.warn(p.line, p.describe() + " is in mode tcp: its http-request/http-response rules never run");
             }

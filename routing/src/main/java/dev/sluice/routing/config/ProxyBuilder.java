@@ -60,6 +60,8 @@ final class ProxyBuilder {
     final List<LineRef<AclConfig>> acls = new ArrayList<>();
     final List<LineRef<HttpRuleConfig>> requestRules = new ArrayList<>();
     final List<LineRef<HttpRuleConfig>> responseRules = new ArrayList<>();
+    /** {@code redirect} lines: HAProxy runs them after every http-request rule. */
+    final List<LineRef<HttpRuleConfig>> redirectRules = new ArrayList<>();
     final List<LineRef<UseBackendConfig>> useBackends = new ArrayList<>();
     final List<LineRef<ServerConfig>> servers = new ArrayList<>();
 
@@ -118,7 +120,7 @@ final class ProxyBuilder {
         if (kind == Kind.LISTEN && defaultName == null) {
             defaultName = name;
         }
-        return new FrontendConfig(name, frontSettings(), binds, values(acls), values(requestRules),
+        return new FrontendConfig(name, frontSettings(), binds, values(acls), requestRules(),
                 values(responseRules), values(useBackends), defaultName);
     }
 
@@ -126,8 +128,14 @@ final class ProxyBuilder {
     BackendConfig backend() {
         HttpCheckConfig check = httpCheck == null ? null
                 : new HttpCheckConfig(httpCheck.method(), httpCheck.uri(), httpCheck.version(), httpCheckExpect);
-        return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), values(requestRules),
+        return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), requestRules(),
                 values(responseRules), check);
+    }
+
+    private List<HttpRuleConfig> requestRules() {
+        List<HttpRuleConfig> all = new ArrayList<>(values(requestRules));
+        all.addAll(values(redirectRules));
+        return all;
     }
 
     static <T> List<T> values(List<LineRef<T>> refs) {

@@ -14,7 +14,8 @@ final class ProxyKeywords {
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
     private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend");
     private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check");
-    private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request");
+    private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request",
+            "redirect");
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
             "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
@@ -93,6 +94,7 @@ final class ProxyKeywords {
             case "http-request" -> b.requestRules.add(new LineRef<>(line, "http-request", rules.request(b, w)));
             case "http-response" -> b.responseRules.add(new LineRef<>(line, "http-response", rules.response(w)));
             case "tcp-request" -> tcpRequest(line, w);
+            case "redirect" -> b.redirectRules.add(new LineRef<>(line, "redirect", rules.redirectKeyword(w)));
             case "http-check" -> httpCheck(b, line, w);
             default -> throw new IllegalStateException(k);
         }

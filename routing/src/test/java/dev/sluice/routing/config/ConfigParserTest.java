@@ -196,6 +196,18 @@ class ConfigParserTest {
     }
 
     @Test
+    void redirectKeyword_runsAfterEveryHttpRequestRuleAsInHaproxy() {
+        ProxyConfig c = Configs.parse("frontend f\n acl api path_beg /api\n"
+                + " redirect scheme https code 301 if !{ ssl_fc } api\n"
+                + " http-request set-header X-A 1\n redirect prefix https://b.com\n");
+        assertThat(c.frontend("f").requestRules()).extracting(HttpRuleConfig::action).containsExactly(
+                new ActionConfig.SetHeader("X-A", "1"), new ActionConfig.Redirect(Kind.SCHEME, "https", 301),
+                new ActionConfig.Redirect(Kind.PREFIX, "https://b.com", 302));
+        assertThat(c.frontend("f").requestRules().get(1).condition().groups().get(0)).hasSize(2);
+        assertThat(ConfigParser.parse(ConfigRenderer.render(c), "r.cfg", null).config()).isEqualTo(c);
+    }
+
+    @Test
     void errorfile_readsTheFileRelativeToTheConfigDirectory() throws Exception {
         Files.writeString(dir.resolve("503.http"), "HTTP/1.0 503 Busy\r\n\r\nbusy");
         Path cfg = dir.resolve("a.cfg");
