@@ -103,6 +103,12 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void badForwardforNetwork_isAnError() {
+        assertThat(error("defaults\n option forwardfor except 10.0.0.0/99\nfrontend f\n")).isEqualTo(
+                "bad.cfg:2: 'option forwardfor': invalid network mask in '10.0.0.0/99' (expected 0-32 bits or a dotted mask)");
+    }
+
+    @Test
     void missingPatternFile_isAnError() {
         assertThat(error("frontend f\n acl a path_beg -f /nonexistent/x.lst\n")).isEqualTo(
                 "bad.cfg:2: 'acl a -f': cannot read file '/nonexistent/x.lst' (no such file)");
