@@ -76,6 +76,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aclUsedBeforeItsDeclaration_isAnErrorAsInHaproxy() {
+        assertThat(error("frontend f\n use_backend b if x\n acl x path /\nbackend b\n")).isEqualTo("bad.cfg:2: "
+                + "'use_backend': ACL 'x' is used before its declaration at line 3 (expected the acl line first, "
+                + "as HAProxy requires)");
+        // later lines of an already declared ACL still add to it
+        ParseResult ok = ConfigParser.parse("frontend f\n acl x path /a\n use_backend b if x\n acl x path /b\n"
+                + "backend b\n", "ok.cfg", null);
+        assertThat(ok.errors()).isEmpty();
+        assertThat(ok.config().frontend("f").acls()).hasSize(2);
+    }
+
+    @Test
     void badPatterns_areErrorsOnTheAclLine() {
         assertThat(error("frontend f\n acl a path_reg ^/(unclosed\n")).startsWith(
                 "bad.cfg:2: 'acl a': invalid regex '^/(unclosed': ");
