@@ -274,4 +274,22 @@ class BalancingEndToEndTest {
 
         assertThat(spread(port, 6, "/")).isEqualTo(Map.of("redispatch-live", 6));
     }
+
+    // With every primary down, HAProxy sends all traffic to the first backup server and balances
+    // over all backups only with "option allbackups" (checked against haproxy 2.6).
+    @Test
+    void backups_onlyTheFirstServesWithoutAllbackups() throws Exception {
+        int port = start("""
+                frontend fe
+                    default_backend pool
+                backend pool
+                    server p1 {{bk-primary}} disabled
+                    server b1 {{bk-first}} backup
+                    server b2 {{bk-second}} backup
+                """);
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(Http.servedBy(port, "/")).isEqualTo("bk-first");
+        }
+    }
 }

@@ -375,4 +375,21 @@ class RoutingEndToEndTest {
             return s.getLocalPort();
         }
     }
+
+    @Test
+    void monitorUri_isAnsweredBySluiceItself() throws Exception {
+        int port = start("""
+                frontend fe
+                    monitor-uri /lb-health
+                    default_backend app
+                """ + backends("app"));
+        int before = origins.get("app").requests();
+
+        Response r = Http.get(port, "/lb-health");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.bodyText()).contains("Service ready.");
+        assertThat(origins.get("app").requests()).isEqualTo(before);
+        assertThat(Http.servedBy(port, "/lb-health/x")).isEqualTo("app");
+    }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ErrorResponses {
 
     private static final Map<Integer, String> MESSAGES = Map.ofEntries(
+            Map.entry(200, "Service ready."),
             Map.entry(400, "Your browser sent an invalid request."),
             Map.entry(401, "You need a valid user and password to access this content."),
             Map.entry(403, "Request forbidden by administrative rules."),

@@ -52,6 +52,7 @@ final class Exchange {
     private boolean retriedStale;
     private int attempt;
 
+    private boolean backendRulesApply;
     private boolean requestHasBody;
     private boolean requestComplete;
     private boolean requestSent;
@@ -84,6 +85,11 @@ final class Exchange {
         requestComplete = request instanceof LastHttpContent;
         clientKeepAlive = HttpUtil.isKeepAlive(request) && frontend.connectionMode() != ConnectionMode.CLOSE;
 
+        if (frontend.monitorUri() != null && frontend.monitorUri().equals(request.uri())) {
+            // HAProxy's monitor-uri: a load balancer's probe, answered before any rule.
+            answerLocally(ErrorResponses.response(client.alloc(), 200, null));
+            return;
+        }
         FullHttpResponse answer = HttpActions.applyRequestRules(frontend.requestRules(), view, client.alloc(), frontend.errorPages());
         if (answer != null) {
             answerLocally(answer);
@@ -94,10 +100,14 @@ final class Exchange {
             answerError(503);
             return;
         }
-        answer = HttpActions.applyRequestRules(backend.requestRules(), view, client.alloc(), backend.errorPages());
-        if (answer != null) {
-            answerLocally(answer);
-            return;
+        // A listen section's rules are its frontend's and its backend's: run them once.
+        backendRulesApply = !frontend.sharesRulesWith(backend);
+        if (backendRulesApply) {
+            answer = HttpActions.applyRequestRules(backend.requestRules(), view, client.alloc(), backend.errorPages());
+            if (answer != null) {
+                answerLocally(answer);
+                return;
+            }
         }
         if (backend.connectionMode() == ConnectionMode.CLOSE) {
             clientKeepAlive = false;
@@ -309,7 +319,9 @@ final class Exchange {
                 && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
         if (!upgrading) {
             HopByHop.stripResponse(response.headers());
-            HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
+            if (backendRulesApply) {
+                HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
+            }
             HttpActions.applyResponseRules(frontend.responseRules(), view, response.headers());
             frameForClient(response, status);
         }

@@ -70,6 +70,11 @@ final class HttpRequestView implements RequestView {
         return sni;
     }
 
+    @Override
+    public boolean isTls() {
+        return false; // TLS termination is not built yet
+    }
+
     /** The path of a request target: origin form up to '?', or the path of an absolute URI. */
     static String pathOf(String uri) {
         int start = 0;

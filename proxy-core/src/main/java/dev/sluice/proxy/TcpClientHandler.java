@@ -106,5 +106,6 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
         @Override public String path() { return null; }
         @Override public List<String> headerLines(String name) { return List.of(); }
         @Override public String sni() { return null; }
+        @Override public boolean isTls() { return false; }
     }
 }

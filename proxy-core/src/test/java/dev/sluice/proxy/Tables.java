@@ -72,7 +72,7 @@ final class Tables {
                     null, connectionMode, requestRules, responseRules, errorPages);
             Frontend frontend = new Frontend(FRONTEND, mode, List.of(new Bind("127.0.0.1", 0, false)), maxconn, timeouts,
                     forwardFor, connectionMode, List.of(), List.of(), errorPages,
-                    request -> noBackend ? null : backend);
+                    request -> noBackend ? null : backend, null);
             return new RoutingTable(1, "test", List.of(frontend), Map.of("be", backend), limits);
         }
     }

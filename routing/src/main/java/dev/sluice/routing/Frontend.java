@@ -7,11 +7,12 @@ import java.util.List;
  *
  * @param selector chooses the backend: the first {@code use_backend} rule whose condition holds,
  *                 else {@code default_backend}, else {@code null} (503)
+ * @param monitorUri {@code monitor-uri}: a request target answered 200 by Sluice itself, or {@code null}
  */
 public record Frontend(String name, Mode mode, List<Bind> binds, int maxconn, Timeouts timeouts,
                        ForwardFor forwardFor, ConnectionMode connectionMode,
                        List<HttpRule> requestRules, List<HttpRule> responseRules,
-                       ErrorPages errorPages, BackendSelector selector) {
+                       ErrorPages errorPages, BackendSelector selector, String monitorUri) {
 
     public Frontend {
         binds = List.copyOf(binds);

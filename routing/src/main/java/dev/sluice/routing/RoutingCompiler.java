@@ -105,7 +105,7 @@ public final class RoutingCompiler {
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
-        return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance().algorithm(), b.balance().arg()),
+        return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
                 rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
                 errorPages(st));
@@ -129,7 +129,7 @@ public final class RoutingCompiler {
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
                 forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
                 rules(f.acls(), f.responseRules(), conditions), errorPages(st),
-                new IndexedSelector(selectorRules, defaultBackend));
+                new IndexedSelector(selectorRules, defaultBackend), f.monitorUri());
     }
 
     private static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {

@@ -38,6 +38,15 @@ public final class Balancers {
         return new RandomBalancer();
     }
 
+    /** The balancer of a backend's {@code balance} line and {@code option allbackups}. */
+    public static Balancer of(dev.sluice.routing.config.BalanceConfig config) {
+        Balancer b = of(config.algorithm(), config.arg());
+        if (config.allBackups()) {
+            ((TieredBalancer) b).allBackups = true;
+        }
+        return b;
+    }
+
     /** The balancer of {@code balance ALGORITHM} ({@code arg} is the header of {@code hdr}). */
     public static Balancer of(String algorithm, String arg) {
         return switch (algorithm) {

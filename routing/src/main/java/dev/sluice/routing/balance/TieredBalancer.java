@@ -17,6 +17,8 @@ abstract class TieredBalancer implements Balancer {
     }
 
     private final boolean withRing;
+    /** {@code option allbackups}; set once, before the balancer is published in a routing table. */
+    boolean allBackups;
     private volatile Pool pool;
 
     TieredBalancer(boolean withRing) {
@@ -34,7 +36,24 @@ abstract class TieredBalancer implements Balancer {
             pool = p;
         }
         // one tier per pick, so a counter advances once per request
-        return pickTier(p.primaries.anyUsable() ? p.primaries : p.backups, request, avoid);
+        if (p.primaries.anyUsable()) {
+            return pickTier(p.primaries, request, avoid);
+        }
+        return allBackups ? pickTier(p.backups, request, avoid) : firstBackup(p.backups, avoid);
+    }
+
+    /** HAProxy without {@code option allbackups}: the first usable backup in declaration order takes it all. */
+    private static Server firstBackup(Tier backups, Server avoid) {
+        Server fallback = null;
+        for (Server s : backups.servers) {
+            if (s.isUsable() && s.hasCapacity()) {
+                if (s != avoid) {
+                    return s;
+                }
+                fallback = s;
+            }
+        }
+        return fallback;
     }
 
     private Server pickTier(Tier tier, RequestView request, Server avoid) {

@@ -149,8 +149,11 @@ public final class ConfigRenderer {
         if (bs.redispatch()) {
             line("option", "redispatch");
         }
-        if (!b.balance().equals(BalanceConfig.DEFAULT)) {
+        if (!b.balance().isDefaultAlgorithm()) {
             line("balance", b.balance().text());
+        }
+        if (b.balance().allBackups()) {
+            line("option", "allbackups");
         }
         httpCheck(b.httpCheck());
         frontBody(f, false);
@@ -174,6 +177,9 @@ public final class ConfigRenderer {
             b.options().forEach(o -> words.add(q(o)));
             line(words.toArray(String[]::new));
         }
+        if (f.monitorUri() != null) {
+            line("monitor-uri", q(f.monitorUri()));
+        }
         proxyRules(f.acls(), f.requestRules(), f.responseRules());
         for (UseBackendConfig u : f.useBackends()) {
             line("use_backend", q(u.backend()) + condition(u.condition()));
@@ -186,8 +192,11 @@ public final class ConfigRenderer {
     private void backend(BackendConfig b) {
         out.append("\nbackend ").append(q(b.name())).append('\n');
         settings(b.settings(), true);
-        if (!b.balance().equals(BalanceConfig.DEFAULT)) {
+        if (!b.balance().isDefaultAlgorithm()) {
             line("balance", b.balance().text());
+        }
+        if (b.balance().allBackups()) {
+            line("option", "allbackups");
         }
         httpCheck(b.httpCheck());
         proxyRules(b.acls(), b.requestRules(), b.responseRules());

@@ -7,11 +7,20 @@ import java.util.List;
  * A {@code frontend} (or the front half of a {@code listen}).
  *
  * @param defaultBackend {@code null}: requests no rule routes are answered 503
+ * @param monitorUri     {@code monitor-uri}: requests for this path are answered 200 by Sluice
+ *                       itself (for load-balancer health probes); {@code null} when not set
  */
 public record FrontendConfig(String name, ProxySettings settings, List<BindConfig> binds,
                              List<AclConfig> acls, List<HttpRuleConfig> requestRules,
                              List<HttpRuleConfig> responseRules, List<UseBackendConfig> useBackends,
-                             String defaultBackend) {
+                             String defaultBackend, String monitorUri) {
+
+    public FrontendConfig(String name, ProxySettings settings, List<BindConfig> binds,
+                          List<AclConfig> acls, List<HttpRuleConfig> requestRules,
+                          List<HttpRuleConfig> responseRules, List<UseBackendConfig> useBackends,
+                          String defaultBackend) {
+        this(name, settings, binds, acls, requestRules, responseRules, useBackends, defaultBackend, null);
+    }
 
     public FrontendConfig {
         binds = List.copyOf(binds);
@@ -27,11 +36,11 @@ public record FrontendConfig(String name, ProxySettings settings, List<BindConfi
 
     public FrontendConfig withBinds(List<BindConfig> newBinds) {
         return new FrontendConfig(name, settings, newBinds, acls, requestRules, responseRules,
-                useBackends, defaultBackend);
+                useBackends, defaultBackend, monitorUri);
     }
 
     public FrontendConfig withUseBackends(List<UseBackendConfig> rules, List<AclConfig> newAcls) {
         return new FrontendConfig(name, settings, binds, newAcls, requestRules, responseRules,
-                rules, defaultBackend);
+                rules, defaultBackend, monitorUri);
     }
 }

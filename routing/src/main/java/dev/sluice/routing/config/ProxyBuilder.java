@@ -53,6 +53,7 @@ final class ProxyBuilder {
     BalanceConfig balance = BalanceConfig.DEFAULT;
     List<String> defaultServer = new ArrayList<>();
     LineRef<String> defaultBackend;
+    String monitorUri;
     HttpCheckConfig httpCheck;
     String httpCheckExpect;
 
@@ -121,7 +122,7 @@ final class ProxyBuilder {
             defaultName = name;
         }
         return new FrontendConfig(name, frontSettings(), binds, values(acls), requestRules(),
-                values(responseRules), values(useBackends), defaultName);
+                values(responseRules), values(useBackends), defaultName, monitorUri);
     }
 
     /** A listen's back half carries its ACLs and rules too: HAProxy runs them when another frontend routes to it. */

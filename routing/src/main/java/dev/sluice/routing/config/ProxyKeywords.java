@@ -12,13 +12,13 @@ import java.util.TreeSet;
 final class ProxyKeywords {
 
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
-    private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend");
+    private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend", "monitor-uri");
     private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check");
     private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request",
             "redirect");
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
-            "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
+            "tcp-check", "email-alert", "cookie",
             "hash-type", "fullconn", "http-reuse", "rate-limit", "declare");
     /** The status codes HAProxy 2.6 lets {@code errorfile} customize. */
     private static final Set<Integer> ERRORFILE_CODES =
@@ -28,7 +28,7 @@ final class ProxyKeywords {
             "log-separate-errors", "abortonclose", "http-buffer-request", "splice-auto",
             "splice-request", "splice-response", "contstats", "socket-stats", "tcpka", "clitcpka",
             "srvtcpka", "http-ignore-probes", "http-no-delay", "prefer-last-server",
-            "http-pretend-keepalive", "independent-streams", "nolinger", "allbackups",
+            "http-pretend-keepalive", "independent-streams", "nolinger",
             "log-asap", "checkcache", "persist", "http-use-htx", "idle-close-on-response");
     private static final Set<String> TIMEOUTS_IGNORED = Set.of("client-fin", "server-fin", "tarpit");
 
@@ -76,11 +76,18 @@ final class ProxyKeywords {
                 b.maxconn = Values.integer("maxconn", w.get(1), 0, Integer.MAX_VALUE);
             }
             case "use_backend" -> useBackend(b, line, w);
+            case "monitor-uri" -> {
+                Values.arity(w, 1, "monitor-uri PATH");
+                if (!w.get(1).startsWith("/")) {
+                    throw new ConfigException("'monitor-uri': '" + w.get(1) + "' (expected a path starting with '/')");
+                }
+                b.monitorUri = w.get(1);
+            }
             case "default_backend" -> {
                 Values.arity(w, 1, "default_backend NAME");
                 b.defaultBackend = new LineRef<>(line, "default_backend", backendName(w.get(1)));
             }
-            case "balance" -> b.balance = balance(w);
+            case "balance" -> b.balance = balance(w).withAllBackups(b.balance.allBackups());
             case "retries" -> {
                 Values.arity(w, 1, "retries N");
                 b.retries = Values.integer("retries", w.get(1), 0, 100);
@@ -202,11 +209,13 @@ final class ProxyKeywords {
     private void option(ProxyBuilder b, int line, List<String> w, boolean on) {
         Values.arity(w, 1, "option NAME");
         String name = w.get(1);
+        if (name.equals("allbackups")) {
+            b.balance = b.balance.withAllBackups(on);
+            return;
+        }
         if (IGNORED_OPTIONS.contains(name)) {
-            if (!name.equals("allbackups")) {
-                ctx.ignored(line, "option " + name, name.contains("chk") || name.contains("check")
-                        ? "health checks are configured on server lines" : "it does not change routing");
-            }
+            ctx.ignored(line, "option " + name, name.contains("chk") || name.contains("check")
+                    ? "health checks are configured on server lines" : "it does not change routing");
             return;
         }
         switch (name) {

@@ -1,5 +1,7 @@
 package dev.sluice.routing.balance;
 
+import dev.sluice.routing.config.BalanceConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.routing.Balancer;
@@ -111,11 +113,25 @@ class BalancerTest {
         }
         p1.state().setUp(false);
         p2.state().setUp(false);
+        // HAProxy without 'option allbackups': the first usable backup takes everything.
         Map<String, Integer> hits = count(Balancer.roundRobin(), list, 10, null);
-        assertThat(hits).containsExactlyInAnyOrderEntriesOf(Map.of("b1", 5, "b2", 5));
+        assertThat(hits).containsExactlyInAnyOrderEntriesOf(Map.of("b1", 10));
         for (Balancer b : all()) {
-            assertThat(b.pick(list, TestRequest.get("/y"), null).backup()).isTrue();
+            assertThat(b.pick(list, TestRequest.get("/y"), null).name()).isEqualTo("b1");
         }
+        b1.state().setUp(false);
+        assertThat(count(Balancer.roundRobin(), list, 4, null)).containsExactlyInAnyOrderEntriesOf(Map.of("b2", 4));
+    }
+
+    @Test
+    void allBackups_balancesOverEveryBackup() {
+        Server p1 = server("p1", 1, false);
+        Server b1 = server("b1", 1, true);
+        Server b2 = server("b2", 1, true);
+        List<Server> list = List.of(p1, b1, b2);
+        p1.state().setUp(false);
+        Balancer rr = Balancers.of(new BalanceConfig("roundrobin", null, true));
+        assertThat(count(rr, list, 10, null)).containsExactlyInAnyOrderEntriesOf(Map.of("b1", 5, "b2", 5));
     }
 
     @Test

@@ -47,7 +47,7 @@ class ConfigErrorsTest {
     void unknownKeyword_listsWhatTheSectionAccepts() {
         assertThat(error("frontend f\n frobnicate on\n")).isEqualTo("bad.cfg:2: unknown keyword 'frobnicate' in "
                 + "frontend section (expected one of: acl, bind, default_backend, errorfile, http-request, "
-                + "http-response, maxconn, mode, no, option, redirect, tcp-request, timeout, use_backend)");
+                + "http-response, maxconn, mode, monitor-uri, no, option, redirect, tcp-request, timeout, use_backend)");
         assertThat(error("frontend f\n default-server inter 2s\n")).isEqualTo("bad.cfg:2: 'default-server' is not "
                 + "allowed in a frontend section (expected it in a backend or listen section)");
         assertThat(error("frontend f\n no option forwardfor\n")).isEqualTo("bad.cfg:2: 'no option forwardfor' is "

@@ -277,4 +277,14 @@ class ConfigParserTest {
         assertThat(f.settings().forwardFor()).isNotNull();
         assertThat(r.config().global().maxconn()).isPositive();
     }
+
+    @Test
+    void monitorUri_isKeptAndRendered_andMustBeAPath() {
+        ProxyConfig c = Configs.parse("frontend f\n bind :80\n monitor-uri /lb-health\n");
+        assertThat(c.frontend("f").monitorUri()).isEqualTo("/lb-health");
+        assertThat(ConfigRenderer.render(c)).contains("monitor-uri /lb-health");
+        ParseResult bad = ConfigParser.parse("frontend f\n bind :80\n monitor-uri health\n", "m.cfg", null);
+        assertThat(bad.errors()).singleElement().hasToString(
+                "m.cfg:3: 'monitor-uri': 'health' (expected a path starting with '/')");
+    }
 }
