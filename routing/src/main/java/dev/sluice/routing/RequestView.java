@@ -33,4 +33,12 @@ public interface RequestView {
 
     /** The TLS server name the client sent, or {@code null} without TLS or SNI. */
     String sni();
+
+    /**
+     * Whether the client connection is TLS (HAProxy's {@code ssl_fc}). The default guesses from
+     * SNI; proxy-core overrides it with the listener's real state.
+     */
+    default boolean isTls() {
+        return sni() != null;
+    }
 }

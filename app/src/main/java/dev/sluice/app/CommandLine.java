@@ -1,0 +1,56 @@
+package dev.sluice.app;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The parsed command line: a command, {@code -f FILE}, and {@code --name value} flags. */
+record CommandLine(String command, String file, Map<String, String> flags) {
+
+    static final String USAGE = """
+            usage: java -jar sluice.jar COMMAND [OPTIONS]
+              run     [-f FILE]   start the proxy (no -f: the embedded default configuration)
+              check   -f FILE     validate FILE; prints every error as FILE:LINE: message, exit 1 if any
+              render  [-f FILE]   print the effective configuration in HAProxy syntax
+              version             print the version
+            options (each also read from the environment variable in brackets; flags win):
+              --default-ports P   binds of frontend 'services', e.g. 80,443:ssl  [DEFAULT_PORTS]
+              --bind-ports P      extra binds of frontend 'services', e.g. 8081,8082  [BIND_PORTS]""";
+
+    static CommandLine parse(String[] args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("no command given");
+        }
+        String command = args[0];
+        if (command.equals("-h") || command.equals("--help")) {
+            command = "help";
+        }
+        String file = null;
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-f") || a.equals("--file")) {
+                file = value(args, ++i, a);
+            } else if (a.startsWith("--") && a.contains("=")) {
+                flags.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+            } else if (a.startsWith("--")) {
+                flags.put(a.substring(2), value(args, ++i, a));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+        }
+        for (String name : flags.keySet()) {
+            if (!Settings.FLAGS.contains(name)) {
+                throw new IllegalArgumentException("unknown option '--" + name + "' (expected one of: --"
+                        + String.join(", --", Settings.FLAGS) + ")");
+            }
+        }
+        return new CommandLine(command, file, Map.copyOf(flags));
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

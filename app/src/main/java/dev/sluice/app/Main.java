@@ -1,0 +1,133 @@
+package dev.sluice.app;
+
+import dev.sluice.proxy.BindFailedException;
+import dev.sluice.routing.config.ConfigMessage;
+import dev.sluice.routing.config.ConfigRenderer;
+import dev.sluice.routing.config.ParseResult;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command line: {@code run [-f FILE]}, {@code check -f FILE}, {@code render [-f FILE]},
+ * {@code version}. Exit codes: 0 success, 1 invalid configuration or failed start, 2 usage.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.out, System.err);
+        if (code != 0 || (args.length > 0 && !"run".equals(args[0]))) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command; {@code run} blocks until the process is stopped. */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli;
+        try {
+            cli = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice: " + e.getMessage());
+            err.println(CommandLine.USAGE);
+            return 2;
+        }
+        switch (cli.command()) {
+            case "version" -> {
+                out.println("sluice " + Version.get());
+                return 0;
+            }
+            case "help" -> {
+                out.println(CommandLine.USAGE);
+                return 0;
+            }
+            case "check" -> {
+                return check(cli, out, err);
+            }
+            case "render" -> {
+                return render(cli, env, out, err);
+            }
+            case "run" -> {
+                return runProxy(cli, env, out, err);
+            }
+            default -> {
+                err.println("sluice: unknown command '" + cli.command() + "'");
+                err.println(CommandLine.USAGE);
+                return 2;
+            }
+        }
+    }
+
+    private static int check(CommandLine cli, PrintStream out, PrintStream err) {
+        if (cli.file() == null) {
+            err.println("sluice: check needs -f FILE");
+            return 2;
+        }
+        ParseResult result = ConfigSource.load(cli.file());
+        printMessages(result, err);
+        if (!result.errors().isEmpty()) {
+            err.println(cli.file() + ": " + result.errors().size() + " error(s)");
+            return 1;
+        }
+        out.println(cli.file() + ": configuration is valid");
+        return 0;
+    }
+
+    private static int render(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
+        ParseResult result = ConfigSource.load(cli.file());
+        printMessages(result, err);
+        if (!result.errors().isEmpty()) {
+            return 1;
+        }
+        Settings settings = Settings.from(env, cli);
+        out.print(ConfigRenderer.render(ConfigSource.effective(result.config(), cli.file(), settings)));
+        return 0;
+    }
+
+    private static int runProxy(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
+        ParseResult result = ConfigSource.load(cli.file());
+        printMessages(result, err);
+        if (!result.errors().isEmpty()) {
+            err.println("sluice: not started: " + result.errors().size() + " configuration error(s)");
+            return 1;
+        }
+        Settings settings;
+        try {
+            settings = Settings.from(env, cli);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice: " + e.getMessage());
+            return 1;
+        }
+        Sluice sluice;
+        try {
+            sluice = Sluice.start(ConfigSource.effective(result.config(), cli.file(), settings), err);
+        } catch (BindFailedException e) {
+            err.println("sluice: " + e.getMessage());
+            return 1;
+        }
+        out.println("sluice " + Version.get() + " started (" + sluice.describe() + ")");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sluice.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printMessages(ParseResult result, PrintStream err) {
+        for (ConfigMessage w : result.warnings()) {
+            err.println("warning: " + w);
+        }
+        for (ConfigMessage e : result.errors()) {
+            err.println(e);
+        }
+    }
+}

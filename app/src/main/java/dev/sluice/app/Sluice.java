@@ -1,0 +1,75 @@
+package dev.sluice.app;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.proxy.BindFailedException;
+import dev.sluice.proxy.ProxyServer;
+import dev.sluice.routing.Bind;
+import dev.sluice.routing.Frontend;
+import dev.sluice.routing.RoutingCompiler;
+import dev.sluice.routing.RoutingTable;
+import dev.sluice.routing.config.ProxyConfig;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A running Sluice: the compiled routing table and the data plane serving it. */
+public final class Sluice implements AutoCloseable {
+
+    private final ProxyServer proxy;
+
+    private Sluice(ProxyServer proxy) {
+        this.proxy = proxy;
+    }
+
+    /** Compiles {@code config} and binds every frontend; warnings go to {@code warnings}. */
+    public static Sluice start(ProxyConfig config, PrintStream warnings) throws BindFailedException {
+        requireNonNull(config, "config");
+        RoutingTable table = RoutingCompiler.compile(config, null);
+        for (Frontend f : table.frontends()) {
+            for (Bind b : f.binds()) {
+                if (b.ssl() && warnings != null) {
+                    warnings.println("warning: frontend '" + f.name() + "': bind " + (b.host() == null ? "" : b.host())
+                            + ':' + b.port() + " ssl is not opened: TLS termination is not built yet");
+                }
+            }
+        }
+        return new Sluice(ProxyServer.start(table));
+    }
+
+    public static Sluice start(ProxyConfig config) throws BindFailedException {
+        return start(config, System.err);
+    }
+
+    public ProxyServer proxy() {
+        return proxy;
+    }
+
+    public RoutingTable table() {
+        return proxy.table();
+    }
+
+    /** The first port bound for {@code frontend}. */
+    public int port(String frontend) {
+        List<Integer> ports = proxy.ports(frontend);
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("frontend '" + frontend + "' has no open bind");
+        }
+        return ports.get(0);
+    }
+
+    String describe() {
+        List<String> parts = new ArrayList<>();
+        for (Frontend f : table().frontends()) {
+            List<Integer> ports = proxy.ports(f.name());
+            parts.add(f.name() + (ports.isEmpty() ? " (no bind)" : " on " + ports));
+        }
+        return String.join(", ", parts) + "; " + proxy.transport().name().toLowerCase() + " transport";
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+    }
+}

@@ -1,0 +1,500 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.Backend;
+import dev.sluice.routing.ConnectionMode;
+import dev.sluice.routing.Frontend;
+import dev.sluice.routing.Server;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response, from the decoded request head to the last byte of the answer.
+ * Runs entirely on the client's event loop; the origin connection lives on the same loop.
+ *
+ * <p>Ownership: request body chunks received before the origin connection is ready are held in
+ * {@link #queued} and written (ownership moves to the origin channel) once it is; response
+ * objects from the origin are written to the client. Every drop path releases.
+ */
+final class Exchange {
+
+    private final HttpClientHandler owner;
+    private final ChannelHandlerContext client;
+    private final Frontend frontend;
+    private final HttpRequestView view;
+    private final HttpRequest request;
+    private final boolean clientHttp10;
+    private Backend backend;
+    private Server server;
+    private boolean serverAcquired;
+    private final ArrayDeque<HttpContent> queued = new ArrayDeque<>(2);
+
+    private Channel origin;
+    private OriginHandler originHandler;
+    private boolean reused;
+    private boolean retriedStale;
+    private int attempt;
+
+    private boolean requestHasBody;
+    private boolean requestComplete;
+    private boolean requestSent;
+    private boolean responseStarted;
+    private boolean responseBytesSeen;
+    private boolean done;
+    private boolean informational;
+    private boolean upgrading;
+    private boolean clientKeepAlive;
+    private boolean originKeepAlive;
+
+    private long lastOriginActivity;
+    private ScheduledFuture<?> serverTimer;
+
+    Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view) {
+        this.owner = owner;
+        this.client = client;
+        this.frontend = frontend;
+        this.view = view;
+        this.request = view.request();
+        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    }
+
+    /** Runs the rules, picks the backend and server, and connects. */
+    void start() {
+        requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        requestComplete = request instanceof LastHttpContent;
+        clientKeepAlive = HttpUtil.isKeepAlive(request) && frontend.connectionMode() != ConnectionMode.CLOSE;
+
+        FullHttpResponse answer = HttpActions.applyRequestRules(frontend.requestRules(), view, client.alloc(), frontend.errorPages());
+        if (answer != null) {
+            answerLocally(answer);
+            return;
+        }
+        backend = frontend.select(view);
+        if (backend == null) {
+            answerError(503);
+            return;
+        }
+        answer = HttpActions.applyRequestRules(backend.requestRules(), view, client.alloc(), backend.errorPages());
+        if (answer != null) {
+            answerLocally(answer);
+            return;
+        }
+        if (backend.connectionMode() == ConnectionMode.CLOSE) {
+            clientKeepAlive = false;
+        }
+        Server picked = backend.pick(view, null);
+        if (picked == null) {
+            answerError(503);
+            return;
+        }
+        prepareRequestHead();
+        connect(picked);
+    }
+
+    private void prepareRequestHead() {
+        HopByHop.stripRequest(request.headers());
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (backend.connectionMode() != ConnectionMode.KEEP_ALIVE || frontend.connectionMode() == ConnectionMode.CLOSE) {
+            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ForwardedHeaders.apply(request.headers(), frontend, backend, view);
+    }
+
+    // ---- origin connection ---------------------------------------------------------------
+
+    private void connect(Server target) {
+        if (serverAcquired && target != server) {
+            server.state().release();
+            serverAcquired = false;
+        }
+        server = target;
+        if (!serverAcquired) {
+            server.state().acquire();
+            serverAcquired = true;
+        }
+        Channel pooled = OriginPool.current().poll(server.state());
+        if (pooled != null) {
+            attach(pooled, true);
+            return;
+        }
+        Server s = server;
+        owner.runtime().connect(client.channel().eventLoop(), s.host(), s.port(),
+                backend.timeouts().connectMs(), client.alloc(),
+                ch -> ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, false),
+                        new OriginHandler(s.state())),
+                f -> onConnected(s, f));
+    }
+
+    private void onConnected(Server s, ChannelFuture f) {
+        if (done) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (f.isSuccess()) {
+            attach(f.channel(), false);
+            return;
+        }
+        // HAProxy: 'retries' more attempts after a failed connect; with 'option redispatch' the
+        // last one goes to another server when there is one.
+        if (attempt < backend.retries()) {
+            attempt++;
+            Server next = s;
+            if (backend.redispatch() && attempt == backend.retries()) {
+                Server other = backend.pick(view, s);
+                if (other != null) {
+                    next = other;
+                }
+            }
+            connect(next);
+            return;
+        }
+        answerError(503);
+    }
+
+    private void attach(Channel ch, boolean wasPooled) {
+        origin = ch;
+        reused = wasPooled;
+        originHandler = ch.pipeline().get(OriginHandler.class);
+        originHandler.attach(this);
+        lastOriginActivity = System.nanoTime();
+        origin.write(request, origin.voidPromise());
+        HttpContent c;
+        while ((c = queued.poll()) != null) {
+            origin.write(c, origin.voidPromise());
+        }
+        if (retriedStale && requestComplete) {
+            // The retry of a body-less request whose end marker went to the dead connection.
+            origin.write(LastHttpContent.EMPTY_LAST_CONTENT, origin.voidPromise());
+        }
+        origin.flush();
+        requestSent = true;
+        armServerTimer();
+        origin.read();
+        owner.readIfWanted();
+    }
+
+    // ---- client side events ----------------------------------------------------------------
+
+    /** A message from the client while this exchange is current; false when it is not ours. */
+    boolean onClientMessage(Object msg) {
+        if (requestComplete || !(msg instanceof HttpContent content)) {
+            return false;
+        }
+        if (content.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(content);
+            requestComplete = true;
+            clientKeepAlive = false;
+            if (!responseStarted && !done) {
+                answerError(400);
+            } else {
+                abort();
+            }
+            return true;
+        }
+        if (content instanceof LastHttpContent) {
+            requestComplete = true;
+        }
+        if (done) {
+            ReferenceCountUtil.release(content);
+        } else if (origin == null) {
+            queued.add(content);
+        } else {
+            lastOriginActivity = System.nanoTime();
+            origin.write(content, origin.voidPromise());
+        }
+        return true;
+    }
+
+    void onClientReadComplete() {
+        if (origin != null && !done) {
+            origin.flush();
+        }
+    }
+
+    boolean wantsRequestBody() {
+        return !requestComplete && !done && origin != null && origin.isWritable();
+    }
+
+    void onClientWritable() {
+        if (origin != null && !done) {
+            origin.read();
+        }
+    }
+
+    void onOriginWritable() {
+        owner.readIfWanted();
+    }
+
+    void onClientClosed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cleanup(false);
+    }
+
+    // ---- origin side events ----------------------------------------------------------------
+
+    void onOriginMessage(Object msg) {
+        lastOriginActivity = System.nanoTime();
+        responseBytesSeen = true;
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+        } else if (msg instanceof HttpContent content) {
+            onResponseContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(response);
+            originKeepAlive = false;
+            answerError(502);
+            return;
+        }
+        int status = response.status().code();
+        if (status == 101 && view.request().headers().contains(HttpHeaderNames.UPGRADE)) {
+            upgrading = true;
+        } else if (status >= 100 && status < 200) {
+            informational = true;
+            if (!clientHttp10) {
+                client.write(response, client.voidPromise());
+            } else {
+                ReferenceCountUtil.release(response);
+            }
+            return;
+        }
+        originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
+                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
+        if (!upgrading) {
+            HopByHop.stripResponse(response.headers());
+            HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
+            HttpActions.applyResponseRules(frontend.responseRules(), view, response.headers());
+            frameForClient(response, status);
+        }
+        responseStarted = true;
+        client.write(response, client.voidPromise());
+    }
+
+    /** Chooses how the body reaches the client, and whether the client connection stays open. */
+    private void frameForClient(HttpResponse response, int status) {
+        boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+        boolean delimited = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+        if (!bodyless && !delimited) {
+            // Close-delimited body from the origin: chunk it for HTTP/1.1 clients, else close.
+            if (clientHttp10) {
+                clientKeepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+        if (clientHttp10 && HttpUtil.isTransferEncodingChunked(response)) {
+            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            clientKeepAlive = false;
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (!clientKeepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientHttp10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    private void onResponseContent(HttpContent content) {
+        if (informational) {
+            // The end of a 1xx interim response: the real response follows.
+            if (content instanceof LastHttpContent) {
+                informational = false;
+                if (!clientHttp10) {
+                    client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
+                    client.flush();
+                }
+            }
+            ReferenceCountUtil.release(content);
+            return;
+        }
+        if (upgrading) {
+            ReferenceCountUtil.release(content);
+            if (content instanceof LastHttpContent) {
+                client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
+                switchToTunnel();
+            }
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(content);
+            abort();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        client.write(content, client.voidPromise());
+        if (last) {
+            responseComplete();
+        }
+    }
+
+    void onOriginReadComplete() {
+        if (done) {
+            return;
+        }
+        client.flush();
+        if (client.channel().isWritable()) {
+            origin.read();
+        }
+    }
+
+    void onOriginClosed() {
+        if (done) {
+            return;
+        }
+        Channel closed = origin;
+        origin = null;
+        if (!responseBytesSeen && reused && !retriedStale && !requestHasBody) {
+            // A pooled connection the server had closed: try once more on a new connection.
+            retriedStale = true;
+            connect(server);
+            return;
+        }
+        if (closed != null && !responseStarted) {
+            originKeepAlive = false;
+            answerError(502);
+            return;
+        }
+        abort();
+    }
+
+    // ---- timers ----------------------------------------------------------------------------
+
+    private void armServerTimer() {
+        long ms = backend.timeouts().serverMs();
+        if (ms > 0 && serverTimer == null) {
+            serverTimer = client.executor().schedule(this::checkServerTimeout, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkServerTimeout() {
+        serverTimer = null;
+        if (done) {
+            return;
+        }
+        long ms = backend.timeouts().serverMs();
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastOriginActivity);
+        if (idle < ms) {
+            serverTimer = client.executor().schedule(this::checkServerTimeout, ms - idle, TimeUnit.MILLISECONDS);
+            return;
+        }
+        originKeepAlive = false;
+        if (!responseStarted) {
+            answerError(504);
+        } else {
+            abort();
+        }
+    }
+
+    // ---- endings ---------------------------------------------------------------------------
+
+    private void responseComplete() {
+        done = true;
+        boolean keepOrigin = originKeepAlive && requestComplete;
+        cleanup(keepOrigin);
+        owner.exchangeDone(this, clientKeepAlive && (requestComplete || !requestHasBody));
+    }
+
+    private void answerError(int status) {
+        answerLocally(ErrorResponses.response(client.alloc(), status,
+                HttpClientHandler.errorPage(frontend, backend, status)));
+    }
+
+    /** Sends a response Sluice made itself (error, redirect, deny, ...). */
+    private void answerLocally(FullHttpResponse answer) {
+        if (responseStarted) {
+            ReferenceCountUtil.release(answer);
+            abort();
+            return;
+        }
+        done = true;
+        boolean keep = clientKeepAlive && (requestComplete || !requestHasBody) && answer.status().code() != 400;
+        answer.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        if (keep && !clientHttp10) {
+            answer.headers().remove(HttpHeaderNames.CONNECTION);
+        }
+        client.writeAndFlush(answer, client.voidPromise());
+        cleanup(false);
+        owner.exchangeDone(this, keep);
+    }
+
+    /** Ends the exchange when the answer cannot be completed: both connections are closed. */
+    private void abort() {
+        done = true;
+        cleanup(false);
+        owner.exchangeDone(this, false);
+    }
+
+    private void cleanup(boolean keepOrigin) {
+        if (serverTimer != null) {
+            serverTimer.cancel(false);
+            serverTimer = null;
+        }
+        HttpContent c;
+        while ((c = queued.poll()) != null) {
+            c.release();
+        }
+        if (serverAcquired) {
+            server.state().release();
+            serverAcquired = false;
+        }
+        Channel ch = origin;
+        origin = null;
+        if (ch == null) {
+            return;
+        }
+        if (keepOrigin && ch.isActive()) {
+            originHandler.detach();
+            OriginPool.current().offer(server.state(), ch);
+        } else {
+            originHandler.detach();
+            ch.close();
+        }
+    }
+
+    /** After a 101: both connections become a byte tunnel under {@code timeout tunnel}. */
+    private void switchToTunnel() {
+        done = true;
+        if (serverTimer != null) {
+            serverTimer.cancel(false);
+            serverTimer = null;
+        }
+        if (serverAcquired) {
+            server.state().release();
+            serverAcquired = false;
+        }
+        Channel originCh = origin;
+        origin = null;
+        originHandler.detach();
+        Tunnels.splice(client.channel(), originCh, Tunnels.idleTimeoutMs(frontend, backend));
+    }
+}

@@ -1,0 +1,281 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.Backend;
+import dev.sluice.routing.Frontend;
+import dev.sluice.routing.RoutingTable;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of a client connection on an HTTP frontend: one per connection, on its event
+ * loop. Requests are handled one at a time, in order; pipelined requests wait in {@link #pending}
+ * (the decoder may emit several from one read) until the exchange before them is answered.
+ * Auto-read is off: this handler reads when it is idle, and while a request body is being
+ * forwarded only when the origin connection is writable.
+ *
+ * <p>Ownership: every message received is either passed on to the current {@link Exchange}
+ * (which owns it from then), kept in {@link #pending}, or released here.
+ */
+final class HttpClientHandler extends ChannelInboundHandlerAdapter {
+
+    private final ProxyRuntime runtime;
+    private final String frontendName;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private boolean closing;
+    private boolean firstRequest = true;
+    private ScheduledFuture<?> idleTimer;
+
+    HttpClientHandler(ProxyRuntime runtime, String frontendName) {
+        this.runtime = runtime;
+        this.frontendName = frontendName;
+    }
+
+    ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // Removed when the connection becomes a tunnel (after a 101).
+        cancelIdleTimer();
+        Object m;
+        while ((m = pending.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armIdleTimer();
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        Exchange e = exchange;
+        if (e != null) {
+            if (!e.onClientMessage(msg)) {
+                pending.add(msg);
+            }
+            return;
+        }
+        if (!pending.isEmpty()) {
+            pending.add(msg);
+            return;
+        }
+        handleIdle(msg);
+    }
+
+    private void handleIdle(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            startExchange(request);
+        } else {
+            // Body of a request already answered (or stray content): drop it.
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void startExchange(HttpRequest request) {
+        cancelIdleTimer();
+        firstRequest = false;
+        if (request.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(request);
+            int status = statusFor(request.decoderResult().cause());
+            sendAndClose(ErrorResponses.response(ctx.alloc(), status, null));
+            return;
+        }
+        RoutingTable table = runtime.table();
+        if (request.headers().size() > table.limits().maxHeaders()) {
+            ReferenceCountUtil.release(request);
+            sendAndClose(ErrorResponses.response(ctx.alloc(), 431, null));
+            return;
+        }
+        Frontend frontend = table.frontend(frontendName);
+        if (frontend == null) {
+            // The frontend was removed by a reload: finish this connection with a 503.
+            ReferenceCountUtil.release(request);
+            sendAndClose(ErrorResponses.response(ctx.alloc(), 503, null));
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        HttpRequestView view = new HttpRequestView(request, remote.getAddress(), local.getPort(), null);
+        Exchange e = new Exchange(this, ctx, frontend, view);
+        exchange = e;
+        e.start();
+    }
+
+    private static int statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return 414;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return 431;
+        }
+        if (cause instanceof TooLongFrameException) {
+            return 413;
+        }
+        return 400;
+    }
+
+    /** Called by the exchange when its answer has been written. */
+    void exchangeDone(Exchange e, boolean keepAlive) {
+        if (exchange != e) {
+            return;
+        }
+        exchange = null;
+        if (!keepAlive) {
+            closeAfterFlush();
+            return;
+        }
+        ctx.flush();
+        Object next;
+        while (exchange == null && !closing && (next = pending.poll()) != null) {
+            handleIdle(next);
+        }
+        if (exchange == null && !closing) {
+            armIdleTimer();
+            ctx.read();
+        }
+    }
+
+    /** Reads more of the request body if the exchange can take it. */
+    void readIfWanted() {
+        Exchange e = exchange;
+        if (e != null && !closing && e.wantsRequestBody()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null) {
+            e.onClientReadComplete();
+        }
+        readIfWanted();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null && ctx.channel().isWritable()) {
+            e.onClientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        cancelIdleTimer();
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onClientClosed();
+        }
+        Object m;
+        while ((m = pending.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** Writes {@code response} with {@code Connection: close} and closes the connection. */
+    void sendAndClose(FullHttpResponse response) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        closing = true;
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void closeAfterFlush() {
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Idle timer: {@code timeout http-request} for the first request of a connection (408 when it
+     * does not arrive in time), {@code timeout http-keep-alive} between requests (then the
+     * connection is closed silently, as HAProxy does).
+     */
+    private void armIdleTimer() {
+        Frontend f = runtime.table().frontend(frontendName);
+        if (f == null) {
+            return;
+        }
+        long ms = firstRequest ? f.timeouts().effectiveHttpRequestMs() : f.timeouts().effectiveKeepAliveMs();
+        if (ms <= 0) {
+            return;
+        }
+        boolean first = firstRequest;
+        idleTimer = ctx.executor().schedule(() -> onIdleTimeout(first), ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    private void onIdleTimeout(boolean first) {
+        idleTimer = null;
+        if (exchange != null || closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (first) {
+            sendAndClose(ErrorResponses.response(ctx.alloc(), 408, errorPage(408)));
+        } else {
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    private byte[] errorPage(int status) {
+        Frontend f = runtime.table().frontend(frontendName);
+        return f == null ? null : f.errorPages().get(status);
+    }
+
+    static boolean isKeepAlive(HttpRequest request) {
+        return HttpUtil.isKeepAlive(request);
+    }
+
+    static byte[] errorPage(Frontend frontend, Backend backend, int status) {
+        byte[] page = backend == null ? null : backend.errorPages().get(status);
+        return page != null ? page : frontend.errorPages().get(status);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.RequestView;
+import io.netty.handler.codec.http.HttpRequest;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * {@link RequestView} over a decoded request head. The head may be rewritten by
+ * {@code http-request} actions while rules run; the path is derived again after a rewrite.
+ */
+final class HttpRequestView implements RequestView {
+
+    private final HttpRequest request;
+    private final InetAddress client;
+    private final int localPort;
+    private final String sni;
+    private String pathOf;
+    private String path;
+
+    HttpRequestView(HttpRequest request, InetAddress client, int localPort, String sni) {
+        this.request = request;
+        this.client = client;
+        this.localPort = localPort;
+        this.sni = sni;
+    }
+
+    HttpRequest request() {
+        return request;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String uri() {
+        return request.uri();
+    }
+
+    @Override
+    public String path() {
+        String uri = request.uri();
+        if (uri != pathOf) {
+            path = pathOf(uri);
+            pathOf = uri;
+        }
+        return path;
+    }
+
+    @Override
+    public List<String> headerLines(String name) {
+        return request.headers().getAll(name);
+    }
+
+    @Override
+    public InetAddress clientAddress() {
+        return client;
+    }
+
+    @Override
+    public int localPort() {
+        return localPort;
+    }
+
+    @Override
+    public String sni() {
+        return sni;
+    }
+
+    /** The path of a request target: origin form up to '?', or the path of an absolute URI. */
+    static String pathOf(String uri) {
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int slash = uri.indexOf('/', scheme + 3);
+                if (slash < 0) {
+                    return "/";
+                }
+                start = slash;
+            }
+        }
+        int end = uri.indexOf('?', start);
+        if (end < 0) {
+            end = uri.indexOf('#', start);
+        }
+        return start == 0 && end < 0 ? uri : uri.substring(start, end < 0 ? uri.length() : end);
+    }
+
+    /** The query of a request target including its leading '?', or "". */
+    static String queryOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? "" : uri.substring(q);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.ServerState;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Idle keep-alive connections to origin servers, one pool per event loop (a thread-local, so
+ * no lock) and per server (keyed by the server's live state object, stable across routing
+ * tables). Most recently used first; connections idle for longer than {@link #MAX_IDLE_NANOS}
+ * or closed by the server are dropped.
+ */
+final class OriginPool {
+
+    static final int MAX_IDLE_PER_SERVER = 128;
+    static final long MAX_IDLE_NANOS = 10_000_000_000L;
+
+    private static final FastThreadLocal<OriginPool> POOLS = new FastThreadLocal<>() {
+        @Override
+        protected OriginPool initialValue() {
+            return new OriginPool();
+        }
+    };
+
+    private final Map<ServerState, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
+
+    /** The pool of the calling event loop. */
+    static OriginPool current() {
+        return POOLS.get();
+    }
+
+    /** An open idle connection to {@code server}, or {@code null}. */
+    Channel poll(ServerState server) {
+        ArrayDeque<Channel> q = idle.get(server);
+        if (q == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Channel ch;
+        while ((ch = q.pollLast()) != null) {
+            OriginHandler h = ch.pipeline().get(OriginHandler.class);
+            if (ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS) {
+                return ch;
+            }
+            ch.close();
+        }
+        return null;
+    }
+
+    /** Keeps {@code ch} for reuse, or closes it when the pool of {@code server} is full. */
+    void offer(ServerState server, Channel ch) {
+        ArrayDeque<Channel> q = idle.computeIfAbsent(server, k -> new ArrayDeque<>());
+        if (q.size() >= MAX_IDLE_PER_SERVER || !ch.isActive()) {
+            ch.close();
+            return;
+        }
+        q.addLast(ch);
+    }
+
+    /** Forgets {@code ch} (it was closed while idle). */
+    void remove(ServerState server, Channel ch) {
+        ArrayDeque<Channel> q = idle.get(server);
+        if (q != null) {
+            q.remove(ch);
+            if (q.isEmpty()) {
+                idle.remove(server);
+            }
+        }
+    }
+
+    int idleCount() {
+        int n = 0;
+        for (ArrayDeque<Channel> q : idle.values()) {
+            n += q.size();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.RoutingTable;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.function.Consumer;
+
+/**
+ * What every frontend handler shares: the current routing table (one volatile field), the
+ * transport and the DNS resolver used for server host names.
+ */
+final class ProxyRuntime {
+
+    private final Transport transport;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private volatile RoutingTable table;
+
+    ProxyRuntime(Transport transport, RoutingTable table) {
+        this.transport = transport;
+        this.table = table;
+        // Netty's asynchronous resolver: /etc/resolv.conf and /etc/hosts, TTL capped so that a
+        // Swarm service's address change is seen within seconds. Never blocks an event loop.
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(transport.datagramChannel())
+                .socketChannelType(transport.socketChannel())
+                .ttl(0, 10)
+                .negativeTtl(2));
+    }
+
+    RoutingTable table() {
+        return table;
+    }
+
+    void setTable(RoutingTable table) {
+        this.table = table;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Opens a connection to {@code host:port} on {@code loop} (the client's event loop).
+     * {@code init} adds the protocol handlers; auto-read is off.
+     */
+    void connect(EventLoop loop, String host, int port, long connectTimeoutMs, ByteBufAllocator alloc,
+                 Consumer<SocketChannel> init, ChannelFutureListener onConnect) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .resolver(resolver)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, alloc)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        init.accept(ch);
+                    }
+                });
+        if (connectTimeoutMs > 0) {
+            b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMs));
+        }
+        SocketAddress address = InetSocketAddress.createUnresolved(host, port);
+        b.connect(address).addListener(onConnect);
+    }
+
+    void close() {
+        resolver.close();
+    }
+
+    static boolean isOpen(Channel ch) {
+        return ch != null && ch.isActive();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.sluice.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.routing.Bind;
+import dev.sluice.routing.Frontend;
+import dev.sluice.routing.HttpLimits;
+import dev.sluice.routing.Mode;
+import dev.sluice.routing.RoutingTable;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane: one listening socket per {@code bind} of every frontend, on one event-loop
+ * group with a loop per core. {@link #update} publishes a new routing table (one volatile
+ * write); requests in flight finish on the table they started with.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final ProxyRuntime runtime;
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final Map<BindKey, Channel> listeners = new LinkedHashMap<>();
+
+    private ProxyServer(RoutingTable table, int threads) {
+        this.transport = Transport.best();
+        this.group = transport.newGroup(threads, "sluice-proxy");
+        this.runtime = new ProxyRuntime(transport, table);
+    }
+
+    /**
+     * Binds every frontend of {@code table} and starts serving. On a bind failure everything
+     * opened so far is closed and a {@link BindFailedException} names the port.
+     */
+    public static ProxyServer start(RoutingTable table) throws BindFailedException {
+        return start(table, Runtime.getRuntime().availableProcessors());
+    }
+
+    public static ProxyServer start(RoutingTable table, int threads) throws BindFailedException {
+        requireNonNull(table, "table");
+        ProxyServer server = new ProxyServer(table, threads);
+        try {
+            server.bindAll(table);
+        } catch (BindFailedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public RoutingTable table() {
+        return runtime.table();
+    }
+
+    /**
+     * Publishes {@code table}: opens the binds it adds, then swaps the table, then closes the
+     * binds it no longer has (connections already open on them finish normally).
+     */
+    public synchronized void update(RoutingTable table) throws BindFailedException {
+        requireNonNull(table, "table");
+        List<BindKey> wanted = bindKeys(table);
+        List<BindKey> opened = new ArrayList<>();
+        try {
+            for (BindKey key : wanted) {
+                if (!listeners.containsKey(key)) {
+                    listeners.put(key, bind(key));
+                    opened.add(key);
+                }
+            }
+        } catch (BindFailedException e) {
+            for (BindKey key : opened) {
+                listeners.remove(key).close();
+            }
+            throw e;
+        }
+        runtime.setTable(table);
+        listeners.entrySet().removeIf(entry -> {
+            if (!wanted.contains(entry.getKey())) {
+                entry.getValue().close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** The ports actually bound for {@code frontend}, in bind order (useful with port 0). */
+    public synchronized List<Integer> ports(String frontend) {
+        List<Integer> ports = new ArrayList<>();
+        for (Map.Entry<BindKey, Channel> e : listeners.entrySet()) {
+            if (e.getKey().frontend().equals(frontend)) {
+                ports.add(((InetSocketAddress) e.getValue().localAddress()).getPort());
+            }
+        }
+        return ports;
+    }
+
+    private synchronized void bindAll(RoutingTable table) throws BindFailedException {
+        for (BindKey key : bindKeys(table)) {
+            listeners.put(key, bind(key));
+        }
+    }
+
+    private static List<BindKey> bindKeys(RoutingTable table) {
+        List<BindKey> keys = new ArrayList<>();
+        for (Frontend f : table.frontends()) {
+            for (Bind b : f.binds()) {
+                if (b.ssl()) {
+                    continue; // TLS termination arrives with the tls module; never serve plain text there
+                }
+                keys.add(new BindKey(f.name(), f.mode(), b.host(), b.port()));
+            }
+        }
+        return keys;
+    }
+
+    private Channel bind(BindKey key) throws BindFailedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend()) : httpInitializer(key.frontend()));
+        InetSocketAddress address = key.host() == null || key.host().isEmpty() || key.host().equals("*")
+                ? new InetSocketAddress(key.port())
+                : new InetSocketAddress(key.host(), key.port());
+        ChannelFuture f = b.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new BindFailedException(key.frontend(), address, f.cause());
+        }
+        return f.channel();
+    }
+
+    private ChannelInitializer<SocketChannel> httpInitializer(String frontend) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                HttpLimits limits = runtime.table().limits();
+                HttpDecoderConfig config = new HttpDecoderConfig()
+                        .setMaxInitialLineLength(limits.maxRequestLine())
+                        .setMaxHeaderSize(limits.maxHeaderSize())
+                        .setMaxChunkSize(16384);
+                ch.pipeline().addLast("http", new HttpServerCodec(config));
+                ch.pipeline().addLast("proxy", new HttpClientHandler(runtime, frontend));
+            }
+        };
+    }
+
+    private ChannelInitializer<SocketChannel> tcpInitializer(String frontend) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast("proxy", new TcpClientHandler(runtime, frontend));
+            }
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Channel ch : listeners.values()) {
+            ch.close().awaitUninterruptibly();
+        }
+        listeners.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        runtime.close();
+    }
+
+    private record BindKey(String frontend, Mode mode, String host, int port) {
+    }
+}

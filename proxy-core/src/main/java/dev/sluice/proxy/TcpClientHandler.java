@@ -1,0 +1,110 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.Backend;
+import dev.sluice.routing.Frontend;
+import dev.sluice.routing.RequestView;
+import dev.sluice.routing.Server;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A client connection on a {@code mode tcp} frontend: picks a backend and server when the
+ * connection opens, connects (with {@code retries} and {@code option redispatch}), then turns
+ * both connections into a byte tunnel. Nothing is read from the client before that.
+ */
+final class TcpClientHandler extends ChannelInboundHandlerAdapter {
+
+    private final ProxyRuntime runtime;
+    private final String frontendName;
+    private ChannelHandlerContext ctx;
+    private Frontend frontend;
+    private Backend backend;
+    private RequestView view;
+    private int attempt;
+
+    TcpClientHandler(ProxyRuntime runtime, String frontendName) {
+        this.runtime = runtime;
+        this.frontendName = frontendName;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        frontend = runtime.table().frontend(frontendName);
+        if (frontend == null) {
+            ctx.close();
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        view = new ConnectionView(remote.getAddress(), local.getPort());
+        backend = frontend.select(view);
+        Server server = backend == null ? null : backend.pick(view, null);
+        if (server == null) {
+            ctx.close();
+            return;
+        }
+        connect(server);
+    }
+
+    private void connect(Server server) {
+        server.state().acquire();
+        runtime.connect(ctx.channel().eventLoop(), server.host(), server.port(), backend.timeouts().connectMs(),
+                ctx.alloc(), ch -> ch.closeFuture().addListener(f -> server.state().release()),
+                f -> onConnected(server, f));
+    }
+
+    private void onConnected(Server server, ChannelFuture f) {
+        if (!ctx.channel().isActive()) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (f.isSuccess()) {
+            Channel origin = f.channel();
+            Tunnels.splice(ctx.channel(), origin, Tunnels.idleTimeoutMs(frontend, backend));
+            return;
+        }
+        // The failed channel's close released the server (see connect).
+        if (attempt < backend.retries()) {
+            attempt++;
+            Server next = server;
+            if (backend.redispatch() && attempt == backend.retries()) {
+                Server other = backend.pick(view, server);
+                if (other != null) {
+                    next = other;
+                }
+            }
+            connect(next);
+            return;
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** A connection as routing sees it in tcp mode: addresses only. */
+    private record ConnectionView(InetAddress clientAddress, int localPort) implements RequestView {
+        @Override public String method() { return null; }
+        @Override public String uri() { return null; }
+        @Override public String path() { return null; }
+        @Override public List<String> headerLines(String name) { return List.of(); }
+        @Override public String sni() { return null; }
+    }
+}

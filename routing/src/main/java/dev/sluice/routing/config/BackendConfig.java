@@ -1,0 +1,16 @@
+package dev.sluice.routing.config;
+
+import java.util.List;
+
+/** A {@code backend} (or the back half of a {@code listen}). */
+public record BackendConfig(String name, ProxySettings settings, BalanceConfig balance,
+                            List<ServerConfig> servers, List<AclConfig> acls,
+                            List<HttpRuleConfig> requestRules, List<HttpRuleConfig> responseRules) {
+
+    public BackendConfig {
+        servers = List.copyOf(servers);
+        acls = List.copyOf(acls);
+        requestRules = List.copyOf(requestRules);
+        responseRules = List.copyOf(responseRules);
+    }
+}

@@ -1,0 +1,255 @@
+package dev.sluice.routing.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.routing.ConnectionMode;
+import dev.sluice.routing.Mode;
+import dev.sluice.routing.Timeouts;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes a {@link ProxyConfig} back in HAProxy syntax. Defaults are already applied in the model,
+ * so every proxy is written with its effective settings and no {@code defaults} section;
+ * parsing the output gives an equal model.
+ */
+public final class ConfigRenderer {
+
+    private final StringBuilder out = new StringBuilder();
+
+    private ConfigRenderer() {
+    }
+
+    public static String render(ProxyConfig config) {
+        requireNonNull(config, "config");
+        ConfigRenderer r = new ConfigRenderer();
+        r.global(config.global());
+        config.userlists().forEach(r::userlist);
+        config.frontends().forEach(r::frontend);
+        config.backends().forEach(r::backend);
+        return r.out.toString();
+    }
+
+    private void line(String... words) {
+        out.append("    ");
+        for (int i = 0; i < words.length; i++) {
+            if (i > 0) {
+                out.append(' ');
+            }
+            out.append(words[i]);
+        }
+        out.append('\n');
+    }
+
+    private static String q(String word) {
+        return Tokenizer.quote(word);
+    }
+
+    private void global(GlobalConfig g) {
+        out.append("global\n");
+        if (g.maxconn() > 0) {
+            line("maxconn", Integer.toString(g.maxconn()));
+        }
+        if (g.bufsize() != GlobalConfig.DEFAULT.bufsize()) {
+            line("tune.bufsize", Integer.toString(g.bufsize()));
+        }
+        if (g.maxHeaders() != GlobalConfig.DEFAULT.maxHeaders()) {
+            line("tune.http.maxhdr", Integer.toString(g.maxHeaders()));
+        }
+    }
+
+    private void userlist(UserlistConfig u) {
+        out.append("\nuserlist ").append(q(u.name())).append('\n');
+        for (UserlistConfig.Group g : u.groups()) {
+            if (g.users().isEmpty()) {
+                line("group", q(g.name()));
+            } else {
+                line("group", q(g.name()), "users", q(String.join(",", g.users())));
+            }
+        }
+        for (UserlistConfig.User user : u.users()) {
+            String kind = user.insecure() ? "insecure-password" : "password";
+            if (user.groups().isEmpty()) {
+                line("user", q(user.name()), kind, q(user.password()));
+            } else {
+                line("user", q(user.name()), kind, q(user.password()), "groups", q(String.join(",", user.groups())));
+            }
+        }
+    }
+
+    private void frontend(FrontendConfig f) {
+        out.append("\nfrontend ").append(q(f.name())).append('\n');
+        settings(f.settings(), false);
+        for (BindConfig b : f.binds()) {
+            List<String> words = new ArrayList<>();
+            words.add("bind");
+            words.add(address(b.host() == null ? "*" : b.host(), b.port()));
+            if (b.ssl()) {
+                words.add("ssl");
+            }
+            b.options().forEach(o -> words.add(q(o)));
+            line(words.toArray(String[]::new));
+        }
+        proxyRules(f.acls(), f.requestRules(), f.responseRules());
+        for (UseBackendConfig u : f.useBackends()) {
+            line("use_backend", q(u.backend()) + condition(u.condition()));
+        }
+        if (f.defaultBackend() != null) {
+            line("default_backend", q(f.defaultBackend()));
+        }
+    }
+
+    private void backend(BackendConfig b) {
+        out.append("\nbackend ").append(q(b.name())).append('\n');
+        settings(b.settings(), true);
+        if (!b.balance().equals(BalanceConfig.DEFAULT)) {
+            line("balance", b.balance().text());
+        }
+        proxyRules(b.acls(), b.requestRules(), b.responseRules());
+        for (ServerConfig s : b.servers()) {
+            List<String> words = new ArrayList<>(List.of("server", q(s.name()), q(address(s.host(), s.port()))));
+            ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));
+            line(words.toArray(String[]::new));
+        }
+    }
+
+    private static String address(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + port;
+    }
+
+    private void settings(ProxySettings s, boolean backend) {
+        line("mode", s.mode() == Mode.TCP ? "tcp" : "http");
+        if (!backend && s.maxconn() > 0) {
+            line("maxconn", Integer.toString(s.maxconn()));
+        }
+        timeouts(s.timeouts());
+        ForwardForConfig ff = s.forwardFor();
+        if (ff != null) {
+            List<String> words = new ArrayList<>(List.of("option", "forwardfor"));
+            if (ff.except() != null) {
+                words.add("except");
+                words.add(q(ff.except()));
+            }
+            if (!ff.header().equals(ForwardForConfig.DEFAULT_HEADER)) {
+                words.add("header");
+                words.add(q(ff.header()));
+            }
+            line(words.toArray(String[]::new));
+        }
+        if (s.connectionMode() == ConnectionMode.SERVER_CLOSE) {
+            line("option", "http-server-close");
+        } else if (s.connectionMode() == ConnectionMode.CLOSE) {
+            line("option", "httpclose");
+        }
+        if (backend && s.retries() != ProxySettings.DEFAULT_RETRIES) {
+            line("retries", Integer.toString(s.retries()));
+        }
+        if (backend && s.redispatch()) {
+            line("option", "redispatch");
+        }
+        for (ErrorFileConfig e : s.errorFiles()) {
+            line("errorfile", Integer.toString(e.status()), q(e.path()));
+        }
+    }
+
+    private void timeouts(Timeouts t) {
+        timeout("connect", t.connectMs());
+        timeout("client", t.clientMs());
+        timeout("server", t.serverMs());
+        timeout("http-request", t.httpRequestMs());
+        timeout("http-keep-alive", t.httpKeepAliveMs());
+        timeout("queue", t.queueMs());
+        timeout("tunnel", t.tunnelMs());
+        timeout("check", t.checkMs());
+    }
+
+    private void timeout(String name, long ms) {
+        if (ms > 0) {
+            line("timeout", name, Values.formatTime(ms));
+        }
+    }
+
+    private void proxyRules(List<AclConfig> acls, List<HttpRuleConfig> request, List<HttpRuleConfig> response) {
+        for (AclConfig a : acls) {
+            line("acl", q(a.name()), expr(a.expr()));
+        }
+        for (HttpRuleConfig r : request) {
+            line("http-request", action(r.action()) + condition(r.condition()));
+        }
+        for (HttpRuleConfig r : response) {
+            line("http-response", action(r.action()) + condition(r.condition()));
+        }
+    }
+
+    static String expr(AclExpr e) {
+        List<String> words = new ArrayList<>();
+        words.add(e.sampleText());
+        if (e.ignoreCase()) {
+            words.add("-i");
+        }
+        if (e.match() != null) {
+            words.add("-m");
+            words.add(e.match());
+        }
+        if (!e.patterns().isEmpty() && e.patterns().get(0).startsWith("-")) {
+            words.add("--");
+        }
+        e.patterns().forEach(p -> words.add(q(p)));
+        return String.join(" ", words);
+    }
+
+    static String condition(ConditionConfig c) {
+        if (c == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(c.unless() ? " unless" : " if");
+        for (int g = 0; g < c.groups().size(); g++) {
+            if (g > 0) {
+                b.append(" ||");
+            }
+            for (ConditionConfig.Term t : c.groups().get(g)) {
+                b.append(' ');
+                if (t.negated()) {
+                    b.append('!');
+                }
+                b.append(t.anonymous() != null ? "{ " + expr(t.anonymous()) + " }" : q(t.aclName()));
+            }
+        }
+        return b.toString();
+    }
+
+    static String action(ActionConfig a) {
+        if (a instanceof ActionConfig.Redirect r) {
+            return "redirect " + r.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + q(r.value())
+                   + " code " + r.code();
+        }
+        if (a instanceof ActionConfig.SetHeader s) {
+            return "set-header " + q(s.name()) + " " + q(s.value());
+        }
+        if (a instanceof ActionConfig.AddHeader s) {
+            return "add-header " + q(s.name()) + " " + q(s.value());
+        }
+        if (a instanceof ActionConfig.DelHeader d) {
+            return "del-header " + q(d.name());
+        }
+        if (a instanceof ActionConfig.ReplaceHeader r) {
+            return "replace-header " + q(r.name()) + " " + q(r.regex()) + " " + q(r.replacement());
+        }
+        if (a instanceof ActionConfig.SetPath s) {
+            return "set-path " + q(s.path());
+        }
+        if (a instanceof ActionConfig.ReplacePath r) {
+            return "replace-path " + q(r.regex()) + " " + q(r.replacement());
+        }
+        if (a instanceof ActionConfig.Deny d) {
+            return "deny deny_status " + d.status();
+        }
+        if (a instanceof ActionConfig.Auth au) {
+            return "auth realm " + q(au.realm());
+        }
+        ActionConfig.Return r = (ActionConfig.Return) a;
+        return "return status " + r.status()
+               + (r.contentType() == null ? "" : " content-type " + q(r.contentType()))
+               + (r.body() == null ? "" : " string " + q(r.body()));
+    }
+}

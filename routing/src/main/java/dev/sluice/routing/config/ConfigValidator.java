@@ -1,0 +1,115 @@
+package dev.sluice.routing.config;
+
+import dev.sluice.routing.Mode;
+import dev.sluice.routing.acl.AclCompiler;
+import dev.sluice.routing.acl.BasicAuth;
+import dev.sluice.routing.acl.PredefinedAcls;
+import dev.sluice.routing.config.ProxyBuilder.LineRef;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Checks what needs the whole file: references to backends, ACLs and userlists, patterns, modes. */
+final class ConfigValidator {
+
+    private final ParseContext ctx;
+    private final List<ProxyBuilder> proxies;
+    private final Map<String, ProxyBuilder> backends = new HashMap<>();
+    private final Function<String, BasicAuth> userlists;
+
+    ConfigValidator(ParseContext ctx, List<ProxyBuilder> proxies, List<UserlistConfig> lists) {
+        this.ctx = ctx;
+        this.proxies = proxies;
+        for (ProxyBuilder p : proxies) {
+            if (p.kind.back()) {
+                backends.putIfAbsent(p.name, p);
+            }
+        }
+        Map<String, BasicAuth> auth = new HashMap<>();
+        for (UserlistConfig u : lists) {
+            auth.putIfAbsent(u.name(), BasicAuth.of(u));
+        }
+        this.userlists = auth::get;
+    }
+
+    void validate() {
+        for (ProxyBuilder p : proxies) {
+            Set<String> aclNames = new HashSet<>();
+            for (LineRef<AclConfig> acl : p.acls) {
+                aclNames.add(acl.value().name());
+                compile(acl.line(), "acl " + acl.value().name(), acl.value().expr());
+            }
+            for (LineRef<HttpRuleConfig> r : p.requestRules) {
+                condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
+            }
+            for (LineRef<HttpRuleConfig> r : p.responseRules) {
+                condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
+            }
+            if (p.mode == Mode.TCP && !(p.requestRules.isEmpty() && p.responseRules.isEmpty())) {
+                ctx.warn(p.line, p.describe() + " is in mode tcp: its http-request/http-response rules never run");
+            }
+            if (p.kind.front()) {
+                for (LineRef<UseBackendConfig> u : p.useBackends) {
+                    condition(p, aclNames, u.line(), u.keyword(), u.value().condition());
+                    target(p, u.line(), u.keyword(), u.value().backend());
+                }
+                if (p.defaultBackend != null) {
+                    target(p, p.defaultBackend.line(), "default_backend", p.defaultBackend.value());
+                }
+            }
+            if (p.kind.back()) {
+                servers(p);
+            }
+        }
+    }
+
+    private void servers(ProxyBuilder p) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (LineRef<ServerConfig> s : p.servers) {
+            Integer previous = seen.putIfAbsent(s.value().name(), s.line());
+            if (previous != null) {
+                ctx.error(s.line(), "'server " + s.value().name() + "': " + p.describe()
+                        + " already has a server of that name at line " + previous + " (names must be unique)");
+            }
+        }
+    }
+
+    private void target(ProxyBuilder p, int line, String keyword, String name) {
+        ProxyBuilder b = backends.get(name);
+        if (b == null) {
+            ctx.error(line, "'" + keyword + "': no backend named '" + name
+                    + "' (expected the name of a backend or listen section)");
+        } else if (p.mode == Mode.HTTP && b.mode == Mode.TCP) {
+            ctx.error(line, "'" + keyword + "': backend '" + name + "' is in mode tcp but " + p.describe()
+                    + " is in mode http (expected the same mode)");
+        }
+    }
+
+    private void condition(ProxyBuilder p, Set<String> aclNames, int line, String keyword,
+                           ConditionConfig condition) {
+        if (condition == null) {
+            return;
+        }
+        for (List<ConditionConfig.Term> group : condition.groups()) {
+            for (ConditionConfig.Term t : group) {
+                if (t.anonymous() != null) {
+                    compile(line, keyword, t.anonymous());
+                } else if (!aclNames.contains(t.aclName()) && PredefinedAcls.get(t.aclName()) == null) {
+                    ctx.error(line, "'" + keyword + "': unknown ACL '" + t.aclName()
+                            + "' (expected an acl declared in " + p.describe() + ")");
+                }
+            }
+        }
+    }
+
+    private void compile(int line, String keyword, AclExpr expr) {
+        try {
+            AclCompiler.compile(expr, userlists);
+        } catch (IllegalArgumentException e) {
+            ctx.error(line, "'" + keyword + "': " + e.getMessage());
+        }
+    }
+}

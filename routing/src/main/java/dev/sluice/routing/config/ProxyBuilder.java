@@ -1,0 +1,131 @@
+package dev.sluice.routing.config;
+
+import dev.sluice.routing.ConnectionMode;
+import dev.sluice.routing.Mode;
+import dev.sluice.routing.Timeouts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The mutable state of one proxy section while it is parsed; also used for {@code defaults}. */
+final class ProxyBuilder {
+
+    enum Kind {
+        DEFAULTS, FRONTEND, BACKEND, LISTEN;
+
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        boolean front() {
+            return this != BACKEND;
+        }
+
+        boolean back() {
+            return this != FRONTEND;
+        }
+    }
+
+    /** A reference to check once the whole file is read. */
+    record LineRef<T>(int line, String keyword, T value) {
+    }
+
+    final Kind kind;
+    final String name;
+    final int line;
+
+    Mode mode = Mode.HTTP;
+    long connect;
+    long client;
+    long server;
+    long httpRequest;
+    long httpKeepAlive;
+    long queue;
+    long tunnel;
+    long check;
+    ForwardForConfig forwardFor;
+    ConnectionMode connectionMode = ConnectionMode.KEEP_ALIVE;
+    int retries = ProxySettings.DEFAULT_RETRIES;
+    boolean redispatch;
+    int maxconn;
+    Map<Integer, ErrorFileConfig> errorFiles = new TreeMap<>();
+    BalanceConfig balance = BalanceConfig.DEFAULT;
+    List<String> defaultServer = new ArrayList<>();
+    LineRef<String> defaultBackend;
+
+    final List<BindConfig> binds = new ArrayList<>();
+    final List<LineRef<AclConfig>> acls = new ArrayList<>();
+    final List<LineRef<HttpRuleConfig>> requestRules = new ArrayList<>();
+    final List<LineRef<HttpRuleConfig>> responseRules = new ArrayList<>();
+    final List<LineRef<UseBackendConfig>> useBackends = new ArrayList<>();
+    final List<LineRef<ServerConfig>> servers = new ArrayList<>();
+
+    ProxyBuilder(Kind kind, String name, int line, ProxyBuilder defaults) {
+        this.kind = kind;
+        this.name = name;
+        this.line = line;
+        if (defaults != null) {
+            copySettings(defaults);
+        }
+    }
+
+    private void copySettings(ProxyBuilder d) {
+        mode = d.mode;
+        connect = d.connect;
+        client = d.client;
+        server = d.server;
+        httpRequest = d.httpRequest;
+        httpKeepAlive = d.httpKeepAlive;
+        queue = d.queue;
+        tunnel = d.tunnel;
+        check = d.check;
+        forwardFor = d.forwardFor;
+        connectionMode = d.connectionMode;
+        retries = d.retries;
+        redispatch = d.redispatch;
+        maxconn = d.maxconn;
+        errorFiles = new TreeMap<>(d.errorFiles);
+        balance = d.balance;
+        defaultServer = new ArrayList<>(d.defaultServer);
+        defaultBackend = d.defaultBackend;
+    }
+
+    String describe() {
+        return kind.word() + " '" + name + "'";
+    }
+
+    Timeouts timeouts() {
+        return new Timeouts(connect, client, server, httpRequest, httpKeepAlive, queue, tunnel, check);
+    }
+
+    ProxySettings frontSettings() {
+        return new ProxySettings(mode, timeouts(), forwardFor, connectionMode,
+                ProxySettings.DEFAULT_RETRIES, false, maxconn, List.copyOf(errorFiles.values()));
+    }
+
+    ProxySettings backSettings() {
+        return new ProxySettings(mode, timeouts(), forwardFor, connectionMode, retries, redispatch, 0,
+                List.copyOf(errorFiles.values()));
+    }
+
+    FrontendConfig frontend() {
+        String defaultName = defaultBackend == null ? null : defaultBackend.value();
+        if (kind == Kind.LISTEN && defaultName == null) {
+            defaultName = name;
+        }
+        return new FrontendConfig(name, frontSettings(), binds, values(acls), values(requestRules),
+                values(responseRules), values(useBackends), defaultName);
+    }
+
+    BackendConfig backend() {
+        boolean listen = kind == Kind.LISTEN;
+        return new BackendConfig(name, backSettings(), balance, values(servers),
+                listen ? List.of() : values(acls), listen ? List.of() : values(requestRules),
+                listen ? List.of() : values(responseRules));
+    }
+
+    static <T> List<T> values(List<LineRef<T>> refs) {
+        return refs.stream().map(LineRef::value).toList();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.sluice.routing.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.routing.Bind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A parsed configuration: an immutable value with value equality. {@code listen} sections appear
+ * as a frontend and a backend of the same name.
+ */
+public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
+                          List<BackendConfig> backends, List<UserlistConfig> userlists) {
+
+    public ProxyConfig {
+        requireNonNull(global, "global");
+        frontends = List.copyOf(frontends);
+        backends = List.copyOf(backends);
+        userlists = List.copyOf(userlists);
+    }
+
+    public boolean hasFrontend(String name) {
+        return frontend(name) != null;
+    }
+
+    /** The frontend named {@code name}, or {@code null}. */
+    public FrontendConfig frontend(String name) {
+        for (FrontendConfig f : frontends) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The backend named {@code name}, or {@code null}. */
+    public BackendConfig backend(String name) {
+        for (BackendConfig b : backends) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** The userlist named {@code name}, or {@code null}. */
+    public UserlistConfig userlist(String name) {
+        for (UserlistConfig u : userlists) {
+            if (u.name().equals(name)) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A copy whose frontend {@code frontendName} listens on {@code binds} instead of its own.
+     *
+     * @throws IllegalArgumentException if there is no such frontend
+     */
+    public ProxyConfig withBinds(String frontendName, List<Bind> binds) {
+        requireNonNull(frontendName, "frontendName");
+        requireNonNull(binds, "binds");
+        if (!hasFrontend(frontendName)) {
+            throw new IllegalArgumentException("frontend: " + frontendName + " (no such frontend)");
+        }
+        List<BindConfig> newBinds = binds.stream().map(BindConfig::of).toList();
+        return replaceFrontend(frontend(frontendName).withBinds(newBinds));
+    }
+
+    /** A copy with {@code frontend} replacing the frontend of the same name. */
+    public ProxyConfig replaceFrontend(FrontendConfig frontend) {
+        List<FrontendConfig> list = new ArrayList<>(frontends);
+        list.replaceAll(f -> f.name().equals(frontend.name()) ? frontend : f);
+        return new ProxyConfig(global, list, backends, userlists);
+    }
+}

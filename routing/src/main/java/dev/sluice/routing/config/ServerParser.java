@@ -1,0 +1,171 @@
+package dev.sluice.routing.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code server NAME ADDR:PORT [options]} and {@code default-server [options]}. */
+final class ServerParser {
+
+    private static final Set<String> IGNORED_WITH_VALUE = Set.of("resolvers", "resolve-prefer",
+            "init-addr", "maxqueue", "minconn", "on-marked-down", "on-marked-up", "observe",
+            "error-limit", "id", "agent-port", "agent-inter", "agent-send", "check-sni",
+            "pool-max-conn", "pool-purge-delay", "max-reuse", "track", "resolve-opts",
+            "resolve-net", "log-proto", "namespace", "proto");
+    private static final Set<String> IGNORED_FLAGS = Set.of("agent-check", "check-send-proxy",
+            "no-check", "non-stick", "enabled", "check-ssl", "no-agent-check");
+
+    private final ParseContext ctx;
+    /** Set while default-server options are re-applied, so their warnings are not repeated. */
+    private boolean quiet;
+
+    ServerParser(ParseContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void validateDefaults(ProxyBuilder b, int line, List<String> w) {
+        options(new Options(), line, w.subList(1, w.size()), "default-server");
+    }
+
+    ServerConfig server(ProxyBuilder b, int line, List<String> w) {
+        Values.arity(w, 2, "server NAME ADDRESS:PORT [options]");
+        String name = w.get(1);
+        String addr = w.get(2);
+        int colon = addr.lastIndexOf(':');
+        String host;
+        if (addr.startsWith("[")) {
+            int close = addr.indexOf(']');
+            colon = close < 0 ? -1 : close + 1 < addr.length() && addr.charAt(close + 1) == ':' ? close + 1 : -1;
+            host = close < 0 ? addr : addr.substring(1, close);
+        } else {
+            host = colon < 0 ? addr : addr.substring(0, colon);
+        }
+        if (colon < 0 || host.isEmpty()) {
+            throw new ConfigException("'server " + name + "': invalid address '" + addr
+                    + "' (expected HOST:PORT with a port 1-65535)");
+        }
+        int port = Values.port("server " + name, addr.substring(colon + 1));
+        Options o = new Options();
+        quiet = true;
+        try {
+            options(o, line, b.defaultServer, "default-server");
+        } finally {
+            quiet = false;
+        }
+        options(o, line, w.subList(3, w.size()), "server " + name);
+        HealthCheckConfig check = new HealthCheckConfig(o.check, o.inter, o.fastInter, o.downInter,
+                o.rise, o.fall, o.port, o.addr, o.slowstart);
+        return new ServerConfig(name, host, port, o.weight, o.backup, o.disabled, o.maxconn, o.cookie, check);
+    }
+
+    private static final class Options {
+        boolean check;
+        long inter = 2000;
+        long fastInter;
+        long downInter;
+        int rise = 2;
+        int fall = 3;
+        int port;
+        String addr;
+        long slowstart;
+        int weight = 1;
+        boolean backup;
+        boolean disabled;
+        int maxconn;
+        String cookie;
+    }
+
+    private void options(Options o, int line, List<String> w, String keyword) {
+        for (int i = 0; i < w.size(); i++) {
+            String k = w.get(i);
+            switch (k) {
+                case "check" -> o.check = true;
+                case "backup" -> o.backup = true;
+                case "disabled" -> o.disabled = true;
+                case "inter", "fastinter", "downinter", "slowstart" -> {
+                    long t = Values.time(keyword + " " + k, value(w, i++, keyword));
+                    switch (k) {
+                        case "inter" -> o.inter = t;
+                        case "fastinter" -> o.fastInter = t;
+                        case "downinter" -> o.downInter = t;
+                        default -> o.slowstart = t;
+                    }
+                }
+                case "rise" -> o.rise = Values.integer(keyword + " rise", value(w, i++, keyword), 1, 1000);
+                case "fall" -> o.fall = Values.integer(keyword + " fall", value(w, i++, keyword), 1, 1000);
+                case "weight" -> o.weight = Values.integer(keyword + " weight", value(w, i++, keyword), 0, 256);
+                case "maxconn" -> o.maxconn = Values.integer(keyword + " maxconn", value(w, i++, keyword),
+                        0, Integer.MAX_VALUE);
+                case "port" -> o.port = Values.port(keyword + " port", value(w, i++, keyword));
+                case "addr" -> o.addr = value(w, i++, keyword);
+                case "cookie" -> o.cookie = value(w, i++, keyword);
+                default -> {
+                    if (IGNORED_WITH_VALUE.contains(k)) {
+                        value(w, i++, keyword);
+                        if (!quiet) ctx.ignored(line, keyword + " " + k, "servers are resolved and checked by Sluice");
+                    } else if (IGNORED_FLAGS.contains(k)) {
+                        if (!quiet) ctx.ignored(line, keyword + " " + k, "it does not change routing");
+                    } else {
+                        throw new ConfigException("'" + keyword + "': unknown or unsupported option '" + k
+                                + "' (expected one of: addr, backup, check, cookie, disabled, downinter, fall, "
+                                + "fastinter, inter, maxconn, port, rise, slowstart, weight)");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String value(List<String> w, int i, String keyword) {
+        if (i + 1 >= w.size()) {
+            throw new ConfigException("'" + keyword + "': option '" + w.get(i) + "' needs a value");
+        }
+        return w.get(i + 1);
+    }
+
+    static List<String> renderOptions(ServerConfig s) {
+        List<String> out = new ArrayList<>();
+        HealthCheckConfig c = s.check();
+        HealthCheckConfig d = HealthCheckConfig.DEFAULT;
+        if (c.enabled()) {
+            out.add("check");
+        }
+        addTime(out, "inter", c.interMs(), d.interMs());
+        addTime(out, "fastinter", c.fastInterMs(), 0);
+        addTime(out, "downinter", c.downInterMs(), 0);
+        addInt(out, "rise", c.rise(), d.rise());
+        addInt(out, "fall", c.fall(), d.fall());
+        addInt(out, "port", c.port(), 0);
+        if (c.addr() != null) {
+            out.add("addr");
+            out.add(c.addr());
+        }
+        addTime(out, "slowstart", c.slowstartMs(), 0);
+        addInt(out, "weight", s.weight(), 1);
+        if (s.backup()) {
+            out.add("backup");
+        }
+        if (s.disabled()) {
+            out.add("disabled");
+        }
+        addInt(out, "maxconn", s.maxconn(), 0);
+        if (s.cookie() != null) {
+            out.add("cookie");
+            out.add(s.cookie());
+        }
+        return out;
+    }
+
+    private static void addTime(List<String> out, String k, long v, long def) {
+        if (v != def) {
+            out.add(k);
+            out.add(Values.formatTime(v));
+        }
+    }
+
+    private static void addInt(List<String> out, String k, int v, int def) {
+        if (v != def) {
+            out.add(k);
+            out.add(Integer.toString(v));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.routing.config;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsing of the scalar values of configuration lines, with errors naming the keyword. */
+final class Values {
+
+    private static final Pattern TIME = Pattern.compile("(\\d+)(us|ms|s|m|h|d)?");
+
+    private Values() {
+    }
+
+    /** A time in milliseconds; no unit means milliseconds, {@code us} rounds up to 1 ms. */
+    static long time(String keyword, String text) {
+        Matcher m = TIME.matcher(text);
+        if (!m.matches()) {
+            throw new ConfigException("'" + keyword + "': invalid time '" + text
+                    + "' (expected a number with unit us, ms, s, m, h or d)");
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("'" + keyword + "': time '" + text + "' is too large");
+        }
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "us" -> (n + 999) / 1000;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            case "h" -> n * 3_600_000;
+            case "d" -> n * 86_400_000;
+            default -> n;
+        };
+    }
+
+    static int integer(String keyword, String text, int min, int max) {
+        try {
+            int v = Integer.parseInt(text);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("'" + keyword + "': invalid value '" + text + "' (expected an integer "
+                + min + "-" + max + ")");
+    }
+
+    static int port(String keyword, String text) {
+        try {
+            int v = Integer.parseInt(text);
+            if (v >= 1 && v <= 65535) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("'" + keyword + "': port " + text + " out of range (expected 1-65535)");
+    }
+
+    static String formatTime(long ms) {
+        if (ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    /** {@code keyword} needs {@code n} arguments after it. */
+    static void arity(java.util.List<String> words, int n, String usage) {
+        if (words.size() < n + 1) {
+            throw new ConfigException("'" + words.get(0) + "': missing argument (expected " + usage + ")");
+        }
+    }
+}
