@@ -1,5 +1,6 @@
 package dev.sluice.routing;
 
+import dev.sluice.routing.balance.Balancers;
 import java.util.List;
 
 /**
@@ -14,4 +15,44 @@ public interface Balancer {
      * server that just failed to connect; pick another if one is usable ({@code option redispatch}).
      */
     Server pick(List<Server> servers, RequestView request, Server avoid);
+
+    /** Smooth weighted round-robin (HAProxy's {@code roundrobin}). */
+    static Balancer roundRobin() {
+        return Balancers.roundRobin();
+    }
+
+    /** HAProxy's {@code static-rr}: the same smooth weighted sequence (weights are static here anyway). */
+    static Balancer staticRoundRobin() {
+        return Balancers.roundRobin();
+    }
+
+    /** Fewest requests in flight (relative to weight); ties round-robin. */
+    static Balancer leastConn() {
+        return Balancers.leastConn();
+    }
+
+    /** Consistent hash of the client address. */
+    static Balancer source() {
+        return Balancers.source();
+    }
+
+    /** The first server, in declaration order, with a free slot. */
+    static Balancer first() {
+        return Balancers.first();
+    }
+
+    /** Consistent hash of the URI without its query string. */
+    static Balancer uri() {
+        return Balancers.uri();
+    }
+
+    /** Consistent hash of the first value of header {@code name}. */
+    static Balancer header(String name) {
+        return Balancers.header(name);
+    }
+
+    /** Weighted random. */
+    static Balancer random() {
+        return Balancers.random();
+    }
 }

@@ -30,19 +30,26 @@ public final class IpNet {
             addr = text.substring(0, slash);
             mask = text.substring(slash + 1);
         }
-        byte[] bytes = literal(addr);
+        byte[] raw = literal(addr);
+        byte[] bytes = raw == null ? null : normalize(raw);
         if (bytes == null) {
             throw new IllegalArgumentException("invalid address or network '" + text
                     + "' (expected an IPv4 or IPv6 address, optionally with /BITS)");
         }
-        int max = bytes.length * 8;
+        int max = raw.length * 8;
         int bits = max;
         if (mask != null) {
-            bits = maskBits(mask, bytes.length);
+            bits = maskBits(mask, raw.length);
             if (bits < 0 || bits > max) {
                 throw new IllegalArgumentException("invalid network mask in '" + text
                         + "' (expected 0-" + max + " bits" + (max == 32 ? " or a dotted mask)" : ")"));
             }
+        }
+        if (raw.length == 16 && bytes.length == 4) {
+            if (bits < 96) {
+                return new IpNet(applyMask(raw, bits), bits);
+            }
+            bits -= 96;
         }
         return new IpNet(applyMask(bytes, bits), bits);
     }
@@ -81,7 +88,16 @@ public final class IpNet {
         }
         try {
             // Contains ':' so the JDK parses it as an IPv6 literal and never resolves it.
-            return normalize(InetAddress.getByName(addr).getAddress());
+            byte[] b = InetAddress.getByName(addr).getAddress();
+            if (b.length == 4) {
+                // the JDK returns IPv4-mapped literals as IPv4: give back the 16-byte form
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(b, 0, mapped, 12, 4);
+                return mapped;
+            }
+            return b;
         } catch (UnknownHostException e) {
             return null;
         }

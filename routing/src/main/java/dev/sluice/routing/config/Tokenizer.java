@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Splits a configuration line into words as HAProxy does: blanks separate words, {@code #} starts
  * a comment, double quotes group words and allow escapes, single quotes group words literally,
- * a backslash escapes the next character ({@code \t \r \n \xHH} are decoded).
+ * a backslash escapes a blank, {@code \\ # ' " $} ({@code \t \r \n \xHH} are decoded) and is
+ * kept before any other character.
  */
 final class Tokenizer {
 
@@ -90,7 +91,9 @@ final class Tokenizer {
                 }
                 return i + 4;
             }
-            default -> word.append(n);
+            case ' ', '\t', '\\', '#', '\'', '"', '$' -> word.append(n);
+            // other escapes stay as written, so regex back-references like \1 survive
+            default -> word.append('\\').append(n);
         }
         return i + 2;
     }

@@ -1,0 +1,203 @@
+package dev.sluice.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.routing.acl.BasicAuth;
+import dev.sluice.routing.acl.ConditionCompiler;
+import dev.sluice.routing.acl.IndexHint;
+import dev.sluice.routing.acl.IpNet;
+import dev.sluice.routing.balance.Balancers;
+import dev.sluice.routing.config.AclExpr;
+import dev.sluice.routing.config.BackendConfig;
+import dev.sluice.routing.config.ConditionConfig;
+import dev.sluice.routing.config.ConfigRenderer;
+import dev.sluice.routing.config.ErrorFileConfig;
+import dev.sluice.routing.config.ForwardForConfig;
+import dev.sluice.routing.config.FrontendConfig;
+import dev.sluice.routing.config.HttpRuleConfig;
+import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.config.ProxySettings;
+import dev.sluice.routing.config.ServerConfig;
+import dev.sluice.routing.config.UseBackendConfig;
+import dev.sluice.routing.config.UserlistConfig;
+import dev.sluice.routing.select.IndexedSelector;
+import dev.sluice.routing.select.SelectorRule;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compiles a {@link ProxyConfig} into an immutable {@link RoutingTable}. Server live state is
+ * taken over by identity from the previous table for the same (backend, server) names.
+ * Expects a validated config (as {@code ConfigParser} returns); throws
+ * {@link IllegalArgumentException} for a reference or pattern that does not compile.
+ */
+public final class RoutingCompiler {
+
+    private final Map<String, ServerState> previousStates = new HashMap<>();
+    private final Map<String, BasicAuth> userlists = new HashMap<>();
+
+    private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
+        if (previous != null) {
+            for (Backend b : previous.backends().values()) {
+                for (Server s : b.servers()) {
+                    previousStates.put(key(b.name(), s.name()), s.state());
+                }
+            }
+        }
+        for (UserlistConfig u : config.userlists()) {
+            userlists.putIfAbsent(u.name(), BasicAuth.of(u));
+        }
+    }
+
+    /** @param previous the table in use, or {@code null} at start */
+    public static RoutingTable compile(ProxyConfig config, RoutingTable previous) {
+        requireNonNull(config, "config");
+        return new RoutingCompiler(config, previous).table(config, previous);
+    }
+
+    /** The content hash of {@code config}: the first 16 hex digits of SHA-256 of its rendering. */
+    public static String hash(ProxyConfig config) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(ConfigRenderer.render(config).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JRE", e);
+        }
+    }
+
+    private RoutingTable table(ProxyConfig config, RoutingTable previous) {
+        Map<String, Backend> backends = new LinkedHashMap<>();
+        for (BackendConfig b : config.backends()) {
+            backends.put(b.name(), backend(b));
+        }
+        List<Frontend> frontends = new ArrayList<>();
+        for (FrontendConfig f : config.frontends()) {
+            frontends.add(frontend(f, backends));
+        }
+        int bufsize = config.global().bufsize();
+        HttpLimits limits = new HttpLimits(Math.min(HttpLimits.DEFAULT.maxRequestLine(), bufsize), bufsize,
+                config.global().maxHeaders());
+        long generation = previous == null ? 1 : previous.generation() + 1;
+        return new RoutingTable(generation, hash(config), frontends, backends, limits);
+    }
+
+    private static String key(String backend, String server) {
+        return backend + '\u0000' + server;
+    }
+
+    private Backend backend(BackendConfig b) {
+        List<Server> servers = new ArrayList<>();
+        for (ServerConfig s : b.servers()) {
+            ServerState state = previousStates.computeIfAbsent(key(b.name(), s.name()), k -> new ServerState());
+            servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
+                    s.disabled(), s.maxconn(), state));
+        }
+        ProxySettings st = b.settings();
+        ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
+        return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance().algorithm(), b.balance().arg()),
+                st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
+                rules(b.requestRules(), conditions), rules(b.responseRules(), conditions), errorPages(st));
+    }
+
+    private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
+        ProxySettings st = f.settings();
+        ConditionCompiler conditions = new ConditionCompiler(f.acls(), userlists::get);
+        List<SelectorRule> selectorRules = new ArrayList<>();
+        for (UseBackendConfig u : f.useBackends()) {
+            Backend target = requireBackend(backends, u.backend(), f.name());
+            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), hints(u.condition(), conditions),
+                    target));
+        }
+        Backend defaultBackend = f.defaultBackend() == null ? null
+                : requireBackend(backends, f.defaultBackend(), f.name());
+        return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
+                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.requestRules(), conditions),
+                rules(f.responseRules(), conditions), errorPages(st),
+                new IndexedSelector(selectorRules, defaultBackend));
+    }
+
+    private static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {
+        Backend b = backends.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("frontend " + frontend + ": no backend named '" + name + "'");
+        }
+        return b;
+    }
+
+    /**
+     * Index keys of a condition: each OR-ed group needs one plain (not negated) term whose every
+     * ACL line has keys; the union over groups. {@code null} when some group has none.
+     */
+    static List<IndexHint> hints(ConditionConfig condition, ConditionCompiler conditions) {
+        if (condition == null || condition.unless()) {
+            return null;
+        }
+        List<IndexHint> all = new ArrayList<>();
+        for (List<ConditionConfig.Term> group : condition.groups()) {
+            List<IndexHint> found = null;
+            for (ConditionConfig.Term t : group) {
+                if (!t.negated()) {
+                    found = termHints(t, conditions);
+                    if (found != null) {
+                        break;
+                    }
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            all.addAll(found);
+        }
+        return all;
+    }
+
+    private static List<IndexHint> termHints(ConditionConfig.Term t, ConditionCompiler conditions) {
+        List<AclExpr> lines = t.anonymous() != null ? List.of(t.anonymous()) : conditions.lines(t.aclName());
+        if (lines == null) {
+            return null;
+        }
+        List<IndexHint> out = new ArrayList<>();
+        for (AclExpr e : lines) {
+            IndexHint h = IndexHint.of(e);
+            if (h == null) {
+                return null;
+            }
+            out.add(h);
+        }
+        return out;
+    }
+
+    private static List<HttpRule> rules(List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+        List<HttpRule> out = new ArrayList<>();
+        for (HttpRuleConfig r : configs) {
+            out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
+        }
+        return out;
+    }
+
+    private static ForwardFor forwardFor(ForwardForConfig f) {
+        if (f == null) {
+            return null;
+        }
+        return new ForwardFor(f.header(), f.except() == null ? null : IpNet.parse(f.except())::contains);
+    }
+
+    private static ErrorPages errorPages(ProxySettings st) {
+        if (st.errorFiles().isEmpty()) {
+            return ErrorPages.NONE;
+        }
+        Map<Integer, byte[]> pages = new HashMap<>();
+        for (ErrorFileConfig e : st.errorFiles()) {
+            pages.put(e.status(), e.content());
+        }
+        return new ErrorPages(pages);
+    }
+}
