@@ -16,6 +16,8 @@
 #   MAX_OTHER=10 RETRIES=1  repeat a run (at most RETRIES times) when other processes used more
 #                       than MAX_OTHER % of the proxy core or of the client core (wrk + backend)
 #                       during it; the least disturbed run is kept
+#   QUIET_WAIT=15       before each measured run, wait up to this many seconds for both cores to
+#                       be idle (under MAX_OTHER %)
 #   PROFILE=1           record a JFR profile of Sluice during its 0 B run and print the top frames
 #   OUT=benchmarks/results/latest.md
 set -euo pipefail
@@ -36,6 +38,7 @@ SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+Al
 PROFILE=${PROFILE:-0}
 MAX_OTHER=${MAX_OTHER:-10}
 RETRIES=${RETRIES:-1}
+QUIET_WAIT=${QUIET_WAIT:-15}
 OUT=${OUT:-$ROOT/benchmarks/results/latest.md}
 
 # Fixed high ports on 127.0.0.1 (checked free before start).
@@ -133,6 +136,24 @@ core_busy() {
   awk -v c="cpu$1" '$1 == c {print $2 + $3 + $4}' /proc/stat
 }
 
+# wait_quiet: waits (QUIET_WAIT seconds at most) until the machine is idle enough for a measured
+# run: less than MAX_OTHER % busy on each of the proxy and client cores over one second. Between
+# runs nothing of ours works, so whatever is busy belongs to someone else.
+wait_quiet() {
+  local deadline=$((SECONDS + QUIET_WAIT)) p0 k0 p1 k1 busy
+  while :; do
+    p0=$(core_busy "$PROXY_CPU"); k0=$(core_busy "$CLIENT_CPU")
+    sleep 1
+    p1=$(core_busy "$PROXY_CPU"); k1=$(core_busy "$CLIENT_CPU")
+    busy=$(( (p1 - p0 > k1 - k0 ? p1 - p0 : k1 - k0) * 100 / CLK_TCK ))
+    (( busy <= MAX_OTHER )) && return 0
+    if (( SECONDS >= deadline )); then
+      log "machine still busy (${busy}% of a core used by other processes); measuring anyway"
+      return 0
+    fi
+  done
+}
+
 # to_ms VALUE: wrk's latency ("812.00us", "1.23ms", "1.01s") in milliseconds.
 to_ms() {
   awk -v v="$1" 'BEGIN {
@@ -172,6 +193,7 @@ measure() {
   # nginx may have re-spawned workers; re-read its children just before measuring.
   if [[ $name == nginx ]]; then pids=("${pids[0]}" $(pgrep -P "${pids[0]}" || true)); fi
   for ((attempt = 0; attempt <= RETRIES; attempt++)); do
+    wait_quiet
     one_run "$name" "$port" "$path" "${pids[@]}"
     read -r op oc <<<"$R_OTHER"
     other=$(( op > oc ? op : oc ))
