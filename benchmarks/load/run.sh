@@ -175,6 +175,29 @@ check_route() {
   fi
 }
 
+# profile_summary FILE.jfr: the hottest frames of a JFR recording, by self samples (the frame on
+# top of the stack) and by inclusive samples (anywhere in the stack), for Java code.
+profile_summary() {
+  local frames
+  frames=$(jfr print --events jdk.ExecutionSample --stack-depth 64 "$1" | awk '
+    /stackTrace = \[/ { in_stack = 1; top = 1; delete seen; next }
+    in_stack && /^ *\]/ { in_stack = 0; next }
+    in_stack && /line:/ {
+      f = $0; sub(/^ +/, "", f); sub(/ +line:.*/, "", f)
+      if (top) { print "self\t" f; top = 0 }
+      if (!(f in seen)) { print "incl\t" f; seen[f] = 1 }
+    }')
+  echo "JFR (settings=profile) of Sluice during the measured 0 B run: jdk.ExecutionSample only samples"
+  echo "threads running Java code; time in system calls (epoll, read, write) is not in these counts."
+  jfr summary "$1" | awk '/jdk.ExecutionSample|jdk.NativeMethodSample|jdk.GarbageCollection |jdk.ObjectAllocationSample/ {print "  " $1, $2}'
+  echo
+  echo "Top frames, self samples:"
+  grep '^self' <<<"$frames" | cut -f2 | sort | uniq -c | sort -rn | head -30
+  echo
+  echo "Top frames, inclusive samples:"
+  grep '^incl' <<<"$frames" | cut -f2 | sort | uniq -c | sort -rn | head -50
+}
+
 wrk_run() { # wrk_run SECONDS URL -> wrk output on stdout
   taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"$1"s --timeout 5s --latency "$2"
 }
@@ -197,6 +220,10 @@ measure() {
   if [[ $name == nginx ]]; then pids=("${pids[0]}" $(pgrep -P "${pids[0]}" || true)); fi
   for ((attempt = 0; attempt <= RETRIES; attempt++)); do
     wait_quiet "${pids[@]}"
+    if [[ $PROFILE == 1 && $name == sluice && $path == /empty && $attempt == 0 ]]; then
+      jcmd "${pids[0]}" JFR.start name=bench settings=profile duration="${DURATION}s" \
+        filename="$WORK/sluice.jfr" >/dev/null || log "could not start JFR"
+    fi
     one_run "$name" "$port" "$path" "${pids[@]}"
     read -r op oc <<<"$R_OTHER"
     other=$(( op > oc ? op : oc ))
@@ -398,21 +425,12 @@ for proxy in $PROXIES; do
       pid=$!
       STARTED+=("$pid")
       if wait_port "$SLUICE_PORT" "$pid" 30; then
-        if [[ $PROFILE == 1 ]]; then
-          # Started now, it records the warm-up's end and the whole measured 0 B run.
-          (sleep "$((SLUICE_WARMUP - 2))" &&
-            jcmd "$pid" JFR.start name=bench settings=profile duration="$((DURATION + 2))s" \
-              filename="$WORK/sluice.jfr" >/dev/null) &
-          STARTED+=("$!")
-        fi
         measure sluice "$SLUICE_PORT" /empty 0 "$SLUICE_WARMUP" "$pid"
         measure sluice "$SLUICE_PORT" /1k 1024 "$SLUICE_WARMUP" "$pid"
         if [[ $PROFILE == 1 && -f $WORK/sluice.jfr ]]; then
           mkdir -p "$ROOT/benchmarks/results"
-          jfr print --events jdk.ExecutionSample "$WORK/sluice.jfr" |
-            grep 'at ' | sed 's/line:.*//' | sort | uniq -c | sort -rn | head -40 \
-            >"$ROOT/benchmarks/results/sluice-profile.txt" || true
-          log "top frames written to benchmarks/results/sluice-profile.txt"
+          profile_summary "$WORK/sluice.jfr" >"$ROOT/benchmarks/results/sluice-profile.txt" || true
+          log "profile summary written to benchmarks/results/sluice-profile.txt"
         fi
       else
         log "sluice did not start:"; tail -20 "$WORK/sluice.log" >&2
