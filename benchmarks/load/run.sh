@@ -16,7 +16,7 @@
 #   MAX_OTHER=10 RETRIES=1  repeat a run (at most RETRIES times) when other processes used more
 #                       than MAX_OTHER % of the proxy core or of the client core (wrk + backend)
 #                       during it; the least disturbed run is kept
-#   QUIET_WAIT=15       before each measured run, wait up to this many seconds for both cores to
+#   QUIET_WAIT=5        before each measured run, wait up to this many seconds for both cores to
 #                       be idle (under MAX_OTHER %)
 #   PROFILE=1           record a JFR profile of Sluice during its 0 B run and print the top frames
 #   OUT=benchmarks/results/latest.md
@@ -38,7 +38,7 @@ SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+Al
 PROFILE=${PROFILE:-0}
 MAX_OTHER=${MAX_OTHER:-10}
 RETRIES=${RETRIES:-1}
-QUIET_WAIT=${QUIET_WAIT:-15}
+QUIET_WAIT=${QUIET_WAIT:-5}
 OUT=${OUT:-$ROOT/benchmarks/results/latest.md}
 
 # Fixed high ports on 127.0.0.1 (checked free before start).
