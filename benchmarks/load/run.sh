@@ -7,7 +7,8 @@
 # Environment (all optional):
 #   DURATION=10         seconds of each measured run
 #   WARMUP=3            seconds of warm-up before each measured run (native proxies, baseline)
-#   SLUICE_WARMUP=10    seconds of warm-up before each Sluice run (JIT)
+#   SLUICE_WARMUP=20    seconds of warm-up before Sluice's first run (JIT; its second run, same
+#                       code paths, gets WARMUP)
 #   CONNECTIONS=50      wrk connections (-c); wrk uses one thread (-t1)
 #   PROXY_CPU=0 CLIENT_CPU=1 BACKEND_CPU=(2 if the machine has 3+ cores, else 1)
 #   PROXIES="direct haproxy nginx sluice"   which rows to run
@@ -25,7 +26,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
-SLUICE_WARMUP=${SLUICE_WARMUP:-10}
+SLUICE_WARMUP=${SLUICE_WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-50}
 PROXY_CPU=${PROXY_CPU:-0}
 CLIENT_CPU=${CLIENT_CPU:-1}
@@ -424,9 +425,9 @@ for proxy in $PROXIES; do
         >"$WORK/sluice.log" 2>&1 &
       pid=$!
       STARTED+=("$pid")
-      if wait_port "$SLUICE_PORT" "$pid" 30; then
+      if wait_port "$SLUICE_PORT" "$pid" 60; then
         measure sluice "$SLUICE_PORT" /empty 0 "$SLUICE_WARMUP" "$pid"
-        measure sluice "$SLUICE_PORT" /1k 1024 "$SLUICE_WARMUP" "$pid"
+        measure sluice "$SLUICE_PORT" /1k 1024 "$WARMUP" "$pid"
         if [[ $PROFILE == 1 && -f $WORK/sluice.jfr ]]; then
           mkdir -p "$ROOT/benchmarks/results"
           profile_summary "$WORK/sluice.jfr" >"$ROOT/benchmarks/results/sluice-profile.txt" || true
@@ -453,7 +454,7 @@ ratio() {
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), kernel $(uname -r)."
   echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s on core $CLIENT_CPU; proxy on core $PROXY_CPU; backend nginx on core $BACKEND_CPU."
-  echo "Warm-up ${WARMUP}s (native) / ${SLUICE_WARMUP}s (Sluice) before each measured run."
+  echo "Warm-up ${WARMUP}s before each measured run; ${SLUICE_WARMUP}s before Sluice's first (JIT)."
   echo "$(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(java -version 2>&1 | head -1)"
   echo "Sluice JVM options: $SLUICE_JVM_OPTS"
   echo
