@@ -82,7 +82,13 @@ public final class Main {
         if (!result.errors().isEmpty()) {
             return 1;
         }
-        Settings settings = Settings.from(env, cli);
+        Settings settings;
+        try {
+            settings = Settings.from(env, cli);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice: " + e.getMessage());
+            return 1;
+        }
         out.print(ConfigRenderer.render(ConfigSource.effective(result.config(), cli.file(), settings)));
         return 0;
     }

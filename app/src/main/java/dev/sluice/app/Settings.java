@@ -63,7 +63,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment) {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + ": '" + part.trim() + "' is not a port (expected 1-65535)");
             }
-            if (port < 0 || port > 65535) {
+            if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException(name + ": " + port + " (expected: 1-65535)");
             }
             binds.add(new Bind(null, port, ssl));

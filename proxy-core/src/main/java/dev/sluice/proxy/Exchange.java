@@ -44,6 +44,7 @@ final class Exchange {
     private Server server;
     private boolean serverAcquired;
     private final ArrayDeque<HttpContent> queued = new ArrayDeque<>(2);
+    private int queuedBytes;
 
     private Channel origin;
     private OriginHandler originHandler;
@@ -61,6 +62,9 @@ final class Exchange {
     private boolean upgrading;
     private boolean clientKeepAlive;
     private boolean originKeepAlive;
+
+    /** Request body held while the origin connection opens, before the client is paused. */
+    static final int MAX_QUEUED_BYTES = 64 * 1024;
 
     private long lastOriginActivity;
     private ScheduledFuture<?> serverTimer;
@@ -185,10 +189,10 @@ final class Exchange {
             origin.write(LastHttpContent.EMPTY_LAST_CONTENT, origin.voidPromise());
         }
         origin.flush();
+        queuedBytes = 0;
         requestSent = true;
         armServerTimer();
-        origin.read();
-        owner.readIfWanted();
+        owner.updateReading();
     }
 
     // ---- client side events ----------------------------------------------------------------
@@ -216,6 +220,7 @@ final class Exchange {
             ReferenceCountUtil.release(content);
         } else if (origin == null) {
             queued.add(content);
+            queuedBytes += content.content().readableBytes();
         } else {
             lastOriginActivity = System.nanoTime();
             origin.write(content, origin.voidPromise());
@@ -233,14 +238,26 @@ final class Exchange {
         return !requestComplete && !done && origin != null && origin.isWritable();
     }
 
+    /**
+     * Whether the client may send more now: always once the request is complete (the next
+     * pipelined request then waits in the handler), else while the origin connection is
+     * writable, or up to {@link #MAX_QUEUED_BYTES} while it is being opened.
+     */
+    boolean canTakeRequestData() {
+        if (requestComplete || done) {
+            return true;
+        }
+        return origin == null ? queuedBytes < MAX_QUEUED_BYTES : origin.isWritable();
+    }
+
     void onClientWritable() {
-        if (origin != null && !done) {
-            origin.read();
+        if (origin != null && !done && !origin.config().isAutoRead()) {
+            origin.config().setAutoRead(true);
         }
     }
 
     void onOriginWritable() {
-        owner.readIfWanted();
+        owner.updateReading();
     }
 
     void onClientClosed() {
@@ -362,8 +379,9 @@ final class Exchange {
             return;
         }
         client.flush();
-        if (client.channel().isWritable()) {
-            origin.read();
+        if (!client.channel().isWritable()) {
+            // Backpressure: stop reading the origin until the client drains (onClientWritable).
+            origin.config().setAutoRead(false);
         }
     }
 
@@ -474,6 +492,8 @@ final class Exchange {
         }
         if (keepOrigin && ch.isActive()) {
             originHandler.detach();
+            // Idle in the pool it keeps reading, so a close by the server is seen at once.
+            ch.config().setAutoRead(true);
             OriginPool.current().offer(server.state(), ch);
         } else {
             originHandler.detach();

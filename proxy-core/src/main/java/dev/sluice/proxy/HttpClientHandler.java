@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * The last handler of a client connection on an HTTP frontend: one per connection, on its event
  * loop. Requests are handled one at a time, in order; pipelined requests wait in {@link #pending}
  * (the decoder may emit several from one read) until the exchange before them is answered.
- * Auto-read is off: this handler reads when it is idle, and while a request body is being
- * forwarded only when the origin connection is writable.
+ * Auto-read stays on in the common case (so no epoll re-arm per request) and is switched off
+ * only when Sluice must stop taking data: a pipelined request waiting behind the current one,
+ * or a request body the origin connection cannot take yet.
  *
  * <p>Ownership: every message received is either passed on to the current {@link Exchange}
  * (which owns it from then), kept in {@link #pending}, or released here.
@@ -43,6 +44,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean firstRequest = true;
     private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> clientTimer;
+    private long lastClientProgress;
 
     HttpClientHandler(ProxyRuntime runtime, String frontendName) {
         this.runtime = runtime;
@@ -62,6 +65,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // Removed when the connection becomes a tunnel (after a 101).
         cancelIdleTimer();
+        if (clientTimer != null) {
+            clientTimer.cancel(false);
+            clientTimer = null;
+        }
         Object m;
         while ((m = pending.poll()) != null) {
             ReferenceCountUtil.release(m);
@@ -71,12 +78,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         armIdleTimer();
-        ctx.read();
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastClientProgress = System.nanoTime();
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -86,13 +93,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             if (!e.onClientMessage(msg)) {
                 pending.add(msg);
             }
-            return;
-        }
-        if (!pending.isEmpty()) {
+        } else if (!pending.isEmpty()) {
             pending.add(msg);
-            return;
+        } else {
+            handleIdle(msg);
         }
-        handleIdle(msg);
+        updateReading();
     }
 
     private void handleIdle(Object msg) {
@@ -114,6 +120,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         RoutingTable table = runtime.table();
+        if (!RequestTarget.isValid(request)) {
+            ReferenceCountUtil.release(request);
+            sendAndClose(ErrorResponses.response(ctx.alloc(), 400, null));
+            return;
+        }
         if (request.headers().size() > table.limits().maxHeaders()) {
             ReferenceCountUtil.release(request);
             sendAndClose(ErrorResponses.response(ctx.alloc(), 431, null));
@@ -131,6 +142,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         HttpRequestView view = new HttpRequestView(request, remote.getAddress(), local.getPort(), null);
         Exchange e = new Exchange(this, ctx, frontend, view);
         exchange = e;
+        armClientTimer(frontend.timeouts().clientMs());
         e.start();
     }
 
@@ -164,15 +176,19 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (exchange == null && !closing) {
             armIdleTimer();
-            ctx.read();
         }
+        updateReading();
     }
 
-    /** Reads more of the request body if the exchange can take it. */
-    void readIfWanted() {
+    /**
+     * Reads from the client while nothing waits in {@link #pending} and the current exchange
+     * (if any) can take more request data; otherwise stops reading until that changes.
+     */
+    void updateReading() {
         Exchange e = exchange;
-        if (e != null && !closing && e.wantsRequestBody()) {
-            ctx.read();
+        boolean on = !closing && pending.isEmpty() && (e == null || e.canTakeRequestData());
+        if (ctx.channel().config().isAutoRead() != on) {
+            ctx.channel().config().setAutoRead(on);
         }
     }
 
@@ -182,14 +198,16 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (e != null) {
             e.onClientReadComplete();
         }
-        readIfWanted();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Exchange e = exchange;
-        if (e != null && ctx.channel().isWritable()) {
-            e.onClientWritable();
+        if (ctx.channel().isWritable()) {
+            lastClientProgress = System.nanoTime();
+            if (e != null) {
+                e.onClientWritable();
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -198,6 +216,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         cancelIdleTimer();
+        if (clientTimer != null) {
+            clientTimer.cancel(false);
+            clientTimer = null;
+        }
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
@@ -243,6 +265,35 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         boolean first = firstRequest;
         idleTimer = ctx.executor().schedule(() -> onIdleTimeout(first), ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * {@code timeout client}: while an exchange waits on the client (more request body to read,
+     * or a response the client does not read), the connection is closed after this long
+     * without progress.
+     */
+    private void armClientTimer(long ms) {
+        if (ms <= 0 || clientTimer != null) {
+            return;
+        }
+        clientTimer = ctx.executor().schedule(() -> checkClientTimeout(ms), ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkClientTimeout(long ms) {
+        clientTimer = null;
+        Exchange e = exchange;
+        if (e == null || closing) {
+            return;
+        }
+        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientProgress);
+        boolean waitingOnClient = e.wantsRequestBody() || !ctx.channel().isWritable();
+        if (waitingOnClient && idle >= ms) {
+            closing = true;
+            ctx.close();
+            return;
+        }
+        long next = waitingOnClient ? ms - idle : ms;
+        clientTimer = ctx.executor().schedule(() -> checkClientTimeout(ms), next, TimeUnit.MILLISECONDS);
     }
 
     private void cancelIdleTimer() {

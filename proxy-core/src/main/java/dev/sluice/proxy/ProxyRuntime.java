@@ -53,7 +53,8 @@ final class ProxyRuntime {
 
     /**
      * Opens a connection to {@code host:port} on {@code loop} (the client's event loop).
-     * {@code init} adds the protocol handlers; auto-read is off.
+     * {@code init} adds the protocol handlers; auto-read is on (it is switched off only for
+     * backpressure).
      */
     void connect(EventLoop loop, String host, int port, long connectTimeoutMs, ByteBufAllocator alloc,
                  Consumer<SocketChannel> init, ChannelFutureListener onConnect) {
@@ -61,7 +62,6 @@ final class ProxyRuntime {
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(resolver)
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, alloc)
                 .handler(new ChannelInitializer<SocketChannel>() {

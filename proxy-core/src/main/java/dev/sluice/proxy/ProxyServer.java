@@ -38,6 +38,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyRuntime runtime;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final Map<BindKey, Channel> listeners = new LinkedHashMap<>();
+    private final Map<String, ConnectionLimit> connectionLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ProxyServer(RoutingTable table, int threads) {
         this.transport = Transport.best();
@@ -80,6 +81,7 @@ public final class ProxyServer implements AutoCloseable {
     public synchronized void update(RoutingTable table) throws BindFailedException {
         requireNonNull(table, "table");
         List<BindKey> wanted = bindKeys(table);
+        applyLimits(table);
         List<BindKey> opened = new ArrayList<>();
         try {
             for (BindKey key : wanted) {
@@ -95,6 +97,7 @@ public final class ProxyServer implements AutoCloseable {
             throw e;
         }
         runtime.setTable(table);
+        applyLimits(table);
         listeners.entrySet().removeIf(entry -> {
             if (!wanted.contains(entry.getKey())) {
                 entry.getValue().close();
@@ -116,8 +119,15 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private synchronized void bindAll(RoutingTable table) throws BindFailedException {
+        applyLimits(table);
         for (BindKey key : bindKeys(table)) {
             listeners.put(key, bind(key));
+        }
+    }
+
+    private void applyLimits(RoutingTable table) {
+        for (Frontend f : table.frontends()) {
+            connectionLimits.computeIfAbsent(f.name(), k -> new ConnectionLimit(f.maxconn())).setMax(f.maxconn());
         }
     }
 
@@ -140,10 +150,10 @@ public final class ProxyServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend()) : httpInitializer(key.frontend()));
+        ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> new ConnectionLimit(0));
         InetSocketAddress address = key.host() == null || key.host().isEmpty() || key.host().equals("*")
                 ? new InetSocketAddress(key.port())
                 : new InetSocketAddress(key.host(), key.port());
@@ -151,6 +161,8 @@ public final class ProxyServer implements AutoCloseable {
         if (!f.isSuccess()) {
             throw new BindFailedException(key.frontend(), address, f.cause());
         }
+        limit.addListener(f.channel());
+        f.channel().closeFuture().addListener(c -> limit.removeListener(f.channel()));
         return f.channel();
     }
 
@@ -158,11 +170,12 @@ public final class ProxyServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                HttpLimits limits = runtime.table().limits();
+                HttpLimits httpLimits = runtime.table().limits();
                 HttpDecoderConfig config = new HttpDecoderConfig()
-                        .setMaxInitialLineLength(limits.maxRequestLine())
-                        .setMaxHeaderSize(limits.maxHeaderSize())
+                        .setMaxInitialLineLength(httpLimits.maxRequestLine())
+                        .setMaxHeaderSize(httpLimits.maxHeaderSize())
                         .setMaxChunkSize(16384);
+                connectionLimits.get(frontend).track(ch);
                 ch.pipeline().addLast("http", new HttpServerCodec(config));
                 ch.pipeline().addLast("proxy", new HttpClientHandler(runtime, frontend));
             }
@@ -173,6 +186,9 @@ public final class ProxyServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                connectionLimits.get(frontend).track(ch);
+                // Nothing is read before the server connection is open and the tunnel linked.
+                ch.config().setAutoRead(false);
                 ch.pipeline().addLast("proxy", new TcpClientHandler(runtime, frontend));
             }
         };

@@ -12,8 +12,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Relays bytes from its channel to a peer channel, with backpressure: it reads more only while
- * the peer is writable. Used for {@code mode tcp} and for upgraded (WebSocket) connections.
+ * Relays bytes from its channel to a peer channel, with backpressure: reading stops while the
+ * peer is not writable. Used for {@code mode tcp} and for upgraded (WebSocket) connections.
  * Messages received before {@link #link} are held and written on link. Ownership of each
  * received {@code ByteBuf} moves to the peer's write (or is released when the peer is gone).
  * Closes both sides after {@code idleTimeoutMs} without traffic in either direction.
@@ -66,7 +66,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             closeOnFlush(peer);
             return;
         }
-        ctx.read();
+        ctx.channel().config().setAutoRead(peer.isWritable());
     }
 
     private void scheduleIdleCheck(long delayMs) {
@@ -102,6 +102,10 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         peer.write(msg, peer.voidPromise());
+        if (!peer.isWritable()) {
+            // Backpressure: resumed by the peer's channelWritabilityChanged.
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     @Override
@@ -110,16 +114,13 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         peer.flush();
-        if (peer.isWritable()) {
-            ctx.read();
-        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // Our channel drained: let the peer read again.
         if (peer != null && ctx.channel().isWritable()) {
-            peer.read();
+            peer.config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -159,6 +159,16 @@ class ErrorStatusTest {
     }
 
     @Test
+    void twoHostHeaders_are400() throws Exception {
+        start(Tables.builder().server(backend.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        assertThat(backend.requests()).isZero();
+    }
+
+    @Test
     void errorfile_replacesTheBuiltInPage() throws Exception {
         byte[] page = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nX-Page: custom\r\n\r\nsorry, down\n"
                 .getBytes(StandardCharsets.US_ASCII);

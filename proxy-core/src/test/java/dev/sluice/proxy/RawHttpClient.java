@@ -34,6 +34,10 @@ public final class RawHttpClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    public void socketTimeout(int ms) throws IOException {
+        socket.setSoTimeout(ms);
+    }
+
     public RawHttpClient send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();

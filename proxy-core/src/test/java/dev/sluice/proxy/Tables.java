@@ -35,6 +35,8 @@ final class Tables {
         Mode mode = Mode.HTTP;
         dev.sluice.routing.Timeouts timeouts = new dev.sluice.routing.Timeouts(2000, 10_000, 10_000, 5000, 5000, 0, 0, 0);
         List<int[]> servers = new ArrayList<>();
+        List<String> hosts = new ArrayList<>();
+        int maxconn;
         int retries = 0;
         boolean redispatch;
         ForwardFor forwardFor = new ForwardFor("X-Forwarded-For", null);
@@ -47,8 +49,10 @@ final class Tables {
 
         Builder mode(Mode m) { mode = m; return this; }
         Builder timeouts(dev.sluice.routing.Timeouts t) { timeouts = t; return this; }
-        Builder server(int port) { servers.add(new int[] {port, 1}); return this; }
-        Builder server(int port, int weight) { servers.add(new int[] {port, weight}); return this; }
+        Builder server(int port) { return server("127.0.0.1", port); }
+        Builder server(String host, int port) { servers.add(new int[] {port, 1}); hosts.add(host); return this; }
+        Builder server(int port, int weight) { servers.add(new int[] {port, weight}); hosts.add("127.0.0.1"); return this; }
+        Builder maxconn(int m) { maxconn = m; return this; }
         Builder retries(int r, boolean redispatch) { retries = r; this.redispatch = redispatch; return this; }
         Builder forwardFor(ForwardFor f) { forwardFor = f; return this; }
         Builder connectionMode(ConnectionMode m) { connectionMode = m; return this; }
@@ -61,12 +65,12 @@ final class Tables {
         RoutingTable build() {
             List<Server> list = new ArrayList<>();
             for (int i = 0; i < servers.size(); i++) {
-                list.add(new Server("be", "s" + (i + 1), "127.0.0.1", servers.get(i)[0], servers.get(i)[1],
+                list.add(new Server("be", "s" + (i + 1), hosts.get(i), servers.get(i)[0], servers.get(i)[1],
                         false, false, 0, new ServerState()));
             }
             Backend backend = new Backend("be", mode, list, roundRobin(), timeouts, retries, redispatch,
                     null, connectionMode, requestRules, responseRules, errorPages);
-            Frontend frontend = new Frontend(FRONTEND, mode, List.of(new Bind("127.0.0.1", 0, false)), 0, timeouts,
+            Frontend frontend = new Frontend(FRONTEND, mode, List.of(new Bind("127.0.0.1", 0, false)), maxconn, timeouts,
                     forwardFor, connectionMode, List.of(), List.of(), errorPages,
                     request -> noBackend ? null : backend);
             return new RoutingTable(1, "test", List.of(frontend), Map.of("be", backend), limits);

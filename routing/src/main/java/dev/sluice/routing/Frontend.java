@@ -24,6 +24,16 @@ public record Frontend(String name, Mode mode, List<Bind> binds, int maxconn, Ti
         return selector.select(request);
     }
 
+    /**
+     * Whether {@code backend} is the back half of the same {@code listen} section, whose
+     * http-request/http-response rules are this frontend's: proxy-core runs them once, as
+     * frontend rules, and skips them as backend rules (HAProxy runs a listen's rules once for its
+     * own traffic, and as backend rules when another frontend routes to it).
+     */
+    public boolean sharesRulesWith(Backend backend) {
+        return backend.requestRules() == requestRules() && backend.responseRules() == responseRules();
+    }
+
     /** Route lookup of one frontend: indexed, but with HAProxy's first-match order. */
     @FunctionalInterface
     public interface BackendSelector {

@@ -4,12 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.routing.acl.BasicAuth;
 import dev.sluice.routing.acl.ConditionCompiler;
-import dev.sluice.routing.acl.IndexHint;
 import dev.sluice.routing.acl.IpNet;
 import dev.sluice.routing.balance.Balancers;
-import dev.sluice.routing.config.AclExpr;
+import dev.sluice.routing.config.AclConfig;
 import dev.sluice.routing.config.BackendConfig;
-import dev.sluice.routing.config.ConditionConfig;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ErrorFileConfig;
 import dev.sluice.routing.config.ForwardForConfig;
@@ -42,6 +40,11 @@ public final class RoutingCompiler {
 
     private final Map<String, ServerState> previousStates = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
+    /**
+     * Compiled rule lists by (ACLs, rules): the two halves of a {@code listen} get the same list
+     * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
+     */
+    private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
 
     private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
         if (previous != null) {
@@ -104,23 +107,28 @@ public final class RoutingCompiler {
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
         return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance().algorithm(), b.balance().arg()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
-                rules(b.requestRules(), conditions), rules(b.responseRules(), conditions), errorPages(st));
+                rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
+                errorPages(st));
     }
 
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
         ProxySettings st = f.settings();
         ConditionCompiler conditions = new ConditionCompiler(f.acls(), userlists::get);
-        List<SelectorRule> selectorRules = new ArrayList<>();
+        IndexPlanner planner = new IndexPlanner();
         for (UseBackendConfig u : f.useBackends()) {
+            planner.add(u.condition(), conditions);
+        }
+        List<SelectorRule> selectorRules = new ArrayList<>();
+        for (int i = 0; i < f.useBackends().size(); i++) {
+            UseBackendConfig u = f.useBackends().get(i);
             Backend target = requireBackend(backends, u.backend(), f.name());
-            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), hints(u.condition(), conditions),
-                    target));
+            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), planner.hints(i), target));
         }
         Backend defaultBackend = f.defaultBackend() == null ? null
                 : requireBackend(backends, f.defaultBackend(), f.name());
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
-                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.requestRules(), conditions),
-                rules(f.responseRules(), conditions), errorPages(st),
+                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
+                rules(f.acls(), f.responseRules(), conditions), errorPages(st),
                 new IndexedSelector(selectorRules, defaultBackend));
     }
 
@@ -132,55 +140,17 @@ public final class RoutingCompiler {
         return b;
     }
 
-    /**
-     * Index keys of a condition: each OR-ed group needs one plain (not negated) term whose every
-     * ACL line has keys; the union over groups. {@code null} when some group has none.
-     */
-    static List<IndexHint> hints(ConditionConfig condition, ConditionCompiler conditions) {
-        if (condition == null || condition.unless()) {
-            return null;
+    private List<HttpRule> rules(List<AclConfig> acls, List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+        if (configs.isEmpty()) {
+            return List.of();
         }
-        List<IndexHint> all = new ArrayList<>();
-        for (List<ConditionConfig.Term> group : condition.groups()) {
-            List<IndexHint> found = null;
-            for (ConditionConfig.Term t : group) {
-                if (!t.negated()) {
-                    found = termHints(t, conditions);
-                    if (found != null) {
-                        break;
-                    }
-                }
+        return compiledRules.computeIfAbsent(List.of(acls, configs), k -> {
+            List<HttpRule> out = new ArrayList<>();
+            for (HttpRuleConfig r : configs) {
+                out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
             }
-            if (found == null) {
-                return null;
-            }
-            all.addAll(found);
-        }
-        return all;
-    }
-
-    private static List<IndexHint> termHints(ConditionConfig.Term t, ConditionCompiler conditions) {
-        List<AclExpr> lines = t.anonymous() != null ? List.of(t.anonymous()) : conditions.lines(t.aclName());
-        if (lines == null) {
-            return null;
-        }
-        List<IndexHint> out = new ArrayList<>();
-        for (AclExpr e : lines) {
-            IndexHint h = IndexHint.of(e);
-            if (h == null) {
-                return null;
-            }
-            out.add(h);
-        }
-        return out;
-    }
-
-    private static List<HttpRule> rules(List<HttpRuleConfig> configs, ConditionCompiler conditions) {
-        List<HttpRule> out = new ArrayList<>();
-        for (HttpRuleConfig r : configs) {
-            out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
-        }
-        return out;
+            return List.copyOf(out);
+        });
     }
 
     private static ForwardFor forwardFor(ForwardForConfig f) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A {@link RequestView} for tests, built fluently. */
-public final class TestRequest implements RequestView {
+public class TestRequest implements RequestView {
 
     private String method = "GET";
     private String uri = "/";

@@ -35,7 +35,7 @@ public final class AclCompiler {
                 throw new IllegalArgumentException("unknown converter '" + c + "' (expected lower or upper)");
             }
         }
-        String method = expr.match() != null ? expr.match() : resolved.defaultMatch();
+        String method = resolved.matchOf(expr);
         return switch (fetch.type()) {
             case STRING -> stringCondition(expr, fetch, method);
             case INTEGER -> integerCondition(expr, fetch, method);
@@ -68,13 +68,39 @@ public final class AclCompiler {
         if (method.equals("found")) {
             return r -> !Fetch.strings(fetch, arg, r).isEmpty();
         }
-        StringMatcher matcher = StringMatcher.of(method, expr.patterns(), expr.ignoreCase());
+        StringMatcher matcher = fetch == Fetch.METHOD && method.equals("str")
+                ? methodMatcher(expr.patterns(), expr.ignoreCase())
+                : StringMatcher.of(method, expr.patterns(), expr.ignoreCase());
         if (expr.patterns().isEmpty()) {
             return r -> false;
         }
         return r -> {
             for (String s : Fetch.strings(fetch, arg, r)) {
                 if (matcher.matches(convert.apply(s))) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "CONNECT");
+
+    /**
+     * HAProxy's {@code method}: a pattern naming a standard method matches exactly that method
+     * ({@code -i} does not apply, so {@code -i get} never matches GET); any other pattern only
+     * matches a non-standard method, then honouring {@code -i}.
+     */
+    private static StringMatcher methodMatcher(List<String> patterns, boolean ignoreCase) {
+        return m -> {
+            boolean known = KNOWN_METHODS.contains(m);
+            for (String p : patterns) {
+                if (KNOWN_METHODS.contains(p)) {
+                    if (p.equals(m)) {
+                        return true;
+                    }
+                } else if (!known && (ignoreCase ? Ascii.lower(p).equals(Ascii.lower(m)) : p.equals(m))) {
                     return true;
                 }
             }

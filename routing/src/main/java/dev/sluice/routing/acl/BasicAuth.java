@@ -29,7 +29,15 @@ public final class BasicAuth {
         this.users = Map.copyOf(users);
     }
 
+    /** Equal userlists share one instance (and its verdicts) while some routing table uses it. */
+    private static final Cache<UserlistConfig, BasicAuth> SHARED = Caffeine.newBuilder().weakValues().build();
+
+    /** The compiled {@code userlist}; recompiling an unchanged list keeps its cached verdicts. */
     public static BasicAuth of(UserlistConfig userlist) {
+        return SHARED.get(userlist, BasicAuth::build);
+    }
+
+    private static BasicAuth build(UserlistConfig userlist) {
         Map<String, UserlistConfig.User> byName = new HashMap<>();
         for (UserlistConfig.User u : userlist.users()) {
             byName.putIfAbsent(u.name(), u);

@@ -28,6 +28,25 @@ public enum Fetch {
 
     /** A fetch keyword resolved: the fetch and the match method its name implies. */
     public record Resolved(Fetch fetch, String defaultMatch) {
+
+        /**
+         * The match method of {@code expr}: its {@code -m}, else the keyword's own; with converters
+         * HAProxy drops the keyword's method ({@code path_beg,lower} matches whole strings).
+         */
+        public String matchOf(dev.sluice.routing.config.AclExpr expr) {
+            if (expr.match() != null) {
+                return expr.match();
+            }
+            if (expr.converters().isEmpty()) {
+                return defaultMatch;
+            }
+            return switch (fetch.type()) {
+                case STRING -> "str";
+                case INTEGER -> "int";
+                case ADDRESS -> "ip";
+                case BOOLEAN -> "bool";
+            };
+        }
     }
 
     private static final Map<String, Resolved> KEYWORDS = keywords();
@@ -72,6 +91,7 @@ public enum Fetch {
         m.put("req.hdr_cnt", new Resolved(HDR_CNT, "int"));
         m.put("method", new Resolved(METHOD, "str"));
         m.put("req.ssl_sni", new Resolved(SNI, "str"));
+        m.put("req_ssl_sni", new Resolved(SNI, "str"));
         m.put("ssl_fc_sni", new Resolved(SNI, "str"));
         m.put("src", new Resolved(SRC, "ip"));
         m.put("dst_port", new Resolved(DST_PORT, "int"));
@@ -93,7 +113,8 @@ public enum Fetch {
             case BASE -> {
                 List<String> host = request.headerLines("host");
                 String path = request.path();
-                yield host.isEmpty() || path == null ? List.of() : List.of(host.get(0).trim() + path);
+                // HAProxy's base: the first Host value and the path, or the path alone without Host
+                yield path == null ? List.of() : List.of(host.isEmpty() ? path : host.get(0).trim() + path);
             }
             default -> List.of();
         };

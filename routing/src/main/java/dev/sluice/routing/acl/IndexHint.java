@@ -34,7 +34,7 @@ public record IndexHint(Kind kind, List<String> keys) {
             || !expr.converters().stream().allMatch("lower"::equals)) {
             return null;
         }
-        String method = expr.match() != null ? expr.match() : resolved.defaultMatch();
+        String method = resolved.matchOf(expr);
         boolean host = resolved.fetch() == Fetch.HDR && "host".equalsIgnoreCase(expr.arg());
         Kind kind = null;
         if (resolved.fetch() == Fetch.PATH) {

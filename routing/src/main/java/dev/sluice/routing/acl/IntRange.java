@@ -3,11 +3,11 @@ package dev.sluice.routing.acl;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An integer pattern: {@code N}, {@code N:M}, {@code :M}, {@code N:}, or {@code eq|ne|lt|le|gt|ge N}. */
-record IntRange(long min, long max, boolean negate) {
+/** An integer pattern: {@code N}, {@code N:M}, {@code :M}, {@code N:}, or {@code eq|lt|le|gt|ge N}. */
+record IntRange(long min, long max) {
 
     boolean contains(long v) {
-        return (v >= min && v <= max) != negate;
+        return v >= min && v <= max;
     }
 
     static List<IntRange> parseAll(List<String> patterns) {
@@ -15,18 +15,17 @@ record IntRange(long min, long max, boolean negate) {
         for (int i = 0; i < patterns.size(); i++) {
             String p = patterns.get(i);
             switch (p) {
-                case "eq", "ne", "lt", "le", "gt", "ge" -> {
+                case "eq", "lt", "le", "gt", "ge" -> {
                     if (i + 1 >= patterns.size()) {
                         throw new IllegalArgumentException("operator '" + p + "' needs a number after it");
                     }
                     long v = number(patterns.get(++i));
                     out.add(switch (p) {
-                        case "eq" -> new IntRange(v, v, false);
-                        case "ne" -> new IntRange(v, v, true);
-                        case "lt" -> new IntRange(Long.MIN_VALUE, v - 1, false);
-                        case "le" -> new IntRange(Long.MIN_VALUE, v, false);
-                        case "gt" -> new IntRange(v + 1, Long.MAX_VALUE, false);
-                        default -> new IntRange(v, Long.MAX_VALUE, false);
+                        case "eq" -> new IntRange(v, v);
+                        case "lt" -> new IntRange(Long.MIN_VALUE, v - 1);
+                        case "le" -> new IntRange(Long.MIN_VALUE, v);
+                        case "gt" -> new IntRange(v + 1, Long.MAX_VALUE);
+                        default -> new IntRange(v, Long.MAX_VALUE);
                     });
                 }
                 default -> out.add(parse(p));
@@ -39,7 +38,7 @@ record IntRange(long min, long max, boolean negate) {
         int colon = p.indexOf(':');
         if (colon < 0) {
             long v = number(p);
-            return new IntRange(v, v, false);
+            return new IntRange(v, v);
         }
         String lo = p.substring(0, colon);
         String hi = p.substring(colon + 1);
@@ -48,7 +47,7 @@ record IntRange(long min, long max, boolean negate) {
         if (min > max) {
             throw new IllegalArgumentException("invalid range '" + p + "' (expected MIN:MAX with MIN <= MAX)");
         }
-        return new IntRange(min, max, false);
+        return new IntRange(min, max);
     }
 
     private static long number(String s) {
@@ -56,7 +55,7 @@ record IntRange(long min, long max, boolean negate) {
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("invalid integer pattern '" + s
-                    + "' (expected N, MIN:MAX, or eq|ne|lt|le|gt|ge N)");
+                    + "' (expected N, MIN:MAX, or eq|lt|le|gt|ge N)");
         }
     }
 }

@@ -132,6 +132,14 @@ public final class IpNet {
     }
 
     boolean contains(byte[] normalized) {
+        if (normalized.length == 4 && network.length == 16) {
+            // as HAProxy: an IPv4 client also matches IPv6 networks through its mapped form
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(normalized, 0, mapped, 12, 4);
+            normalized = mapped;
+        }
         if (normalized.length != network.length) {
             return false;
         }

@@ -8,35 +8,36 @@ import java.util.function.Predicate;
 /**
  * A consistent-hash ring: every server owns {@code weight x POINTS_PER_WEIGHT} points placed by
  * hashing its name, so adding or removing one server only moves the keys of that server.
+ * A point is one {@code long}: the upper 40 bits of its hash and, below, the owner's index.
  */
 final class HashRing {
 
     static final int POINTS_PER_WEIGHT = 32;
+    private static final int INDEX_BITS = 24;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+    /** Beyond this many points (huge pools), each server gets proportionally fewer. */
+    private static final long MAX_POINTS = 1L << 22;
 
     private final long[] points;
-    private final Server[] owners;
+    private final Server[] servers;
 
     HashRing(Server[] servers) {
-        int total = 0;
-        for (Server s : servers) {
-            total += s.weight() * POINTS_PER_WEIGHT;
+        this.servers = servers.length > INDEX_MASK ? Arrays.copyOf(servers, (int) INDEX_MASK) : servers;
+        long total = 0;
+        for (Server s : this.servers) {
+            total += (long) s.weight() * POINTS_PER_WEIGHT;
         }
-        long[][] entries = new long[total][];
+        double scale = total > MAX_POINTS ? (double) MAX_POINTS / total : 1.0;
+        long[] all = new long[(int) Math.min(total, MAX_POINTS + this.servers.length)];
         int e = 0;
-        for (int i = 0; i < servers.length; i++) {
-            int n = servers[i].weight() * POINTS_PER_WEIGHT;
-            for (int k = 0; k < n; k++) {
-                entries[e++] = new long[] {hash(servers[i].name() + '#' + k), i};
+        for (int i = 0; i < this.servers.length; i++) {
+            int n = Math.max(1, (int) (this.servers[i].weight() * POINTS_PER_WEIGHT * scale));
+            for (int k = 0; k < n && e < all.length; k++) {
+                all[e++] = (hash(this.servers[i].name() + '#' + k) & ~INDEX_MASK) | i;
             }
         }
-        Arrays.sort(entries, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
-                : servers[(int) a[1]].name().compareTo(servers[(int) b[1]].name()));
-        points = new long[total];
-        owners = new Server[total];
-        for (int i = 0; i < total; i++) {
-            points[i] = entries[i][0];
-            owners[i] = servers[(int) entries[i][1]];
-        }
+        points = Arrays.copyOf(all, e);
+        Arrays.sort(points);
     }
 
     /** The first server clockwise from {@code key} that {@code ok} accepts, or {@code null}. */
@@ -45,12 +46,12 @@ final class HashRing {
         if (n == 0) {
             return null;
         }
-        int i = Arrays.binarySearch(points, key);
+        int i = Arrays.binarySearch(points, key & ~INDEX_MASK);
         if (i < 0) {
             i = -i - 1;
         }
         for (int step = 0; step < n; step++) {
-            Server s = owners[(i + step) % n];
+            Server s = servers[(int) (points[(i + step) % n] & INDEX_MASK)];
             if (ok.test(s)) {
                 return s;
             }

@@ -33,11 +33,8 @@ abstract class TieredBalancer implements Balancer {
             p = new Pool(servers, new Tier(servers, false, withRing), new Tier(servers, true, withRing));
             pool = p;
         }
-        Server s = pickTier(p.primaries, request, avoid);
-        if (s != null || p.primaries.anyUsable()) {
-            return s;
-        }
-        return pickTier(p.backups, request, avoid);
+        // one tier per pick, so a counter advances once per request
+        return pickTier(p.primaries.anyUsable() ? p.primaries : p.backups, request, avoid);
     }
 
     private Server pickTier(Tier tier, RequestView request, Server avoid) {

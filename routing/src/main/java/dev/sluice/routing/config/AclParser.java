@@ -16,6 +16,8 @@ final class AclParser {
             "dir", "len", "found", "int", "ip", "bool");
 
     private final ParseContext ctx;
+    /** The line being parsed, for warnings. */
+    int line;
 
     AclParser(ParseContext ctx) {
         this.ctx = ctx;
@@ -75,7 +77,15 @@ final class AclParser {
                         + "' (expected -i, -m METHOD, -f FILE, -n or --)");
             }
         }
-        patterns.addAll(w.subList(Math.min(i, w.size()), w.size()));
+        for (String p : w.subList(Math.min(i, w.size()), w.size())) {
+            if (p.isEmpty()) {
+                // HAProxy reads an empty word as the end of the arguments
+                ctx.warn(line, "'" + keyword + "': an empty pattern ends the pattern list, as in HAProxy;"
+                        + " the patterns after it are ignored");
+                break;
+            }
+            patterns.add(p);
+        }
         return new AclExpr(m.group(1), m.group(2), converters, ignoreCase, method, patterns);
     }
 

@@ -68,6 +68,9 @@ public final class ConfigParser {
     }
 
     private ParseResult run(String text) {
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int line = i + 1;

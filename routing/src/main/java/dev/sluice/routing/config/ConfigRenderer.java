@@ -15,18 +15,34 @@ import java.util.List;
  */
 public final class ConfigRenderer {
 
-    private final StringBuilder out = new StringBuilder();
+    private static final String REDACTED = "<redacted>";
 
-    private ConfigRenderer() {
+    private final StringBuilder out = new StringBuilder();
+    private final boolean redact;
+
+    private ConfigRenderer(boolean redact) {
+        this.redact = redact;
     }
 
+    /** The whole configuration; parsing it gives an equal model. */
     public static String render(ProxyConfig config) {
+        return render(config, false);
+    }
+
+    /**
+     * For display (logs, the admin API's config view): every password and password hash is
+     * replaced by {@code <redacted>}, so the output does not parse back to the same model.
+     */
+    public static String renderRedacted(ProxyConfig config) {
+        return render(config, true);
+    }
+
+    private static String render(ProxyConfig config, boolean redact) {
         requireNonNull(config, "config");
-        ConfigRenderer r = new ConfigRenderer();
+        ConfigRenderer r = new ConfigRenderer(redact);
         r.global(config.global());
         config.userlists().forEach(r::userlist);
-        config.frontends().forEach(r::frontend);
-        config.backends().forEach(r::backend);
+        r.proxies(config);
         return r.out.toString();
     }
 
@@ -69,17 +85,85 @@ public final class ConfigRenderer {
         }
         for (UserlistConfig.User user : u.users()) {
             String kind = user.insecure() ? "insecure-password" : "password";
+            String password = redact ? REDACTED : q(user.password());
             if (user.groups().isEmpty()) {
-                line("user", q(user.name()), kind, q(user.password()));
+                line("user", q(user.name()), kind, password);
             } else {
-                line("user", q(user.name()), kind, q(user.password()), "groups", q(String.join(",", user.groups())));
+                line("user", q(user.name()), kind, password, "groups", q(String.join(",", user.groups())));
             }
         }
+    }
+
+    /**
+     * Writes frontends, backends and listen pairs in one order that keeps both the frontend
+     * order and the backend order, so parsing gives the same lists; a pair that cannot be placed
+     * so is written as a frontend and a backend.
+     */
+    private void proxies(ProxyConfig config) {
+        java.util.Set<String> listens = new java.util.HashSet<>();
+        for (FrontendConfig f : config.frontends()) {
+            BackendConfig b = config.backend(f.name());
+            if (b != null && isListen(f, b)) {
+                listens.add(f.name());
+            }
+        }
+        List<FrontendConfig> fs = config.frontends();
+        List<BackendConfig> bs = config.backends();
+        int i = 0;
+        int j = 0;
+        while (i < fs.size() || j < bs.size()) {
+            if (i < fs.size() && !listens.contains(fs.get(i).name())) {
+                frontend(fs.get(i++));
+            } else if (j < bs.size() && !listens.contains(bs.get(j).name())) {
+                backend(bs.get(j++));
+            } else if (i < fs.size() && j < bs.size() && fs.get(i).name().equals(bs.get(j).name())) {
+                listen(fs.get(i++), bs.get(j++));
+            } else if (i < fs.size()) {
+                listens.remove(fs.get(i).name());
+                frontend(fs.get(i++));
+            } else {
+                backend(bs.get(j++));
+            }
+        }
+    }
+
+    /** A frontend and backend that a {@code listen} section produces (and only such a pair). */
+    static boolean isListen(FrontendConfig f, BackendConfig b) {
+        ProxySettings fs = f.settings();
+        ProxySettings bs = b.settings();
+        return f.name().equals(f.defaultBackend()) && f.acls().equals(b.acls())
+               && f.requestRules().equals(b.requestRules()) && f.responseRules().equals(b.responseRules())
+               && fs.retries() == ProxySettings.DEFAULT_RETRIES && !fs.redispatch() && bs.maxconn() == 0
+               && fs.mode() == bs.mode() && fs.timeouts().equals(bs.timeouts())
+               && java.util.Objects.equals(fs.forwardFor(), bs.forwardFor())
+               && fs.connectionMode() == bs.connectionMode() && fs.errorFiles().equals(bs.errorFiles());
+    }
+
+    private void listen(FrontendConfig f, BackendConfig b) {
+        out.append("\nlisten ").append(q(f.name())).append('\n');
+        settings(f.settings(), false);
+        ProxySettings bs = b.settings();
+        if (bs.retries() != ProxySettings.DEFAULT_RETRIES) {
+            line("retries", Integer.toString(bs.retries()));
+        }
+        if (bs.redispatch()) {
+            line("option", "redispatch");
+        }
+        if (!b.balance().equals(BalanceConfig.DEFAULT)) {
+            line("balance", b.balance().text());
+        }
+        httpCheck(b.httpCheck());
+        frontBody(f, false);
+        servers(b);
     }
 
     private void frontend(FrontendConfig f) {
         out.append("\nfrontend ").append(q(f.name())).append('\n');
         settings(f.settings(), false);
+        frontBody(f, true);
+    }
+
+    private void frontBody(FrontendConfig f, boolean withDefault) {
         for (BindConfig b : f.binds()) {
             List<String> words = new ArrayList<>();
             words.add("bind");
@@ -94,7 +178,7 @@ public final class ConfigRenderer {
         for (UseBackendConfig u : f.useBackends()) {
             line("use_backend", q(u.backend()) + condition(u.condition()));
         }
-        if (f.defaultBackend() != null) {
+        if (withDefault && f.defaultBackend() != null) {
             line("default_backend", q(f.defaultBackend()));
         }
     }
@@ -105,11 +189,26 @@ public final class ConfigRenderer {
         if (!b.balance().equals(BalanceConfig.DEFAULT)) {
             line("balance", b.balance().text());
         }
+        httpCheck(b.httpCheck());
         proxyRules(b.acls(), b.requestRules(), b.responseRules());
+        servers(b);
+    }
+
+    private void servers(BackendConfig b) {
         for (ServerConfig s : b.servers()) {
             List<String> words = new ArrayList<>(List.of("server", q(s.name()), q(address(s.host(), s.port()))));
             ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));
             line(words.toArray(String[]::new));
+        }
+    }
+
+    private void httpCheck(HttpCheckConfig c) {
+        if (c == null) {
+            return;
+        }
+        line("option", "httpchk", q(c.method()), q(c.uri()), q(c.version()));
+        if (c.expectStatus() != null) {
+            line("http-check", "expect", "status", c.expectStatus());
         }
     }
 

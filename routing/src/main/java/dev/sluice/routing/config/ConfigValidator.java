@@ -6,10 +6,8 @@ import dev.sluice.routing.acl.BasicAuth;
 import dev.sluice.routing.acl.PredefinedAcls;
 import dev.sluice.routing.config.ProxyBuilder.LineRef;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /** Checks what needs the whole file: references to backends, ACLs and userlists, patterns, modes. */
@@ -37,15 +35,18 @@ final class ConfigValidator {
 
     void validate() {
         for (ProxyBuilder p : proxies) {
-            Set<String> aclNames = new HashSet<>();
+            Map<String, Integer> aclNames = new HashMap<>();
             for (LineRef<AclConfig> acl : p.acls) {
-                aclNames.add(acl.value().name());
+                aclNames.putIfAbsent(acl.value().name(), acl.line());
                 compile(acl.line(), "acl " + acl.value().name(), acl.value().expr());
             }
             for (LineRef<HttpRuleConfig> r : p.requestRules) {
                 condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
             }
             for (LineRef<HttpRuleConfig> r : p.responseRules) {
+                condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
+            }
+            for (LineRef<HttpRuleConfig> r : p.redirectRules) {
                 condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
             }
             if (p.mode == Mode.TCP && !(p.requestRules.isEmpty() && p.responseRules.isEmpty())) {
@@ -88,7 +89,7 @@ final class ConfigValidator {
         }
     }
 
-    private void condition(ProxyBuilder p, Set<String> aclNames, int line, String keyword,
+    private void condition(ProxyBuilder p, Map<String, Integer> aclNames, int line, String keyword,
                            ConditionConfig condition) {
         if (condition == null) {
             return;
@@ -97,7 +98,13 @@ final class ConfigValidator {
             for (ConditionConfig.Term t : group) {
                 if (t.anonymous() != null) {
                     compile(line, keyword, t.anonymous());
-                } else if (!aclNames.contains(t.aclName()) && PredefinedAcls.get(t.aclName()) == null) {
+                } else if (aclNames.containsKey(t.aclName())) {
+                    int declared = aclNames.get(t.aclName());
+                    if (declared > line) {
+                        ctx.error(line, "'" + keyword + "': ACL '" + t.aclName() + "' is used before its declaration"
+                                + " at line " + declared + " (expected the acl line first, as HAProxy requires)");
+                    }
+                } else if (PredefinedAcls.get(t.aclName()) == null) {
                     ctx.error(line, "'" + keyword + "': unknown ACL '" + t.aclName()
                             + "' (expected an acl declared in " + p.describe() + ")");
                 }

@@ -46,6 +46,16 @@ final class HttpRuleParser {
         return new HttpRuleConfig(config, end < w.size() ? acls.condition(w, end) : null);
     }
 
+    /** The older {@code redirect scheme|location|prefix VALUE [code N] [if|unless COND]} keyword. */
+    HttpRuleConfig redirectKeyword(List<String> w) {
+        int end = conditionStart(w);
+        if (end < 2) {
+            end = w.size();
+        }
+        ActionConfig config = redirect("redirect", w.subList(1, end));
+        return new HttpRuleConfig(config, end < w.size() ? acls.condition(w, end) : null);
+    }
+
     HttpRuleConfig response(List<String> w) {
         Values.arity(w, 1, "http-response ACTION [args] [if|unless CONDITION]");
         int end = conditionStart(w);

@@ -53,11 +53,15 @@ final class ProxyBuilder {
     BalanceConfig balance = BalanceConfig.DEFAULT;
     List<String> defaultServer = new ArrayList<>();
     LineRef<String> defaultBackend;
+    HttpCheckConfig httpCheck;
+    String httpCheckExpect;
 
     final List<BindConfig> binds = new ArrayList<>();
     final List<LineRef<AclConfig>> acls = new ArrayList<>();
     final List<LineRef<HttpRuleConfig>> requestRules = new ArrayList<>();
     final List<LineRef<HttpRuleConfig>> responseRules = new ArrayList<>();
+    /** {@code redirect} lines: HAProxy runs them after every http-request rule. */
+    final List<LineRef<HttpRuleConfig>> redirectRules = new ArrayList<>();
     final List<LineRef<UseBackendConfig>> useBackends = new ArrayList<>();
     final List<LineRef<ServerConfig>> servers = new ArrayList<>();
 
@@ -89,6 +93,8 @@ final class ProxyBuilder {
         balance = d.balance;
         defaultServer = new ArrayList<>(d.defaultServer);
         defaultBackend = d.defaultBackend;
+        httpCheck = d.httpCheck;
+        httpCheckExpect = d.httpCheckExpect;
     }
 
     String describe() {
@@ -114,15 +120,22 @@ final class ProxyBuilder {
         if (kind == Kind.LISTEN && defaultName == null) {
             defaultName = name;
         }
-        return new FrontendConfig(name, frontSettings(), binds, values(acls), values(requestRules),
+        return new FrontendConfig(name, frontSettings(), binds, values(acls), requestRules(),
                 values(responseRules), values(useBackends), defaultName);
     }
 
+    /** A listen's back half carries its ACLs and rules too: HAProxy runs them when another frontend routes to it. */
     BackendConfig backend() {
-        boolean listen = kind == Kind.LISTEN;
-        return new BackendConfig(name, backSettings(), balance, values(servers),
-                listen ? List.of() : values(acls), listen ? List.of() : values(requestRules),
-                listen ? List.of() : values(responseRules));
+        HttpCheckConfig check = httpCheck == null ? null
+                : new HttpCheckConfig(httpCheck.method(), httpCheck.uri(), httpCheck.version(), httpCheckExpect);
+        return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), requestRules(),
+                values(responseRules), check);
+    }
+
+    private List<HttpRuleConfig> requestRules() {
+        List<HttpRuleConfig> all = new ArrayList<>(values(requestRules));
+        all.addAll(values(redirectRules));
+        return all;
     }
 
     static <T> List<T> values(List<LineRef<T>> refs) {

@@ -75,4 +75,30 @@ public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
         list.replaceAll(f -> f.name().equals(frontend.name()) ? frontend : f);
         return new ProxyConfig(global, list, backends, userlists);
     }
+
+    /** A copy with {@code backend} replacing the backend of the same name, or added after the others. */
+    public ProxyConfig withBackend(BackendConfig backend) {
+        requireNonNull(backend, "backend");
+        List<BackendConfig> list = new ArrayList<>(backends);
+        boolean replaced = false;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).name().equals(backend.name())) {
+                list.set(i, backend);
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            list.add(backend);
+        }
+        return new ProxyConfig(global, frontends, list, userlists);
+    }
+
+    /** A copy with {@code userlist} replacing the userlist of the same name, or added after the others. */
+    public ProxyConfig withUserlist(UserlistConfig userlist) {
+        requireNonNull(userlist, "userlist");
+        List<UserlistConfig> list = new ArrayList<>(userlists);
+        list.removeIf(u -> u.name().equals(userlist.name()));
+        list.add(userlist);
+        return new ProxyConfig(global, frontends, backends, list);
+    }
 }

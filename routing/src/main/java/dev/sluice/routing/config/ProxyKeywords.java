@@ -13,15 +13,18 @@ final class ProxyKeywords {
 
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
     private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend");
-    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server");
-    private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response");
+    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check");
+    private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request",
+            "redirect");
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
-            "http-check", "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
-            "hash-type", "fullconn", "http-reuse", "rate-limit", "declare", "filter",
-            "http-after-response");
+            "tcp-check", "email-alert", "monitor-uri", "monitor", "cookie",
+            "hash-type", "fullconn", "http-reuse", "rate-limit", "declare");
+    /** The status codes HAProxy 2.6 lets {@code errorfile} customize. */
+    private static final Set<Integer> ERRORFILE_CODES =
+            Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504);
     private static final Set<String> IGNORED_OPTIONS = Set.of("httplog", "dontlognull", "tcplog",
-            "log-health-checks", "httpchk", "tcp-check", "ssl-hello-chk", "dontlog-normal",
+            "log-health-checks", "tcp-check", "ssl-hello-chk", "dontlog-normal",
             "log-separate-errors", "abortonclose", "http-buffer-request", "splice-auto",
             "splice-request", "splice-response", "contstats", "socket-stats", "tcpka", "clitcpka",
             "srvtcpka", "http-ignore-probes", "http-no-delay", "prefer-last-server",
@@ -43,6 +46,7 @@ final class ProxyKeywords {
 
     void handle(ProxyBuilder b, int line, List<String> w) {
         String k = w.get(0);
+        acls.line = line;
         if (IGNORED.contains(k)) {
             ignoredKeyword(b, line, k);
             return;
@@ -65,7 +69,7 @@ final class ProxyKeywords {
                 }
                 option(b, line, w.subList(1, w.size()), false);
             }
-            case "errorfile" -> errorfile(b, w);
+            case "errorfile" -> errorfile(b, line, w);
             case "bind" -> b.binds.addAll(BindParser.parse(ctx, line, w));
             case "maxconn" -> {
                 Values.arity(w, 1, "maxconn N");
@@ -89,6 +93,9 @@ final class ProxyKeywords {
             case "acl" -> b.acls.add(new LineRef<>(line, "acl", acls.acl(w)));
             case "http-request" -> b.requestRules.add(new LineRef<>(line, "http-request", rules.request(b, w)));
             case "http-response" -> b.responseRules.add(new LineRef<>(line, "http-response", rules.response(w)));
+            case "tcp-request" -> tcpRequest(line, w);
+            case "redirect" -> b.redirectRules.add(new LineRef<>(line, "redirect", rules.redirectKeyword(w)));
+            case "http-check" -> httpCheck(b, line, w);
             default -> throw new IllegalStateException(k);
         }
     }
@@ -99,7 +106,7 @@ final class ProxyKeywords {
         }
         if (kind == Kind.DEFAULTS) {
             return k.equals("maxconn") || k.equals("balance") || k.equals("retries")
-                   || k.equals("default-server") || k.equals("default_backend");
+                   || k.equals("default-server") || k.equals("default_backend") || k.equals("http-check");
         }
         return FRONT.contains(k) && kind.front() || BACK.contains(k) && kind.back() || PROXY.contains(k);
     }
@@ -121,13 +128,13 @@ final class ProxyKeywords {
             throw new ConfigException("'" + k + "' is not supported in a defaults section"
                     + " (expected it in a frontend, backend or listen section)");
         }
-        if (k.equals("retries") || k.equals("maxconn")) {
-            ctx.warn(line, "'" + k + "' is ignored in " + b.describe() + " (no "
-                    + (k.equals("maxconn") ? "frontend" : "backend") + " capability)");
-            return;
+        if (k.equals("server") || k.equals("default-server")) {
+            throw new ConfigException("'" + k + "' is not allowed in a frontend section (expected it in a "
+                    + "backend or listen section)");
         }
-        throw new ConfigException("'" + k + "' is not allowed in a " + b.kind.word() + " section (expected it in a "
-                + (b.kind == Kind.FRONTEND ? "backend or listen" : "frontend or listen") + " section)");
+        // HAProxy ignores the keywords of the other capability with a warning
+        ctx.warn(line, "'" + k + "' is ignored in " + b.describe() + " (no "
+                + (b.kind == Kind.FRONTEND ? "backend" : "frontend") + " capability)");
     }
 
     private void ignoredKeyword(ProxyBuilder b, int line, String k) {
@@ -138,6 +145,25 @@ final class ProxyKeywords {
             default -> "it does not change routing";
         };
         ctx.ignored(line, k, why);
+    }
+
+    /**
+     * Only the lines that make HAProxy wait for a TLS ClientHello before SNI routing are accepted:
+     * Sluice reads the ClientHello before routing anyway. Anything else would change behaviour.
+     */
+    private void tcpRequest(int line, List<String> w) {
+        if (w.size() == 3 && w.get(1).equals("inspect-delay")) {
+            Values.time("tcp-request inspect-delay", w.get(2));
+            ctx.ignored(line, "tcp-request inspect-delay", "the TLS ClientHello is always read before SNI routing");
+            return;
+        }
+        String rest = String.join(" ", w.subList(1, w.size()));
+        if (rest.matches("content accept if \\{ (req_ssl_hello_type|req\\.ssl_hello_type) 1 \\}")) {
+            ctx.ignored(line, "tcp-request content accept", "the TLS ClientHello is always read before SNI routing");
+            return;
+        }
+        throw new ConfigException("unsupported tcp-request rule '" + rest + "' (expected only 'tcp-request "
+                + "inspect-delay TIME' and 'tcp-request content accept if { req_ssl_hello_type 1 }')");
     }
 
     private static Mode mode(List<String> w) {
@@ -184,17 +210,68 @@ final class ProxyKeywords {
             return;
         }
         switch (name) {
-            case "forwardfor" -> b.forwardFor = on ? forwardFor(w) : null;
+            case "forwardfor" -> {
+                if (!on) {
+                    throw new ConfigException("'no option forwardfor' is not supported (HAProxy has no negation "
+                            + "for forwardfor; expected it only where it applies)");
+                }
+                b.forwardFor = forwardFor(w);
+            }
             case "http-keep-alive" -> b.connectionMode = ConnectionMode.KEEP_ALIVE;
             case "http-server-close" -> b.connectionMode = on ? ConnectionMode.SERVER_CLOSE : ConnectionMode.KEEP_ALIVE;
-            case "httpclose", "forceclose" -> b.connectionMode = on ? ConnectionMode.CLOSE : ConnectionMode.KEEP_ALIVE;
-            case "redispatch" -> b.redispatch = on;
+            case "httpclose", "forceclose" -> {
+                b.connectionMode = on ? ConnectionMode.CLOSE : ConnectionMode.KEEP_ALIVE;
+                if (name.equals("forceclose")) {
+                    ctx.warn(line, "'option forceclose' is read as 'option httpclose' (HAProxy 2.0 and later "
+                            + "reject it; expected option httpclose)");
+                }
+            }
+            case "httpchk" -> {
+                b.httpCheck = on ? httpchk(w) : null;
+                if (b.kind == Kind.FRONTEND) {
+                    ctx.warn(line, "'option httpchk' is ignored in " + b.describe() + " (no backend capability)");
+                }
+            }
+            case "redispatch" -> {
+                b.redispatch = on;
+                if (b.kind == Kind.FRONTEND) {
+                    ctx.warn(line, "'option redispatch' is ignored in " + b.describe() + " (no backend capability)");
+                }
+            }
             default -> throw new ConfigException("unknown option '" + name + "' (expected one of: forwardfor, "
                     + "http-keep-alive, http-server-close, httpclose, redispatch, or an ignored logging option)");
         }
-        if (!name.equals("forwardfor") && w.size() > 2) {
+        if (!name.equals("forwardfor") && !name.equals("httpchk") && w.size() > 2) {
             throw new ConfigException("'option " + name + "' takes no argument");
         }
+    }
+
+    /** {@code option httpchk}, {@code option httpchk URI}, {@code option httpchk METHOD URI [VERSION]}. */
+    private static HttpCheckConfig httpchk(List<String> w) {
+        HttpCheckConfig d = HttpCheckConfig.DEFAULT;
+        List<String> a = w.subList(2, w.size());
+        return switch (a.size()) {
+            case 0 -> d;
+            case 1 -> new HttpCheckConfig(d.method(), a.get(0), d.version(), null);
+            case 2 -> new HttpCheckConfig(a.get(0), a.get(1), d.version(), null);
+            case 3 -> new HttpCheckConfig(a.get(0), a.get(1), a.get(2), null);
+            default -> throw new ConfigException("'option httpchk': too many arguments (expected "
+                    + "option httpchk [METHOD] [URI] [VERSION])");
+        };
+    }
+
+    /** {@code http-check expect status CODES} is kept for the health module; other forms are warnings. */
+    private void httpCheck(ProxyBuilder b, int line, List<String> w) {
+        if (w.size() == 4 && w.get(1).equals("expect") && w.get(2).equals("status")) {
+            if (!w.get(3).matches("\\d{3}(-\\d{3})?(,\\d{3}(-\\d{3})?)*")) {
+                throw new ConfigException("'http-check expect status': invalid status '" + w.get(3)
+                        + "' (expected a code, a range like 200-399, or a comma-separated list)");
+            }
+            b.httpCheckExpect = w.get(3);
+            return;
+        }
+        ctx.ignored(line, "http-check " + (w.size() > 1 ? w.get(1) : ""),
+                "only 'http-check expect status CODES' is supported; checks expect 2xx or 3xx");
     }
 
     private static ForwardForConfig forwardFor(List<String> w) {
@@ -226,10 +303,15 @@ final class ProxyKeywords {
         }
     }
 
-    private void errorfile(ProxyBuilder b, List<String> w) {
+    private void errorfile(ProxyBuilder b, int line, List<String> w) {
         Values.arity(w, 2, "errorfile CODE FILE");
         int code = Values.integer("errorfile", w.get(1), 200, 599);
         byte[] content = ctx.read("errorfile", w.get(2));
+        if (!ERRORFILE_CODES.contains(code)) {
+            ctx.warn(line, "'errorfile': status " + code + " cannot be customized; the file is ignored "
+                    + "(expected one of: " + new TreeSet<>(ERRORFILE_CODES) + ")");
+            return;
+        }
         b.errorFiles.put(code, new ErrorFileConfig(code, ctx.resolve(w.get(2)).toString(), content));
     }
 

@@ -37,6 +37,10 @@ final class Tokenizer {
                 continue;
             }
             if (quote == '"') {
+                if (c == '$' && i + 1 < line.length() && line.charAt(i + 1) == '{') {
+                    throw new ConfigException("environment variables such as '${...}' are not supported"
+                            + " (expected a literal value; single quotes keep '$' as is)");
+                }
                 if (c == '"') {
                     quote = 0;
                 } else {
@@ -44,6 +48,11 @@ final class Tokenizer {
                 }
                 i++;
                 continue;
+            }
+            if (c == '$' && i + 1 < line.length() && line.charAt(i + 1) == '{') {
+                throw new ConfigException("environment variables such as '" + line.substring(i, Math.min(
+                        line.length(), line.indexOf('}', i) < 0 ? line.length() : line.indexOf('}', i) + 1))
+                        + "' are not supported (expected a literal value; single quotes keep '$' as is)");
             }
             if (c == '"' || c == '\'') {
                 quote = c;
@@ -101,13 +110,14 @@ final class Tokenizer {
     /** A word as the renderer writes it, quoted when it needs to be. */
     static String quote(String word) {
         if (!word.isEmpty() && word.chars().noneMatch(c -> c == ' ' || c == '\t' || c == '#'
-                || c == '"' || c == '\'' || c == '\\' || c < 0x20)) {
+                || c == '"' || c == '\'' || c == '\\' || c == '$' || c < 0x20)) {
             return word;
         }
         StringBuilder b = new StringBuilder("\"");
         for (char c : word.toCharArray()) {
             switch (c) {
                 case '"' -> b.append("\\\"");
+                case '$' -> b.append("\\$");
                 case '\\' -> b.append("\\\\");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");

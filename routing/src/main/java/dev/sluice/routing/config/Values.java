@@ -22,17 +22,23 @@ final class Values {
         try {
             n = Long.parseLong(m.group(1));
         } catch (NumberFormatException e) {
-            throw new ConfigException("'" + keyword + "': time '" + text + "' is too large");
+            n = Long.MAX_VALUE;
         }
         String unit = m.group(2) == null ? "ms" : m.group(2);
-        return switch (unit) {
-            case "us" -> (n + 999) / 1000;
-            case "s" -> n * 1000;
-            case "m" -> n * 60_000;
-            case "h" -> n * 3_600_000;
-            case "d" -> n * 86_400_000;
-            default -> n;
+        long factor = switch (unit) {
+            case "s" -> 1000;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            case "d" -> 86_400_000;
+            default -> 1;
         };
+        long ms = unit.equals("us") ? (n + 999) / 1000 : n > Integer.MAX_VALUE ? Long.MAX_VALUE : n * factor;
+        if (ms > Integer.MAX_VALUE) {
+            // HAProxy's timers are 32-bit milliseconds
+            throw new ConfigException("'" + keyword + "': time '" + text
+                    + "' is too large (expected at most 2147483647ms, about 24d)");
+        }
+        return ms;
     }
 
     static int integer(String keyword, String text, int min, int max) {

@@ -230,4 +230,38 @@ class AclSemanticsTest {
     void stringAclWithoutPattern_neverMatches() {
         assertThat(acl("path_beg", get("/"))).isFalse();
     }
+
+    @Test
+    void method_standardPatternsMatchExactlyAndOthersOnlyNonStandardMethods() {
+        assertThat(acl("method -i get", get("/").method("GET"))).isFalse();
+        assertThat(acl("method GET HEAD", get("/").method("HEAD"))).isTrue();
+        assertThat(acl("method PURGE", get("/").method("PURGE"))).isTrue();
+        assertThat(acl("method -i purge", get("/").method("purge"))).isTrue();
+        assertThat(acl("method -i purge", get("/").method("PURGE"))).isTrue();
+        assertThat(acl("method purge", get("/").method("PURGE"))).isFalse();
+        assertThat(acl("method -m beg PO", get("/").method("POST"))).isTrue();
+    }
+
+    @Test
+    void src_ipv4ClientsAlsoMatchIpv6NetworksThroughTheirMappedForm() {
+        assertThat(acl("src ::/0", get("/").client("127.0.0.1"))).isTrue();
+        assertThat(acl("src ::ffff:0:0/96", get("/").client("192.0.2.1"))).isTrue();
+        assertThat(acl("src 2001:db8::/32", get("/").client("192.0.2.1"))).isFalse();
+    }
+
+    @Test
+    void converters_dropTheMatchMethodOfDerivedKeywords() {
+        assertThat(acl("path_beg,lower /api", get("/api/x"))).isFalse();
+        assertThat(acl("path_beg,lower /api", get("/API"))).isTrue();
+        assertThat(acl("path,lower -m beg /api", get("/API/x"))).isTrue();
+        assertThat(acl("hdr_dom(host),lower a.com", get("/").host("www.A.com"))).isFalse();
+    }
+
+    @Test
+    void emptyPattern_endsThePatternList() {
+        assertThat(acl("path_beg \"\"", get("/x"))).isFalse();
+        assertThat(acl("hdr(x-e) -m str \"\" x", get("/").header("X-E", "x"))).isFalse();
+        assertThat(acl("path_beg /x \"\" /y", get("/x"))).isTrue();
+        assertThat(acl("path_beg /x \"\" /y", get("/y"))).isFalse();
+    }
 }

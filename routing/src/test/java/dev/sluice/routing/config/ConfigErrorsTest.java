@@ -37,6 +37,9 @@ class ConfigErrorsTest {
     void timeoutWithBadUnit_namesKeywordAndExpectedUnits() {
         assertThat(error("backend b\n timeout server 5x\n")).isEqualTo(
                 "bad.cfg:2: 'timeout server': invalid time '5x' (expected a number with unit us, ms, s, m, h or d)");
+        assertThat(error("backend b\n timeout client 25d\n")).isEqualTo("bad.cfg:2: 'timeout client': time '25d' is "
+                + "too large (expected at most 2147483647ms, about 24d)");
+        assertThat(error("backend b\n timeout client 99999999999999999999s\n")).contains("is too large");
         assertThat(error("backend b\n timeout bogus 5s\n")).startsWith("bad.cfg:2: unknown timeout 'bogus' (expected one of:");
     }
 
@@ -44,9 +47,11 @@ class ConfigErrorsTest {
     void unknownKeyword_listsWhatTheSectionAccepts() {
         assertThat(error("frontend f\n frobnicate on\n")).isEqualTo("bad.cfg:2: unknown keyword 'frobnicate' in "
                 + "frontend section (expected one of: acl, bind, default_backend, errorfile, http-request, "
-                + "http-response, maxconn, mode, no, option, timeout, use_backend)");
-        assertThat(error("backend b\n bind :80\n")).isEqualTo(
-                "bad.cfg:2: 'bind' is not allowed in a backend section (expected it in a frontend or listen section)");
+                + "http-response, maxconn, mode, no, option, redirect, tcp-request, timeout, use_backend)");
+        assertThat(error("frontend f\n default-server inter 2s\n")).isEqualTo("bad.cfg:2: 'default-server' is not "
+                + "allowed in a frontend section (expected it in a backend or listen section)");
+        assertThat(error("frontend f\n no option forwardfor\n")).isEqualTo("bad.cfg:2: 'no option forwardfor' is "
+                + "not supported (HAProxy has no negation for forwardfor; expected it only where it applies)");
         assertThat(error("frontend f\n server s 1.2.3.4:80\n")).isEqualTo(
                 "bad.cfg:2: 'server' is not allowed in a frontend section (expected it in a backend or listen section)");
         assertThat(error("defaults\n http-request deny\n")).isEqualTo("bad.cfg:2: 'http-request' is not supported in "
@@ -71,6 +76,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aclUsedBeforeItsDeclaration_isAnErrorAsInHaproxy() {
+        assertThat(error("frontend f\n use_backend b if x\n acl x path /\nbackend b\n")).isEqualTo("bad.cfg:2: "
+                + "'use_backend': ACL 'x' is used before its declaration at line 3 (expected the acl line first, "
+                + "as HAProxy requires)");
+        // later lines of an already declared ACL still add to it
+        ParseResult ok = ConfigParser.parse("frontend f\n acl x path /a\n use_backend b if x\n acl x path /b\n"
+                + "backend b\n", "ok.cfg", null);
+        assertThat(ok.errors()).isEmpty();
+        assertThat(ok.config().frontend("f").acls()).hasSize(2);
+    }
+
+    @Test
     void badPatterns_areErrorsOnTheAclLine() {
         assertThat(error("frontend f\n acl a path_reg ^/(unclosed\n")).startsWith(
                 "bad.cfg:2: 'acl a': invalid regex '^/(unclosed': ");
@@ -79,6 +96,8 @@ class ConfigErrorsTest {
         assertThat(error("frontend f\n acl a src 300.1.1.1\n")).isEqualTo("bad.cfg:2: 'acl a': invalid address or "
                 + "network '300.1.1.1' (expected an IPv4 or IPv6 address, optionally with /BITS)");
         assertThat(error("frontend f\n acl a dst_port 80:x\n")).startsWith("bad.cfg:2: 'acl a': invalid integer pattern 'x'");
+        assertThat(error("frontend f\n acl a dst_port ne 80\n")).isEqualTo("bad.cfg:2: 'acl a': invalid integer "
+                + "pattern 'ne' (expected N, MIN:MAX, or eq|lt|le|gt|ge N)");
         assertThat(error("frontend f\n acl a nosuchfetch foo\n")).startsWith(
                 "bad.cfg:2: 'acl a': unknown fetch 'nosuchfetch' (expected one of: ");
         assertThat(error("frontend f\n acl a path,base64 foo\n")).isEqualTo(
@@ -93,6 +112,12 @@ class ConfigErrorsTest {
                 "bad.cfg:2: 'acl a': match method '-m beg' does not apply to integer fetch 'dst_port'");
         assertThat(error("frontend f\n use_backend b if { path_reg ( }\nbackend b\n")).startsWith(
                 "bad.cfg:2: 'use_backend': invalid regex '('");
+    }
+
+    @Test
+    void badForwardforNetwork_isAnError() {
+        assertThat(error("defaults\n option forwardfor except 10.0.0.0/99\nfrontend f\n")).isEqualTo(
+                "bad.cfg:2: 'option forwardfor': invalid network mask in '10.0.0.0/99' (expected 0-32 bits or a dotted mask)");
     }
 
     @Test
@@ -152,6 +177,8 @@ class ConfigErrorsTest {
                 "bad.cfg:2: 'if': missing '}' (expected { FETCH [flags] PATTERN... })");
         assertThat(error("frontend f\n use_backend b when x\nbackend b\n")).isEqualTo(
                 "bad.cfg:2: 'use_backend': unexpected 'when' (expected if or unless)");
+        assertThat(error("backend b\n http-check expect status 2xx\n")).isEqualTo("bad.cfg:2: 'http-check expect "
+                + "status': invalid status '2xx' (expected a code, a range like 200-399, or a comma-separated list)");
         assertThat(error("backend b\n balance weird\n")).startsWith("bad.cfg:2: 'balance': unknown algorithm 'weird'");
         assertThat(error("frontend f\n option nosuch\n")).startsWith("bad.cfg:2: unknown option 'nosuch'");
     }
@@ -164,6 +191,18 @@ class ConfigErrorsTest {
                 + "password hash (expected crypt $1$, $5$, $6$ or 13-character DES; use insecure-password for clear text)");
         assertThat(error("userlist u\nuserlist u\n")).isEqualTo(
                 "bad.cfg:2: userlist 'u' is already defined at line 1 (names must be unique)");
+    }
+
+    @Test
+    void environmentVariables_areRejectedRatherThanReadLiterally() {
+        assertThat(error("frontend f\n bind :${PORT}\n")).isEqualTo("bad.cfg:2: environment variables such as "
+                + "'${PORT}' are not supported (expected a literal value; single quotes keep '$' as is)");
+        assertThat(error("frontend f\n http-request set-header X \"${V}\"\n")).startsWith(
+                "bad.cfg:2: environment variables such as '${...}' are not supported");
+        assertThat(ConfigParser.parse("frontend f\n http-request set-header X '${V}'\n", "ok.cfg", null).errors())
+                .isEmpty();
+        assertThat(ConfigParser.parse("frontend f\n http-request set-header X \\${V}\n", "ok.cfg", null).errors())
+                .isEmpty();
     }
 
     @Test

@@ -83,12 +83,12 @@ class ConfigParserTest {
     void options_forwardforConnectionModesAndTheirNoForms() {
         ProxyConfig c = Configs.parse("defaults\n option forwardfor except 10.0.0.0/8 header X-Real-IP\n"
                 + " option http-server-close\n"
-                + "frontend a\nfrontend b\n no option forwardfor\n option httpclose\n"
+                + "frontend a\nfrontend b\n option httpclose\n"
                 + "frontend c\n option forceclose\n no option httpclose\n option forwardfor\n"
                 + "backend d\n option redispatch\n no option redispatch\n");
         assertThat(c.frontend("a").settings().forwardFor()).isEqualTo(new ForwardForConfig("X-Real-IP", "10.0.0.0/8"));
         assertThat(c.frontend("a").settings().connectionMode()).isEqualTo(ConnectionMode.SERVER_CLOSE);
-        assertThat(c.frontend("b").settings().forwardFor()).isNull();
+        assertThat(c.frontend("b").settings().forwardFor()).isEqualTo(c.frontend("a").settings().forwardFor());
         assertThat(c.frontend("b").settings().connectionMode()).isEqualTo(ConnectionMode.CLOSE);
         assertThat(c.frontend("c").settings().connectionMode()).isEqualTo(ConnectionMode.KEEP_ALIVE);
         assertThat(c.frontend("c").settings().forwardFor()).isEqualTo(new ForwardForConfig("X-Forwarded-For", null));
@@ -109,6 +109,7 @@ class ConfigParserTest {
         assertThat(c.frontend("web").defaultBackend()).isEqualTo("web");
         assertThat(c.frontend("web").useBackends()).hasSize(1);
         assertThat(c.frontend("web").acls()).hasSize(1);
+        assertThat(c.backend("web").acls()).isEqualTo(c.frontend("web").acls());
         assertThat(c.backend("web").servers()).extracting(ServerConfig::name).containsExactly("s1");
         assertThat(c.backend("web").balance()).isEqualTo(new BalanceConfig("leastconn", null));
     }
@@ -126,6 +127,19 @@ class ConfigParserTest {
         assertThat(s2.host()).isEqualTo("::1");
         assertThat(s2.check()).isEqualTo(new HealthCheckConfig(false, 3000, 0, 0, 4, 3, 0, null, 0));
         assertThat(s2.weight()).isEqualTo(1);
+    }
+
+    @Test
+    void httpChecks_areKeptForTheHealthModuleAndInheritedFromDefaults() {
+        ProxyConfig c = Configs.parse("defaults\n option httpchk GET /health\n http-check expect status 200-299\n"
+                + "backend a\nbackend b\n option httpchk HEAD /ping HTTP/1.1\nbackend c\n no option httpchk\n"
+                + "backend d\n option httpchk\n");
+        assertThat(c.backend("a").httpCheck()).isEqualTo(new HttpCheckConfig("GET", "/health", "HTTP/1.0", "200-299"));
+        assertThat(c.backend("b").httpCheck()).isEqualTo(new HttpCheckConfig("HEAD", "/ping", "HTTP/1.1", "200-299"));
+        assertThat(c.backend("c").httpCheck()).isNull();
+        assertThat(c.backend("d").httpCheck()).isEqualTo(new HttpCheckConfig("OPTIONS", "/", "HTTP/1.0", "200-299"));
+        assertThat(Configs.parse("backend e\n option httpchk /up\n").backend("e").httpCheck())
+                .isEqualTo(new HttpCheckConfig("OPTIONS", "/up", "HTTP/1.0", null));
     }
 
     @Test
@@ -182,6 +196,18 @@ class ConfigParserTest {
     }
 
     @Test
+    void redirectKeyword_runsAfterEveryHttpRequestRuleAsInHaproxy() {
+        ProxyConfig c = Configs.parse("frontend f\n acl api path_beg /api\n"
+                + " redirect scheme https code 301 if !{ ssl_fc } api\n"
+                + " http-request set-header X-A 1\n redirect prefix https://b.com\n");
+        assertThat(c.frontend("f").requestRules()).extracting(HttpRuleConfig::action).containsExactly(
+                new ActionConfig.SetHeader("X-A", "1"), new ActionConfig.Redirect(Kind.SCHEME, "https", 301),
+                new ActionConfig.Redirect(Kind.PREFIX, "https://b.com", 302));
+        assertThat(c.frontend("f").requestRules().get(1).condition().groups().get(0)).hasSize(2);
+        assertThat(ConfigParser.parse(ConfigRenderer.render(c), "r.cfg", null).config()).isEqualTo(c);
+    }
+
+    @Test
     void errorfile_readsTheFileRelativeToTheConfigDirectory() throws Exception {
         Files.writeString(dir.resolve("503.http"), "HTTP/1.0 503 Busy\r\n\r\nbusy");
         Path cfg = dir.resolve("a.cfg");
@@ -220,6 +246,13 @@ class ConfigParserTest {
                 .containsExactly("a", "b c", "d e", "f g", "h\"i", "j\\k");
         assertThat(Tokenizer.tokenize("x\\#y \"\" z\\x41")).containsExactly("x#y", "", "zA");
         assertThat(Tokenizer.tokenize("   # only a comment")).isEmpty();
+    }
+
+    @Test
+    void byteOrderMark_andCrLfLineEnds_areAccepted() {
+        ParseResult r = ConfigParser.parse("\uFEFFfrontend f\r\n bind :80\r\n", "bom.cfg", null);
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.config().frontend("f").bindAddresses()).containsExactly(new Bind(null, 80, false));
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** Lock-free load-balancing algorithms behind {@link dev.sluice.routing.Balancer}'s factories. */
+package dev.sluice.routing.balance;
