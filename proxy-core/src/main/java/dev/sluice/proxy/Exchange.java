@@ -19,10 +19,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its response, from the decoded request head to the last byte of the answer.
@@ -67,8 +65,6 @@ final class Exchange {
     /** Request body held while the origin connection opens, before the client is paused. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
-    private long lastOriginActivity;
-    private ScheduledFuture<?> serverTimer;
 
     Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view) {
         this.owner = owner;
@@ -188,7 +184,6 @@ final class Exchange {
         reused = wasPooled;
         originHandler = ch.pipeline().get(OriginHandler.class);
         originHandler.attach(this);
-        lastOriginActivity = System.nanoTime();
         origin.write(request, origin.voidPromise());
         HttpContent c;
         while ((c = queued.poll()) != null) {
@@ -201,7 +196,7 @@ final class Exchange {
         origin.flush();
         queuedBytes = 0;
         requestSent = true;
-        armServerTimer();
+        owner.serverTimer().set(backend.timeouts().serverMs());
         owner.updateReading();
     }
 
@@ -232,8 +227,9 @@ final class Exchange {
             queued.add(content);
             queuedBytes += content.content().readableBytes();
         } else {
-            lastOriginActivity = System.nanoTime();
             origin.write(content, origin.voidPromise());
+            // The server is busy taking the body: that is activity, not a silent server.
+            owner.serverTimer().set(backend.timeouts().serverMs());
         }
         return true;
     }
@@ -281,7 +277,6 @@ final class Exchange {
     // ---- origin side events ----------------------------------------------------------------
 
     void onOriginMessage(Object msg) {
-        lastOriginActivity = System.nanoTime();
         responseBytesSeen = true;
         if (done) {
             ReferenceCountUtil.release(msg);
@@ -390,6 +385,7 @@ final class Exchange {
         if (done) {
             return;
         }
+        owner.serverTimer().set(backend.timeouts().serverMs());
         client.flush();
         if (!client.channel().isWritable()) {
             // Backpressure: stop reading the origin until the client drains (onClientWritable).
@@ -419,22 +415,9 @@ final class Exchange {
 
     // ---- timers ----------------------------------------------------------------------------
 
-    private void armServerTimer() {
-        long ms = backend.timeouts().serverMs();
-        if (ms > 0 && serverTimer == null) {
-            serverTimer = client.executor().schedule(this::checkServerTimeout, ms, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void checkServerTimeout() {
-        serverTimer = null;
+    /** {@code timeout server}: nothing from the origin for that long (re-armed on every read). */
+    void onServerTimeout() {
         if (done) {
-            return;
-        }
-        long ms = backend.timeouts().serverMs();
-        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastOriginActivity);
-        if (idle < ms) {
-            serverTimer = client.executor().schedule(this::checkServerTimeout, ms - idle, TimeUnit.MILLISECONDS);
             return;
         }
         originKeepAlive = false;
@@ -485,10 +468,7 @@ final class Exchange {
     }
 
     private void cleanup(boolean keepOrigin) {
-        if (serverTimer != null) {
-            serverTimer.cancel(false);
-            serverTimer = null;
-        }
+        owner.serverTimer().clear();
         HttpContent c;
         while ((c = queued.poll()) != null) {
             c.release();
@@ -516,10 +496,7 @@ final class Exchange {
     /** After a 101: both connections become a byte tunnel under {@code timeout tunnel}. */
     private void switchToTunnel() {
         done = true;
-        if (serverTimer != null) {
-            serverTimer.cancel(false);
-            serverTimer = null;
-        }
+        owner.serverTimer().clear();
         if (serverAcquired) {
             server.state().release();
             serverAcquired = false;

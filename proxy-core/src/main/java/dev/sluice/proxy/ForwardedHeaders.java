@@ -4,6 +4,7 @@ import dev.sluice.routing.Backend;
 import dev.sluice.routing.ForwardFor;
 import dev.sluice.routing.Frontend;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -15,6 +16,9 @@ import java.net.InetAddress;
  */
 final class ForwardedHeaders {
 
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+
     private ForwardedHeaders() {
     }
 
@@ -23,12 +27,12 @@ final class ForwardedHeaders {
         if (ff == null) {
             return;
         }
-        InetAddress client = view.clientAddress();
-        if (ff.appliesTo(client)) {
-            headers.add(ff.header(), addressText(client));
+        ConnectionInfo c = view.connection();
+        if (ff.appliesTo(c.client())) {
+            headers.add(ff.header(), c.clientText());
         }
-        headers.set("X-Forwarded-Proto", view.sni() != null ? "https" : "http");
-        headers.set("X-Forwarded-Port", Integer.toString(view.localPort()));
+        headers.set(X_FORWARDED_PROTO, view.isTls() ? "https" : "http");
+        headers.set(X_FORWARDED_PORT, c.localPortText());
     }
 
     static String addressText(InetAddress address) {

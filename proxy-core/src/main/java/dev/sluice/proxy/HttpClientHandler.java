@@ -43,7 +43,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     private boolean closing;
     private boolean firstRequest = true;
-    private ScheduledFuture<?> idleTimer;
+    private ConnectionInfo connection;
+    private RoutingTable cachedTable;
+    private Frontend cachedFrontend;
+    private LazyTimer idleTimer;
+    private boolean idleIsFirstRequest;
+    private LazyTimer serverTimer;
     private ScheduledFuture<?> clientTimer;
     private long lastClientProgress;
 
@@ -59,12 +64,36 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.idleTimer = new LazyTimer(ctx.executor(), this::onIdleTimeout);
+        this.serverTimer = new LazyTimer(ctx.executor(), this::onServerTimeout);
+    }
+
+    /** This connection's frontend in {@code table}, looked up once per table, not per request. */
+    private Frontend frontendOf(RoutingTable table) {
+        if (table != cachedTable) {
+            cachedFrontend = table.frontend(frontendName);
+            cachedTable = table;
+        }
+        return cachedFrontend;
+    }
+
+    /** {@code timeout server} of the current exchange, one timer per connection. */
+    LazyTimer serverTimer() {
+        return serverTimer;
+    }
+
+    private void onServerTimeout() {
+        Exchange e = exchange;
+        if (e != null) {
+            e.onServerTimeout();
+        }
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // Removed when the connection becomes a tunnel (after a 101).
-        cancelIdleTimer();
+        idleTimer.cancel();
+        serverTimer.cancel();
         if (clientTimer != null) {
             clientTimer.cancel(false);
             clientTimer = null;
@@ -130,16 +159,18 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             sendAndClose(ErrorResponses.response(ctx.alloc(), 431, null));
             return;
         }
-        Frontend frontend = table.frontend(frontendName);
+        Frontend frontend = frontendOf(table);
         if (frontend == null) {
             // The frontend was removed by a reload: finish this connection with a 503.
             ReferenceCountUtil.release(request);
             sendAndClose(ErrorResponses.response(ctx.alloc(), 503, null));
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        HttpRequestView view = new HttpRequestView(request, remote.getAddress(), local.getPort(), null);
+        if (connection == null) {
+            connection = ConnectionInfo.of((InetSocketAddress) ctx.channel().remoteAddress(),
+                    (InetSocketAddress) ctx.channel().localAddress());
+        }
+        HttpRequestView view = new HttpRequestView(request, connection, null);
         Exchange e = new Exchange(this, ctx, frontend, view);
         exchange = e;
         armClientTimer(frontend.timeouts().clientMs());
@@ -215,7 +246,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        cancelIdleTimer();
+        idleTimer.cancel();
+        serverTimer.cancel();
         if (clientTimer != null) {
             clientTimer.cancel(false);
             clientTimer = null;
@@ -255,16 +287,13 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
      * connection is closed silently, as HAProxy does).
      */
     private void armIdleTimer() {
-        Frontend f = runtime.table().frontend(frontendName);
+        Frontend f = frontendOf(runtime.table());
         if (f == null) {
             return;
         }
         long ms = firstRequest ? f.timeouts().effectiveHttpRequestMs() : f.timeouts().effectiveKeepAliveMs();
-        if (ms <= 0) {
-            return;
-        }
-        boolean first = firstRequest;
-        idleTimer = ctx.executor().schedule(() -> onIdleTimeout(first), ms, TimeUnit.MILLISECONDS);
+        idleIsFirstRequest = firstRequest;
+        idleTimer.set(ms);
     }
 
     /**
@@ -297,18 +326,14 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelIdleTimer() {
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
+        idleTimer.clear();
     }
 
-    private void onIdleTimeout(boolean first) {
-        idleTimer = null;
+    private void onIdleTimeout() {
         if (exchange != null || closing || !ctx.channel().isActive()) {
             return;
         }
-        if (first) {
+        if (idleIsFirstRequest) {
             sendAndClose(ErrorResponses.response(ctx.alloc(), 408, errorPage(408)));
         } else {
             closing = true;
@@ -317,7 +342,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private byte[] errorPage(int status) {
-        Frontend f = runtime.table().frontend(frontendName);
+        Frontend f = frontendOf(runtime.table());
         return f == null ? null : f.errorPages().get(status);
     }
 

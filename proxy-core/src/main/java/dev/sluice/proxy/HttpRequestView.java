@@ -13,17 +13,19 @@ import java.util.List;
 final class HttpRequestView implements RequestView {
 
     private final HttpRequest request;
-    private final InetAddress client;
-    private final int localPort;
+    private final ConnectionInfo connection;
     private final String sni;
     private String pathOf;
     private String path;
 
-    HttpRequestView(HttpRequest request, InetAddress client, int localPort, String sni) {
+    HttpRequestView(HttpRequest request, ConnectionInfo connection, String sni) {
         this.request = request;
-        this.client = client;
-        this.localPort = localPort;
+        this.connection = connection;
         this.sni = sni;
+    }
+
+    ConnectionInfo connection() {
+        return connection;
     }
 
     HttpRequest request() {
@@ -57,12 +59,12 @@ final class HttpRequestView implements RequestView {
 
     @Override
     public InetAddress clientAddress() {
-        return client;
+        return connection.client();
     }
 
     @Override
     public int localPort() {
-        return localPort;
+        return connection.localPort();
     }
 
     @Override
