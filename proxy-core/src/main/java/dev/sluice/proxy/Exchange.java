@@ -5,14 +5,11 @@ import dev.sluice.routing.ConnectionMode;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.Server;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -30,7 +27,7 @@ import java.util.ArrayDeque;
  * {@link #queued} and written (ownership moves to the origin channel) once it is; response
  * objects from the origin are written to the client. Every drop path releases.
  */
-final class Exchange {
+final class Exchange implements OriginLink.Listener {
 
     private final HttpClientHandler owner;
     private final ChannelHandlerContext client;
@@ -39,16 +36,13 @@ final class Exchange {
     private final HttpRequest request;
     private final boolean clientHttp10;
     private Backend backend;
-    private Server server;
-    private boolean serverAcquired;
+    private OriginLink link;
     private final ArrayDeque<HttpContent> queued = new ArrayDeque<>(2);
     private int queuedBytes;
 
     private Channel origin;
-    private OriginHandler originHandler;
     private boolean reused;
     private boolean retriedStale;
-    private int attempt;
 
     private boolean backendRulesApply;
     private boolean requestHasBody;
@@ -65,7 +59,6 @@ final class Exchange {
     /** Request body held while the origin connection opens, before the client is paused. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
-
     Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view) {
         this.owner = owner;
         this.client = client;
@@ -81,109 +74,39 @@ final class Exchange {
         requestComplete = request instanceof LastHttpContent;
         clientKeepAlive = HttpUtil.isKeepAlive(request) && frontend.connectionMode() != ConnectionMode.CLOSE;
 
-        if (frontend.monitorUri() != null && frontend.monitorUri().equals(request.uri())) {
-            // HAProxy's monitor-uri: a load balancer's probe, answered before any rule.
-            answerLocally(ErrorResponses.response(client.alloc(), 200, null));
+        Admission admission = Admission.decide(frontend, view, client.alloc());
+        backend = admission.backend();
+        if (admission.answer() != null) {
+            answerLocally(admission.answer());
             return;
         }
-        FullHttpResponse answer = HttpActions.applyRequestRules(frontend.requestRules(), view, client.alloc(), frontend.errorPages());
-        if (answer != null) {
-            answerLocally(answer);
-            return;
-        }
-        backend = frontend.select(view);
-        if (backend == null) {
-            answerError(503);
-            return;
-        }
-        // A listen section's rules are its frontend's and its backend's: run them once.
-        backendRulesApply = !frontend.sharesRulesWith(backend);
-        if (backendRulesApply) {
-            answer = HttpActions.applyRequestRules(backend.requestRules(), view, client.alloc(), backend.errorPages());
-            if (answer != null) {
-                answerLocally(answer);
-                return;
-            }
-        }
+        backendRulesApply = admission.backendRulesApply();
         if (backend.connectionMode() == ConnectionMode.CLOSE) {
             clientKeepAlive = false;
         }
-        Server picked = backend.pick(view, null);
-        if (picked == null) {
-            answerError(503);
-            return;
-        }
-        prepareRequestHead();
-        connect(picked);
-    }
-
-    private void prepareRequestHead() {
-        HopByHop.stripRequest(request.headers());
-        request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (backend.connectionMode() != ConnectionMode.KEEP_ALIVE || frontend.connectionMode() == ConnectionMode.CLOSE) {
-            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        ForwardedHeaders.apply(request.headers(), frontend, backend, view);
+        Server picked = admission.server();
+        MessageHeads.prepareRequest(request, frontend, backend, view);
+        link = new OriginLink(owner.runtime(), client, backend, view, this);
+        link.open(picked);
     }
 
     // ---- origin connection ---------------------------------------------------------------
 
-    private void connect(Server target) {
-        if (serverAcquired && target != server) {
-            server.state().release();
-            serverAcquired = false;
-        }
-        server = target;
-        if (!serverAcquired) {
-            server.state().acquire();
-            serverAcquired = true;
-        }
-        Channel pooled = OriginPool.current().poll(server.state());
-        if (pooled != null) {
-            attach(pooled, true);
-            return;
-        }
-        Server s = server;
-        owner.runtime().connect(client.channel().eventLoop(), s.host(), s.port(),
-                backend.timeouts().connectMs(), client.alloc(),
-                ch -> ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, false),
-                        new OriginHandler(s.state())),
-                f -> onConnected(s, f));
+    @Override
+    public boolean isDone() {
+        return done;
     }
 
-    private void onConnected(Server s, ChannelFuture f) {
-        if (done) {
-            if (f.isSuccess()) {
-                f.channel().close();
-            }
-            return;
-        }
-        if (f.isSuccess()) {
-            attach(f.channel(), false);
-            return;
-        }
-        // HAProxy: 'retries' more attempts after a failed connect; with 'option redispatch' the
-        // last one goes to another server when there is one.
-        if (attempt < backend.retries()) {
-            attempt++;
-            Server next = s;
-            if (backend.redispatch() && attempt == backend.retries()) {
-                Server other = backend.pick(view, s);
-                if (other != null) {
-                    next = other;
-                }
-            }
-            connect(next);
-            return;
-        }
+    @Override
+    public void onOriginUnreachable() {
         answerError(503);
     }
 
-    private void attach(Channel ch, boolean wasPooled) {
+    @Override
+    public void onOriginReady(Channel ch, boolean pooled) {
         origin = ch;
-        reused = wasPooled;
-        originHandler = ch.pipeline().get(OriginHandler.class);
-        originHandler.attach(this);
+        reused = pooled;
+        ch.pipeline().get(OriginHandler.class).attach(this);
         origin.write(request, origin.voidPromise());
         HttpContent c;
         while ((c = queued.poll()) != null) {
@@ -318,34 +241,10 @@ final class Exchange {
                 HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
             }
             HttpActions.applyResponseRules(frontend.responseRules(), view, response.headers());
-            frameForClient(response, status);
+            clientKeepAlive = MessageHeads.frameForClient(response, request.method(), clientHttp10, clientKeepAlive);
         }
         responseStarted = true;
         client.write(response, client.voidPromise());
-    }
-
-    /** Chooses how the body reaches the client, and whether the client connection stays open. */
-    private void frameForClient(HttpResponse response, int status) {
-        boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
-        boolean delimited = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
-        if (!bodyless && !delimited) {
-            // Close-delimited body from the origin: chunk it for HTTP/1.1 clients, else close.
-            if (clientHttp10) {
-                clientKeepAlive = false;
-            } else {
-                HttpUtil.setTransferEncodingChunked(response, true);
-            }
-        }
-        if (clientHttp10 && HttpUtil.isTransferEncodingChunked(response)) {
-            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-            clientKeepAlive = false;
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (!clientKeepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (clientHttp10) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
     }
 
     private void onResponseContent(HttpContent content) {
@@ -399,10 +298,11 @@ final class Exchange {
         }
         Channel closed = origin;
         origin = null;
+        link.lost();
         if (!responseBytesSeen && reused && !retriedStale && !requestHasBody) {
             // A pooled connection the server had closed: try once more on a new connection.
             retriedStale = true;
-            connect(server);
+            link.open(link.server());
             return;
         }
         if (closed != null && !responseStarted) {
@@ -438,8 +338,7 @@ final class Exchange {
     }
 
     private void answerError(int status) {
-        answerLocally(ErrorResponses.response(client.alloc(), status,
-                HttpClientHandler.errorPage(frontend, backend, status)));
+        answerLocally(Admission.error(client.alloc(), status, frontend, backend));
     }
 
     /** Sends a response Sluice made itself (error, redirect, deny, ...). */
@@ -473,23 +372,9 @@ final class Exchange {
         while ((c = queued.poll()) != null) {
             c.release();
         }
-        if (serverAcquired) {
-            server.state().release();
-            serverAcquired = false;
-        }
-        Channel ch = origin;
         origin = null;
-        if (ch == null) {
-            return;
-        }
-        if (keepOrigin && ch.isActive()) {
-            originHandler.detach();
-            // Idle in the pool it keeps reading, so a close by the server is seen at once.
-            ch.config().setAutoRead(true);
-            OriginPool.current().offer(server.state(), ch);
-        } else {
-            originHandler.detach();
-            ch.close();
+        if (link != null) {
+            link.release(keepOrigin);
         }
     }
 
@@ -497,13 +382,8 @@ final class Exchange {
     private void switchToTunnel() {
         done = true;
         owner.serverTimer().clear();
-        if (serverAcquired) {
-            server.state().release();
-            serverAcquired = false;
-        }
-        Channel originCh = origin;
         origin = null;
-        originHandler.detach();
+        Channel originCh = link.takeChannel();
         Tunnels.splice(client.channel(), originCh, Tunnels.idleTimeoutMs(frontend, backend));
     }
 }

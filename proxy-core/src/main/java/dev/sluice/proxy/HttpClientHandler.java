@@ -1,6 +1,5 @@
 package dev.sluice.proxy;
 
-import dev.sluice.routing.Backend;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RoutingTable;
 import io.netty.buffer.Unpooled;
@@ -346,12 +345,5 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         return f == null ? null : f.errorPages().get(status);
     }
 
-    static boolean isKeepAlive(HttpRequest request) {
-        return HttpUtil.isKeepAlive(request);
-    }
 
-    static byte[] errorPage(Frontend frontend, Backend backend, int status) {
-        byte[] page = backend == null ? null : backend.errorPages().get(status);
-        return page != null ? page : frontend.errorPages().get(status);
-    }
 }

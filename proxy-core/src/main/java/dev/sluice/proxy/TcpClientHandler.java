@@ -74,15 +74,8 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // The failed channel's close released the server (see connect).
-        if (attempt < backend.retries()) {
-            attempt++;
-            Server next = server;
-            if (backend.redispatch() && attempt == backend.retries()) {
-                Server other = backend.pick(view, server);
-                if (other != null) {
-                    next = other;
-                }
-            }
+        Server next = Retries.next(backend, view, server, ++attempt);
+        if (next != null) {
             connect(next);
             return;
         }

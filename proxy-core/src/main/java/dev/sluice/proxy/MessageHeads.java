@@ -1,0 +1,61 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.Backend;
+import dev.sluice.routing.ConnectionMode;
+import dev.sluice.routing.Frontend;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** How a request head is rewritten for the origin, and a response head for the client. */
+final class MessageHeads {
+
+    private MessageHeads() {
+    }
+
+    /**
+     * The request as the origin gets it: hop-by-hop headers removed, HTTP/1.1, {@code Connection:
+     * close} unless both sides keep server connections alive, forwarded-for headers added.
+     */
+    static void prepareRequest(HttpRequest request, Frontend frontend, Backend backend, HttpRequestView view) {
+        HopByHop.stripRequest(request.headers());
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (backend.connectionMode() != ConnectionMode.KEEP_ALIVE || frontend.connectionMode() == ConnectionMode.CLOSE) {
+            request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ForwardedHeaders.apply(request.headers(), frontend, backend, view);
+    }
+
+    /**
+     * Chooses how the response body reaches the client: a close-delimited body is chunked for
+     * HTTP/1.1 clients; HTTP/1.0 clients get chunked bodies close-delimited. Sets the
+     * {@code Connection} header and returns whether the client connection stays open.
+     */
+    static boolean frameForClient(HttpResponse response, HttpMethod method, boolean clientHttp10, boolean keepAlive) {
+        int status = response.status().code();
+        boolean bodyless = method.equals(HttpMethod.HEAD) || status == 204 || status == 304;
+        boolean delimited = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+        if (!bodyless && !delimited) {
+            if (clientHttp10) {
+                keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+        if (clientHttp10 && HttpUtil.isTransferEncodingChunked(response)) {
+            response.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            keepAlive = false;
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientHttp10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return keepAlive;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.sluice.proxy;
+
+import dev.sluice.routing.Backend;
+import dev.sluice.routing.RequestView;
+import dev.sluice.routing.Server;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpClientCodec;
+
+/**
+ * The origin side of one exchange: the server it holds (counted in that server's active
+ * requests until released) and the connection to it, taken from the event loop's pool or opened
+ * on the client's event loop, with HAProxy's retries and redispatch on connect failures.
+ */
+final class OriginLink {
+
+    /** What the link tells its exchange. */
+    interface Listener {
+        /** A connection is ready ({@code pooled}: reused from the pool). */
+        void onOriginReady(Channel channel, boolean pooled);
+
+        /** Every attempt failed. */
+        void onOriginUnreachable();
+
+        /** The exchange ended meanwhile; a connection that opens now is closed. */
+        boolean isDone();
+    }
+
+    private final ProxyRuntime runtime;
+    private final ChannelHandlerContext client;
+    private final Backend backend;
+    private final RequestView view;
+    private final Listener listener;
+    private Server server;
+    private boolean acquired;
+    private int attempt;
+    private Channel channel;
+
+    OriginLink(ProxyRuntime runtime, ChannelHandlerContext client, Backend backend, RequestView view, Listener listener) {
+        this.runtime = runtime;
+        this.client = client;
+        this.backend = backend;
+        this.view = view;
+        this.listener = listener;
+    }
+
+    Server server() {
+        return server;
+    }
+
+    /** Connects to {@code target} (a pooled connection first). */
+    void open(Server target) {
+        if (acquired && target != server) {
+            server.state().release();
+            acquired = false;
+        }
+        server = target;
+        if (!acquired) {
+            server.state().acquire();
+            acquired = true;
+        }
+        Channel pooled = OriginPool.current().poll(server.state());
+        if (pooled != null) {
+            ready(pooled, true);
+            return;
+        }
+        Server s = server;
+        runtime.connect(client.channel().eventLoop(), s.host(), s.port(), backend.timeouts().connectMs(), client.alloc(),
+                ch -> ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, false),
+                        new OriginHandler(s.state())),
+                f -> onConnected(s, f));
+    }
+
+    private void onConnected(Server s, ChannelFuture f) {
+        if (listener.isDone()) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (f.isSuccess()) {
+            ready(f.channel(), false);
+            return;
+        }
+        Server next = Retries.next(backend, view, s, ++attempt);
+        if (next != null) {
+            open(next);
+            return;
+        }
+        listener.onOriginUnreachable();
+    }
+
+    private void ready(Channel ch, boolean pooled) {
+        channel = ch;
+        listener.onOriginReady(ch, pooled);
+    }
+
+    /** The connection closed under the exchange; {@link #open} may follow. */
+    void lost() {
+        channel = null;
+    }
+
+    /**
+     * Ends the link: the connection goes back to the pool when {@code keep} (and still open),
+     * else it is closed; the server no longer counts this request.
+     */
+    void release(boolean keep) {
+        releaseServer();
+        Channel ch = channel;
+        channel = null;
+        if (ch == null) {
+            return;
+        }
+        ch.pipeline().get(OriginHandler.class).detach();
+        if (keep && ch.isActive()) {
+            // Idle in the pool it keeps reading, so a close by the server is seen at once.
+            ch.config().setAutoRead(true);
+            OriginPool.current().offer(server.state(), ch);
+        } else {
+            ch.close();
+        }
+    }
+
+    /** Hands the connection over (it becomes a tunnel) and stops counting the request. */
+    Channel takeChannel() {
+        releaseServer();
+        Channel ch = channel;
+        channel = null;
+        ch.pipeline().get(OriginHandler.class).detach();
+        return ch;
+    }
+
+    private void releaseServer() {
+        if (acquired) {
+            server.state().release();
+            acquired = false;
+        }
+    }
+}
