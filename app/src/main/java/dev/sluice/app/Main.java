@@ -4,6 +4,7 @@ import dev.sluice.proxy.BindFailedException;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ParseResult;
+import dev.sluice.routing.config.ProxyConfig;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -77,39 +78,44 @@ public final class Main {
     }
 
     private static int render(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
-        ParseResult result = ConfigSource.load(cli.file());
-        printMessages(result, err);
-        if (!result.errors().isEmpty()) {
+        ProxyConfig config = effectiveConfig(cli, env, err, "");
+        if (config == null) {
             return 1;
         }
-        Settings settings;
-        try {
-            settings = Settings.from(env, cli);
-        } catch (IllegalArgumentException e) {
-            err.println("sluice: " + e.getMessage());
-            return 1;
-        }
-        out.print(ConfigRenderer.render(ConfigSource.effective(result.config(), cli.file(), settings)));
+        out.print(ConfigRenderer.render(config));
         return 0;
     }
 
-    private static int runProxy(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
+    /**
+     * The configuration as it will run (file or embedded default, with DEFAULT_PORTS/BIND_PORTS
+     * applied), or {@code null} after printing why there is none.
+     */
+    private static ProxyConfig effectiveConfig(CommandLine cli, Map<String, String> env, PrintStream err,
+                                               String errorsSuffix) {
         ParseResult result = ConfigSource.load(cli.file());
         printMessages(result, err);
         if (!result.errors().isEmpty()) {
-            err.println("sluice: not started: " + result.errors().size() + " configuration error(s)");
-            return 1;
+            if (!errorsSuffix.isEmpty()) {
+                err.println("sluice: " + errorsSuffix + ": " + result.errors().size() + " configuration error(s)");
+            }
+            return null;
         }
-        Settings settings;
         try {
-            settings = Settings.from(env, cli);
+            return ConfigSource.effective(result.config(), cli.file(), Settings.from(env, cli));
         } catch (IllegalArgumentException e) {
             err.println("sluice: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static int runProxy(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
+        ProxyConfig config = effectiveConfig(cli, env, err, "not started");
+        if (config == null) {
             return 1;
         }
         Sluice sluice;
         try {
-            sluice = Sluice.start(ConfigSource.effective(result.config(), cli.file(), settings), err);
+            sluice = Sluice.start(config, err);
         } catch (BindFailedException e) {
             err.println("sluice: " + e.getMessage());
             return 1;

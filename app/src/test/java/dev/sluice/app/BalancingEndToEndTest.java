@@ -6,10 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.proxy.RawHttpClient;
 import dev.sluice.proxy.TestBackend;
 import dev.sluice.routing.Server;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,22 +22,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** balance algorithms and server options, counted at real origins. */
+/** balance algorithms and server options, counted at real sluice.origins(). */
 class BalancingEndToEndTest {
 
-    private static Origins origins;
-    private RunningProxy proxy;
+    @RegisterExtension
+    static final ProxyFixture sluice = new ProxyFixture();
     private ExecutorService pool;
-
-    @BeforeAll
-    static void startOrigins() {
-        origins = new Origins();
-    }
-
-    @AfterAll
-    static void stopOrigins() {
-        origins.close();
-    }
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -46,14 +35,10 @@ class BalancingEndToEndTest {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
     }
 
     private int start(String config) throws Exception {
-        proxy = RunningProxy.start(origins, config);
-        return proxy.port("fe");
+        return sluice.start(config);
     }
 
     /** How many of {@code n} GETs of {@code path}, each on its own connection, each origin served. */
@@ -103,7 +88,7 @@ class BalancingEndToEndTest {
 
     @Test
     void leastConn_sendsQuickRequestsToTheIdleServer() throws Exception {
-        int port = start("""
+        RunningProxy proxy = sluice.startProxy("""
                 frontend fe
                     default_backend pool
                 backend pool
@@ -111,8 +96,10 @@ class BalancingEndToEndTest {
                     server a {{lc-a}}
                     server b {{lc-b}}
                     server c {{lc-c}}
-                """);
-        List<TestBackend> all = List.of(origins.get("lc-a"), origins.get("lc-b"), origins.get("lc-c"));
+                """, null);
+        int port = proxy.port("fe");
+        List<TestBackend> all = List.of(sluice.origins().get("lc-a"), sluice.origins().get("lc-b"),
+                sluice.origins().get("lc-c"));
         pool = Executors.newFixedThreadPool(2);
         List<Future<String>> slow = new ArrayList<>();
         for (int i = 1; i <= 2; i++) {
@@ -174,7 +161,7 @@ class BalancingEndToEndTest {
 
     @Test
     void backupServers_serveOnlyWhenEveryPrimaryIsDisabled_allOfThemWithAllbackups() throws Exception {
-        proxy = RunningProxy.start(origins, """
+        RunningProxy proxy = sluice.startProxy("""
                 frontend up
                     default_backend up
                 frontend down
@@ -188,7 +175,7 @@ class BalancingEndToEndTest {
                     server p2 {{primary}} disabled
                     server bk {{backup}} backup
                     server bk2 {{backup2}} backup
-                """);
+                """, null);
 
         assertThat(spread(proxy.port("up"), 6, "/")).isEqualTo(Map.of("primary", 6));
         assertThat(spread(proxy.port("down"), 6, "/")).isEqualTo(Map.of("backup", 3, "backup2", 3));
@@ -209,7 +196,7 @@ class BalancingEndToEndTest {
 
         pool = Executors.newFixedThreadPool(1);
         Future<String> slow = pool.submit(() -> Http.servedBy(port, "/slow?ms=1000"));
-        await().atMost(Duration.ofSeconds(2)).until(() -> origins.get("first-a").inFlight() == 1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> sluice.origins().get("first-a").inFlight() == 1);
 
         assertThat(spread(port, 3, "/")).isEqualTo(Map.of("first-b", 3));
         assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("first-a");

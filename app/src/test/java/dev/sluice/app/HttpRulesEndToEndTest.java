@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proxy.RawHttpClient;
 import dev.sluice.proxy.RawHttpClient.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,29 +21,11 @@ class HttpRulesEndToEndTest {
     /** {@code openssl passwd -5 secret}. */
     private static final String SHA256_CRYPT_OF_SECRET = "$5$5svz2m4bS9KHGxZM$m0r4pbBJtxV3NBCN2oiLqvp7u6sGAgQNFh9SBvCC54/";
 
-    private static Origins origins;
-    private RunningProxy proxy;
-
-    @BeforeAll
-    static void startOrigins() {
-        origins = new Origins();
-    }
-
-    @AfterAll
-    static void stopOrigins() {
-        origins.close();
-    }
-
-    @AfterEach
-    void stopProxy() {
-        if (proxy != null) {
-            proxy.close();
-        }
-    }
+    @RegisterExtension
+    static final ProxyFixture sluice = new ProxyFixture();
 
     private int start(String config) throws Exception {
-        proxy = RunningProxy.start(origins, config);
-        return proxy.port("fe");
+        return sluice.start(config);
     }
 
     private static String basic(String user, String password) {
@@ -63,11 +43,11 @@ class HttpRulesEndToEndTest {
                 backend app
                     server s1 {{deny}}
                 """);
-        int before = origins.get("deny").requests();
+        int before = sluice.origins().get("deny").requests();
 
         assertThat(Http.get(port, "/admin/x").status()).isEqualTo(403);
         assertThat(Http.get(port, "/x", "X-Flood: 1").status()).isEqualTo(429);
-        assertThat(origins.get("deny").requests()).isEqualTo(before);
+        assertThat(sluice.origins().get("deny").requests()).isEqualTo(before);
         assertThat(Http.servedBy(port, "/x")).isEqualTo("deny");
     }
 
@@ -172,7 +152,7 @@ class HttpRulesEndToEndTest {
                 + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n" + page);
         Files.writeString(dir.resolve("403.http"), "HTTP/1.1 403 Forbidden\r\n"
                 + "Content-Type: text/plain\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope");
-        proxy = RunningProxy.start(origins, """
+        RunningProxy proxy = sluice.startProxy("""
                 frontend fe
                     errorfile 503 503.http
                     errorfile 403 %s
@@ -271,7 +251,7 @@ class HttpRulesEndToEndTest {
     void errorfileInDefaults_appliesToTheFrontend(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("503.http"), "HTTP/1.1 503 Service Unavailable\r\n"
                 + "Content-Length: 5\r\nConnection: close\r\n\r\nsorry");
-        proxy = RunningProxy.start(origins, """
+        RunningProxy proxy = sluice.startProxy("""
                 defaults
                     mode http
                     timeout connect 2s
@@ -305,7 +285,7 @@ class HttpRulesEndToEndTest {
                 backend app
                     server s1 {{smuggle}}
                 """);
-        int before = origins.get("smuggle").requests();
+        int before = sluice.origins().get("smuggle").requests();
         String hidden = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
 
         try (RawHttpClient c = new RawHttpClient(port, Http.TIMEOUT_MS)) {
@@ -313,7 +293,7 @@ class HttpRulesEndToEndTest {
             assertThat(c.read().status()).isEqualTo(status);
             assertThat(c.isClosedByServer()).isTrue();
         }
-        assertThat(origins.get("smuggle").requests()).isEqualTo(before);
+        assertThat(sluice.origins().get("smuggle").requests()).isEqualTo(before);
     }
 
     @Test

@@ -3,10 +3,8 @@ package dev.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proxy.RawHttpClient.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,29 +14,11 @@ import java.util.Map;
 /** Request targets HAProxy refuses before routing are refused by Sluice too (checked against haproxy 2.6). */
 class RequestTargetEndToEndTest {
 
-    private static Origins origins;
-    private RunningProxy proxy;
-
-    @BeforeAll
-    static void startOrigins() {
-        origins = new Origins();
-    }
-
-    @AfterAll
-    static void stopOrigins() {
-        origins.close();
-    }
-
-    @AfterEach
-    void stopProxy() {
-        if (proxy != null) {
-            proxy.close();
-        }
-    }
+    @RegisterExtension
+    static final ProxyFixture sluice = new ProxyFixture();
 
     private int start(String config) throws Exception {
-        proxy = RunningProxy.start(origins, config);
-        return proxy.port("fe");
+        return sluice.start(config);
     }
 
     // Routed on Host but delivered by the URI's authority would let a client reach a backend it
@@ -69,9 +49,9 @@ class RequestTargetEndToEndTest {
                 backend app
                     server s1 {{target}}
                 """);
-        int before = origins.get("target").requests();
+        int before = sluice.origins().get("target").requests();
 
         assertThat(Http.get(port, "abc").status()).isEqualTo(400);
-        assertThat(origins.get("target").requests()).isEqualTo(before);
+        assertThat(sluice.origins().get("target").requests()).isEqualTo(before);
     }
 }

@@ -4,39 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proxy.RawHttpClient;
 import dev.sluice.proxy.RawHttpClient.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 
 /** use_backend routing, from configuration text to real origins, through real sockets. */
 class RoutingEndToEndTest {
 
-    private static Origins origins;
-    private RunningProxy proxy;
-
-    @BeforeAll
-    static void startOrigins() {
-        origins = new Origins();
-    }
-
-    @AfterAll
-    static void stopOrigins() {
-        origins.close();
-    }
-
-    @AfterEach
-    void stopProxy() {
-        if (proxy != null) {
-            proxy.close();
-        }
-    }
+    @RegisterExtension
+    static final ProxyFixture sluice = new ProxyFixture();
 
     private int start(String config) throws Exception {
-        proxy = RunningProxy.start(origins, config);
-        return proxy.port("fe");
+        return sluice.start(config);
     }
 
     /** One backend per name, each with the single origin of the same name. */
@@ -213,25 +193,25 @@ class RoutingEndToEndTest {
                 frontend fe
                                     use_backend api if { path_beg /api }
                 """ + backends("api"));
-        int before = origins.get("api").requests();
+        int before = sluice.origins().get("api").requests();
 
         Response r = Http.get(port, "/nothing");
 
         assertThat(r.status()).isEqualTo(503);
-        assertThat(origins.get("api").requests()).isEqualTo(before);
+        assertThat(sluice.origins().get("api").requests()).isEqualTo(before);
         assertThat(Http.servedBy(port, "/api/x")).isEqualTo("api");
     }
 
     @Test
     void listenSection_servesAsFrontendAndBackend() throws Exception {
-        proxy = RunningProxy.start(origins, """
+        RunningProxy proxy = sluice.startProxy("""
                 listen both
                                     acl blocked path_beg /blocked
                     http-request deny if blocked
                     http-request add-header X-Once 1
                     http-response add-header X-Resp-Once 1
                     server s1 {{listen}}
-                """);
+                """, null);
         int port = proxy.port("both");
 
         Response r = Http.get(port, "/anything");
@@ -361,12 +341,12 @@ class RoutingEndToEndTest {
                 backend public
                     server s1 {{public}}
                 """);
-        int before = origins.get("internal").requests() + origins.get("public").requests();
+        int before = sluice.origins().get("internal").requests() + sluice.origins().get("public").requests();
 
         Response r = Http.get(port, "/", "Host: public.example", "Host: internal.example");
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(origins.get("internal").requests() + origins.get("public").requests()).isEqualTo(before);
+        assertThat(sluice.origins().get("internal").requests() + sluice.origins().get("public").requests()).isEqualTo(before);
     }
 
 
@@ -383,13 +363,13 @@ class RoutingEndToEndTest {
                     monitor-uri /lb-health
                     default_backend app
                 """ + backends("app"));
-        int before = origins.get("app").requests();
+        int before = sluice.origins().get("app").requests();
 
         Response r = Http.get(port, "/lb-health");
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.bodyText()).contains("Service ready.");
-        assertThat(origins.get("app").requests()).isEqualTo(before);
+        assertThat(sluice.origins().get("app").requests()).isEqualTo(before);
         assertThat(Http.servedBy(port, "/lb-health/x")).isEqualTo("app");
     }
 }

@@ -45,16 +45,10 @@ final class HttpActions {
 
     private static FullHttpResponse applyRequest(HttpAction action, HttpRequest request, ByteBufAllocator alloc,
                                                  ErrorPages pages) {
-        HttpHeaders headers = request.headers();
-        if (action instanceof HttpAction.SetHeader a) {
-            headers.set(a.name(), a.value());
-        } else if (action instanceof HttpAction.AddHeader a) {
-            headers.add(a.name(), a.value());
-        } else if (action instanceof HttpAction.DelHeader a) {
-            headers.remove(a.name());
-        } else if (action instanceof HttpAction.ReplaceHeader a) {
-            replaceHeader(headers, a);
-        } else if (action instanceof HttpAction.SetPath a) {
+        if (applyHeaderAction(action, request.headers())) {
+            return null;
+        }
+        if (action instanceof HttpAction.SetPath a) {
             request.setUri(a.path() + HttpRequestView.queryOf(request.uri()));
         } else if (action instanceof HttpAction.ReplacePath a) {
             String uri = request.uri();
@@ -86,17 +80,24 @@ final class HttpActions {
             if (!rule.condition().test(view)) {
                 continue;
             }
-            HttpAction action = rule.action();
-            if (action instanceof HttpAction.SetHeader a) {
-                headers.set(a.name(), a.value());
-            } else if (action instanceof HttpAction.AddHeader a) {
-                headers.add(a.name(), a.value());
-            } else if (action instanceof HttpAction.DelHeader a) {
-                headers.remove(a.name());
-            } else if (action instanceof HttpAction.ReplaceHeader a) {
-                replaceHeader(headers, a);
-            }
+            applyHeaderAction(rule.action(), headers);
         }
+    }
+
+    /** Runs a header action (set, add, del, replace); false when {@code action} is another kind. */
+    private static boolean applyHeaderAction(HttpAction action, HttpHeaders headers) {
+        if (action instanceof HttpAction.SetHeader a) {
+            headers.set(a.name(), a.value());
+        } else if (action instanceof HttpAction.AddHeader a) {
+            headers.add(a.name(), a.value());
+        } else if (action instanceof HttpAction.DelHeader a) {
+            headers.remove(a.name());
+        } else if (action instanceof HttpAction.ReplaceHeader a) {
+            replaceHeader(headers, a);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     private static void replaceHeader(HttpHeaders headers, HttpAction.ReplaceHeader a) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.routing.ErrorPages;
 import dev.sluice.routing.HttpLimits;
 import dev.sluice.routing.Timeouts;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -14,29 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Each error status comes from a real misbehaving backend or client, and affects only its request. */
-class ErrorStatusTest {
-
-    private TestBackend backend;
-    private ProxyServer proxy;
-    private int port;
-
-    @BeforeEach
-    void setUp() {
-        backend = TestBackend.start("b1");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        backend.close();
-    }
-
-    private void start(Tables.Builder b) throws Exception {
-        proxy = ProxyServer.start(b.build(), 2);
-        port = proxy.ports(Tables.FRONTEND).get(0);
-    }
+class ErrorStatusTest extends DataPlaneTest {
 
     @Test
     void refusedConnection_is503_afterRetries() throws Exception {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.routing.ConnectionMode;
 import dev.sluice.routing.ForwardFor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -14,28 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-class ForwardingTest {
-
-    private TestBackend backend;
-    private ProxyServer proxy;
-    private int port;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        backend = TestBackend.start("b1");
-    }
+class ForwardingTest extends DataPlaneTest {
 
     private void startProxy(Tables.Builder b) throws Exception {
-        proxy = ProxyServer.start(b.server(backend.port()).build(), 2);
-        port = proxy.ports(Tables.FRONTEND).get(0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        backend.close();
+        start(b.server(backend.port()));
     }
 
     @Test

@@ -5,37 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.routing.Condition;
 import dev.sluice.routing.HttpAction;
 import dev.sluice.routing.HttpRule;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** http-request and http-response actions, run by the data plane on real requests. */
-class HttpActionsTest {
-
-    private TestBackend backend;
-    private ProxyServer proxy;
-    private int port;
-
-    @BeforeEach
-    void setUp() {
-        backend = TestBackend.start("b1");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        backend.close();
-    }
+class HttpActionsTest extends DataPlaneTest {
 
     private void start(List<HttpRule> request, List<HttpRule> response) throws Exception {
-        proxy = ProxyServer.start(Tables.builder().server(backend.port()).requestRules(request)
-                .responseRules(response).build(), 2);
-        port = proxy.ports(Tables.FRONTEND).get(0);
+        start(Tables.builder().server(backend.port()).requestRules(request).responseRules(response));
     }
 
     private static HttpRule when(String pathPrefix, HttpAction action) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.routing.Timeouts;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.SocketTimeoutException;
@@ -13,29 +11,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LimitsAndTimeoutsTest {
-
-    private TestBackend backend;
-    private ProxyServer proxy;
-    private int port;
-
-    @BeforeEach
-    void setUp() {
-        backend = TestBackend.start("b1");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        backend.close();
-    }
-
-    private void start(Tables.Builder b) throws Exception {
-        proxy = ProxyServer.start(b.build(), 2);
-        port = proxy.ports(Tables.FRONTEND).get(0);
-    }
+class LimitsAndTimeoutsTest extends DataPlaneTest {
 
     @Test
     void maxconn_holdsNewConnectionsUntilOneCloses() throws Exception {

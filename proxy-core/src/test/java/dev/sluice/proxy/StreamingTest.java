@@ -3,7 +3,6 @@ package dev.sluice.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PooledByteBufAllocator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,27 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Bodies are streamed, never aggregated: 100 MB each way with a bounded proxy buffer pool. */
-class StreamingTest {
+class StreamingTest extends DataPlaneTest {
 
     private static final long HUNDRED_MB = 100L * 1024 * 1024;
     /** The most pooled memory the proxy may hold while 100 MB pass through it. */
     private static final long MAX_POOLED = 32L * 1024 * 1024;
 
-    private TestBackend backend;
-    private ProxyServer proxy;
-    private int port;
-
     @BeforeEach
-    void setUp() throws Exception {
-        backend = TestBackend.start("b1");
-        proxy = ProxyServer.start(Tables.builder().server(backend.port()).build(), 2);
-        port = proxy.ports(Tables.FRONTEND).get(0);
-    }
-
-    @AfterEach
-    void tearDown() {
-        proxy.close();
-        backend.close();
+    void startProxy() throws Exception {
+        start(Tables.builder().server(backend.port()));
     }
 
     @Test
