@@ -116,17 +116,28 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        Exchange e = exchange;
-        if (e != null) {
-            if (!e.onClientMessage(msg)) {
-                pending.add(msg);
-            }
-        } else if (!pending.isEmpty()) {
-            pending.add(msg);
-        } else {
-            handleIdle(msg);
-        }
+        pending.add(msg);
+        drainPending();
         updateReading();
+    }
+
+    /**
+     * Hands waiting messages on in order: a request head starts an exchange when none is
+     * current, body chunks go to the current exchange while it takes them; the rest waits.
+     */
+    private void drainPending() {
+        Object next;
+        while (!closing && (next = pending.peek()) != null) {
+            Exchange e = exchange;
+            if (e == null) {
+                pending.poll();
+                handleIdle(next);
+            } else if (e.onClientMessage(next)) {
+                pending.poll();
+            } else {
+                return;
+            }
+        }
     }
 
     private void handleIdle(Object msg) {
@@ -200,9 +211,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.flush();
-        Object next;
-        while (exchange == null && !closing && (next = pending.poll()) != null) {
-            handleIdle(next);
+        drainPending();
+        Exchange next = exchange;
+        if (next != null) {
+            // Pipelined data handed over outside a read: flush it to the origin now.
+            next.onClientReadComplete();
         }
         if (exchange == null && !closing) {
             armIdleTimer();

@@ -88,6 +88,21 @@ class ForwardingTest extends DataPlaneTest {
     }
 
     @Test
+    void pipelinedRequestsWithBodies_areEachForwardedWhole() throws Exception {
+        startProxy(Tables.builder());
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET /first HTTP/1.1\r\nHost: h\r\n\r\n"
+                    + "POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
+                    + "POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                    + "GET /last HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(c.read().bodyText()).contains("uri=/first");
+            assertThat(c.read().bodyText()).isEqualTo("received=5");
+            assertThat(c.read().bodyText()).isEqualTo("received=3");
+            assertThat(c.read().bodyText()).contains("uri=/last");
+        }
+    }
+
+    @Test
     void http10Client_getsAnswerAndConnectionClosed() throws Exception {
         startProxy(Tables.builder());
         try (RawHttpClient c = new RawHttpClient(port)) {
