@@ -38,6 +38,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyRuntime runtime;
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final Map<BindKey, Channel> listeners = new LinkedHashMap<>();
+    private final ConnectionLimit globalLimit = ConnectionLimit.global();
     private final Map<String, ConnectionLimit> connectionLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ProxyServer(RoutingTable table, int threads) {
@@ -126,8 +127,9 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private void applyLimits(RoutingTable table) {
+        globalLimit.setMax(table.maxconn());
         for (Frontend f : table.frontends()) {
-            connectionLimits.computeIfAbsent(f.name(), k -> new ConnectionLimit(f.maxconn())).setMax(f.maxconn());
+            connectionLimits.computeIfAbsent(f.name(), k -> globalLimit.child()).setMax(f.maxconn());
         }
     }
 
@@ -153,7 +155,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend()) : httpInitializer(key.frontend()));
-        ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> new ConnectionLimit(0));
+        ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> globalLimit.child());
         InetSocketAddress address = key.host() == null || key.host().isEmpty() || key.host().equals("*")
                 ? new InetSocketAddress(key.port())
                 : new InetSocketAddress(key.host(), key.port());

@@ -16,6 +16,16 @@ class LimitsAndTimeoutsTest extends DataPlaneTest {
     @Test
     void maxconn_holdsNewConnectionsUntilOneCloses() throws Exception {
         start(Tables.builder().server(backend.port()).maxconn(2));
+        assertThirdConnectionWaitsForASlot();
+    }
+
+    @Test
+    void globalMaxconn_holdsNewConnectionsUntilOneCloses() throws Exception {
+        start(Tables.builder().server(backend.port()).globalMaxconn(2));
+        assertThirdConnectionWaitsForASlot();
+    }
+
+    private void assertThirdConnectionWaitsForASlot() throws Exception {
         RawHttpClient a = new RawHttpClient(port);
         RawHttpClient b = new RawHttpClient(port);
         assertThat(a.get("/a").status()).isEqualTo(200);

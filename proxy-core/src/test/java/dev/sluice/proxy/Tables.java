@@ -37,6 +37,7 @@ final class Tables {
         List<int[]> servers = new ArrayList<>();
         List<String> hosts = new ArrayList<>();
         int maxconn;
+        int globalMaxconn;
         int retries = 0;
         boolean redispatch;
         ForwardFor forwardFor = new ForwardFor("X-Forwarded-For", null);
@@ -53,6 +54,7 @@ final class Tables {
         Builder server(String host, int port) { servers.add(new int[] {port, 1}); hosts.add(host); return this; }
         Builder server(int port, int weight) { servers.add(new int[] {port, weight}); hosts.add("127.0.0.1"); return this; }
         Builder maxconn(int m) { maxconn = m; return this; }
+        Builder globalMaxconn(int m) { globalMaxconn = m; return this; }
         Builder retries(int r, boolean redispatch) { retries = r; this.redispatch = redispatch; return this; }
         Builder forwardFor(ForwardFor f) { forwardFor = f; return this; }
         Builder connectionMode(ConnectionMode m) { connectionMode = m; return this; }
@@ -73,7 +75,7 @@ final class Tables {
             Frontend frontend = new Frontend(FRONTEND, mode, List.of(new Bind("127.0.0.1", 0, false)), maxconn, timeouts,
                     forwardFor, connectionMode, List.of(), List.of(), errorPages,
                     request -> noBackend ? null : backend, null);
-            return new RoutingTable(1, "test", List.of(frontend), Map.of("be", backend), limits);
+            return new RoutingTable(1, "test", List.of(frontend), Map.of("be", backend), limits, globalMaxconn);
         }
     }
 

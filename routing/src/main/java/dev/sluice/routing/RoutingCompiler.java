@@ -89,7 +89,7 @@ public final class RoutingCompiler {
         HttpLimits limits = new HttpLimits(Math.min(HttpLimits.DEFAULT.maxRequestLine(), bufsize), bufsize,
                 config.global().maxHeaders());
         long generation = previous == null ? 1 : previous.generation() + 1;
-        return new RoutingTable(generation, hash(config), frontends, backends, limits);
+        return new RoutingTable(generation, hash(config), frontends, backends, limits, config.global().maxconn());
     }
 
     private static String key(String backend, String server) {

@@ -10,9 +10,11 @@ import java.util.Map;
  * @param generation increases by one with every published table
  * @param hash       a content hash of the configuration it was compiled from (hex), equal on
  *                   replicas that route the same way
+ * @param maxconn    {@code global maxconn}: client connections of all frontends together, 0 for
+ *                   no limit
  */
 public record RoutingTable(long generation, String hash, List<Frontend> frontends,
-                           Map<String, Backend> backends, HttpLimits limits) {
+                           Map<String, Backend> backends, HttpLimits limits, int maxconn) {
 
     public RoutingTable {
         frontends = List.copyOf(frontends);
