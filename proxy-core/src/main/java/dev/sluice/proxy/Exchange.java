@@ -182,6 +182,8 @@ final class Exchange implements OriginLink.Listener {
     void onClientWritable() {
         if (origin != null && !done && !origin.config().isAutoRead()) {
             origin.config().setAutoRead(true);
+            // Reading the origin again: from now on a silence is the server's again.
+            owner.serverTimer().set(backend.timeouts().serverMs());
         }
     }
 
@@ -288,7 +290,9 @@ final class Exchange implements OriginLink.Listener {
         client.flush();
         if (!client.channel().isWritable()) {
             // Backpressure: stop reading the origin until the client drains (onClientWritable).
+            // The wait is then on the client (timeout client), not on the server.
             origin.config().setAutoRead(false);
+            owner.serverTimer().clear();
         }
     }
 
