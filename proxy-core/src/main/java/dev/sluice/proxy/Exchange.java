@@ -237,6 +237,11 @@ final class Exchange implements OriginLink.Listener {
         }
         originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
+        if (requestHasBody && !requestComplete) {
+            // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
+            // the body will not be read, so the client connection ends with this response.
+            clientKeepAlive = false;
+        }
         if (!upgrading) {
             HopByHop.stripResponse(response.headers());
             if (backendRulesApply) {
