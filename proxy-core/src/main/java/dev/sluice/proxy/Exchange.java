@@ -236,7 +236,7 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
-                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
+                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !hasBodyItMayNotHave(response);
         if (requestHasBody && !requestComplete) {
             // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
             // the body will not be read, so the client connection ends with this response.
@@ -252,6 +252,15 @@ final class Exchange implements OriginLink.Listener {
         }
         responseStarted = true;
         client.write(response, client.voidPromise());
+    }
+
+    /**
+     * A 204 announcing a body: the codec reads none, so any body bytes would be taken as the
+     * next response on that connection. It is closed after this exchange rather than pooled.
+     */
+    private static boolean hasBodyItMayNotHave(HttpResponse response) {
+        return response.status().code() == 204
+                && (HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response));
     }
 
     private void onResponseContent(HttpContent content) {

@@ -297,6 +297,32 @@ class ReviewTest extends DataPlaneTest {
         }
     }
 
+    // BUG: a 204 carrying a body leaves the body in the pooled connection and the next client gets 502 vs the connection is not reused
+    @Test
+    void noContentWithABody_doesNotPoisonThePooledConnection() throws Exception {
+        scripted = new ScriptedOrigin((conn, i) -> {
+            while (true) {
+                String head = conn.readHead();
+                if (head == null) {
+                    return;
+                }
+                if (head.startsWith("GET /nc")) {
+                    conn.write("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello");
+                } else {
+                    conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                }
+            }
+        });
+        start(Tables.builder().server(scripted.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            assertThat(c.get("/nc").status()).isEqualTo(204);
+            RawHttpClient.Response r = c.get("/next");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("ok");
+        }
+        awaitNoActiveRequests();
+    }
+
     // ---- framing ------------------------------------------------------------------------------
 
     @Test
