@@ -184,8 +184,10 @@ public final class ProxyServer implements AutoCloseable {
                         .setMaxHeaderSize(httpLimits.maxHeaderSize())
                         .setMaxChunkSize(16384);
                 connectionLimits.get(frontend).track(ch);
+                HttpClientHandler handler = new HttpClientHandler(runtime, frontend);
+                ch.pipeline().addLast("request-start", handler.requestStartWatcher());
                 ch.pipeline().addLast("http", new HttpServerCodec(config, MAX_DECODED_PIPELINE));
-                ch.pipeline().addLast("proxy", new HttpClientHandler(runtime, frontend));
+                ch.pipeline().addLast("proxy", handler);
             }
         };
     }

@@ -123,6 +123,32 @@ class ReviewTest extends DataPlaneTest {
         }
     }
 
+    // BUG: a keep-alive request whose head arrives in two parts further apart than timeout http-keep-alive is dropped (connection closed silently) vs timeout http-request applies once the request started
+    @Test
+    void nextRequestStartedBeforeKeepAliveTimeout_isGivenTimeoutHttpRequest() throws Exception {
+        start(Tables.builder().server(backend.port()).timeouts(new Timeouts(1000, 10_000, 5000, 5000, 300, 0, 0, 0)));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            assertThat(c.get("/a").status()).isEqualTo(200);
+            c.send("GET /b HTTP/1.1\r\n");
+            Thread.sleep(700);
+            c.send("Host: h\r\n\r\n");
+            assertThat(c.read().bodyText()).contains("uri=/b");
+        }
+    }
+
+    @Test
+    void nextRequestStartedButNeverFinished_is408_afterTimeoutHttpRequest() throws Exception {
+        start(Tables.builder().server(backend.port()).timeouts(new Timeouts(1000, 10_000, 5000, 900, 300, 0, 0, 0)));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            assertThat(c.get("/a").status()).isEqualTo(200);
+            long t0 = System.nanoTime();
+            c.send("GET /b HTTP/1.1\r\n");
+            assertThat(c.read().status()).isEqualTo(408);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(700);
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+    }
+
     // BUG: more than 128 pipelined requests in one write make the codec throw and the connection is closed with answers missing vs every request answered in order
     @Test
     void manyPipelinedRequests_inOneWrite_areAllAnsweredInOrder() throws Exception {
