@@ -498,6 +498,30 @@ class ReviewTest extends DataPlaneTest {
         }
     }
 
+    // BUG: an HTTP/1.1 absolute-form request without Host is routed as host-less while the origin serves the URI's host (Host rules bypassed) vs 400 (RFC 9112 3.2)
+    @Test
+    void http11RequestWithoutHost_is400() throws Exception {
+        start(Tables.builder().server(backend.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET http://admin.internal/secret HTTP/1.1\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET /no-host HTTP/1.1\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        assertThat(backend.requests()).isZero();
+    }
+
+    @Test
+    void http10RequestWithoutHost_isStillForwarded() throws Exception {
+        start(Tables.builder().server(backend.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET /old HTTP/1.0\r\n\r\n");
+            assertThat(c.read().bodyText()).contains("uri=/old");
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static RawHttpClient.Response readOrFail(RawHttpClient c, int index) throws IOException {
