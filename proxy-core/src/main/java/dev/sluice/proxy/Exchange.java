@@ -163,6 +163,11 @@ final class Exchange implements OriginLink.Listener {
         }
     }
 
+    /** Whether the request is not complete yet (its end can no longer come once the client shut its output). */
+    boolean awaitsRequestData() {
+        return !requestComplete && !done;
+    }
+
     boolean wantsRequestBody() {
         return !requestComplete && !done && origin != null && origin.isWritable();
     }

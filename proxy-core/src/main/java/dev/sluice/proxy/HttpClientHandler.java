@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -41,6 +42,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean closing;
+    /** The client shut its output: answer what was received, then close. */
+    private boolean clientInputEnded;
     private boolean firstRequest = true;
     private ConnectionInfo connection;
     private RoutingTable cachedTable;
@@ -248,6 +251,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             next.onClientReadComplete();
         }
         if (exchange == null && !closing) {
+            if (clientInputEnded) {
+                closeAfterFlush();
+                return;
+            }
             armIdleTimer();
         }
         updateReading();
@@ -304,6 +311,20 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(m);
         }
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The decoder before this handler has passed on all it could decode by now.
+            clientInputEnded = true;
+            Exchange e = exchange;
+            if (e == null || e.awaitsRequestData()) {
+                closing = true;
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

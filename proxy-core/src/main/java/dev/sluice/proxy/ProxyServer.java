@@ -184,6 +184,9 @@ public final class ProxyServer implements AutoCloseable {
                         .setMaxHeaderSize(httpLimits.maxHeaderSize())
                         .setMaxChunkSize(16384);
                 connectionLimits.get(frontend).track(ch);
+                // A client may shut its output after its request (RFC 9112 section 9.6): the
+                // answer is still sent (HttpClientHandler closes once nothing is left to do).
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 HttpClientHandler handler = new HttpClientHandler(runtime, frontend);
                 ch.pipeline().addLast("request-start", handler.requestStartWatcher());
                 ch.pipeline().addLast("http", new HttpServerCodec(config, MAX_DECODED_PIPELINE));

@@ -522,6 +522,56 @@ class ReviewTest extends DataPlaneTest {
         }
     }
 
+    // BUG: a client that half-closes after sending its request (shutdown of its output, as nc does) gets no response vs the response, then the close
+    @Test
+    void clientThatHalfClosesAfterItsRequest_stillGetsTheResponse() throws Exception {
+        start(Tables.builder().server(backend.port()));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /half HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            String got = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(got).startsWith("HTTP/1.1 200").contains("uri=/half");
+        }
+        awaitNoActiveRequests();
+    }
+
+    @Test
+    void malformedChunkInRequestBody_is400_andReleasesEverything() throws Exception {
+        start(Tables.builder().server(backend.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+            assertThat(c.isClosedByServer()).isTrue();
+        }
+        awaitNoActiveRequests();
+    }
+
+    @Test
+    void malformedChunkInResponse_truncatesTheResponse_andIsNotReused() throws Exception {
+        scripted = new ScriptedOrigin((conn, i) -> {
+            String head = conn.readHead();
+            if (head.startsWith("GET /bad")) {
+                conn.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nZZ\r\nmore");
+                conn.drain();
+                return;
+            }
+            conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            conn.readHead();
+        });
+        start(Tables.builder().server(scripted.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET /bad HTTP/1.1\r\nHost: h\r\n\r\n");
+            String got = new String(c.input().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(got).startsWith("HTTP/1.1 200").contains("abc").doesNotContain("\r\n0\r\n");
+        }
+        awaitNoActiveRequests();
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            assertThat(c.get("/ok").bodyText()).isEqualTo("ok");
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static RawHttpClient.Response readOrFail(RawHttpClient c, int index) throws IOException {
