@@ -572,6 +572,33 @@ class ReviewTest extends DataPlaneTest {
         }
     }
 
+    // BUG: a bare CR inside an origin's header value is relayed verbatim (header injection for clients that end lines at CR) vs 502
+    @Test
+    void bareCarriageReturnInAResponseHeader_isNotRelayed() throws Exception {
+        scripted = new ScriptedOrigin((conn, i) -> {
+            conn.readHead();
+            conn.write("HTTP/1.1 200 OK\r\nLocation: /x\rSet-Cookie: injected=1\r\nContent-Length: 2\r\n\r\nok");
+            conn.readHead();
+        });
+        start(Tables.builder().server(scripted.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET /r HTTP/1.1\r\nHost: h\r\n\r\n");
+            String head = readHead(c.input());
+            assertThat(head).doesNotContain("\r" + "Set-Cookie");
+            assertThat(head).startsWith("HTTP/1.1 502");
+        }
+    }
+
+    @Test
+    void bareCarriageReturnInARequestHeader_is400() throws Exception {
+        start(Tables.builder().server(backend.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET /r HTTP/1.1\r\nHost: h\r\nX-A: a\rX-Injected: 1\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        }
+        assertThat(backend.requests()).isZero();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private static RawHttpClient.Response readOrFail(RawHttpClient c, int index) throws IOException {
