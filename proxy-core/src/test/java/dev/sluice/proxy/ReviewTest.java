@@ -180,6 +180,47 @@ class ReviewTest extends DataPlaneTest {
         awaitNoActiveRequests();
     }
 
+    @Test
+    void keepAliveTimeout_doesNotCutAResponseTheClientIsStillReading() throws Exception {
+        start(Tables.builder().server(backend.port()).timeouts(new Timeouts(1000, 10_000, 5000, 5000, 300, 0, 0, 0)));
+        long n = 8L * 1024 * 1024;
+        try (RawHttpClient c = new RawHttpClient(port, 10_000)) {
+            c.send("GET /bytes?n=" + n + " HTTP/1.1\r\nHost: h\r\n\r\n");
+            // A slow reader: 1 MiB, then a pause longer than timeout http-keep-alive, and so on.
+            InputStream paced = new java.io.FilterInputStream(c.input()) {
+                private long sinceLastPause;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    pace(len);
+                    int r = super.read(b, off, Math.min(len, 65536));
+                    sinceLastPause += Math.max(r, 0);
+                    return r;
+                }
+
+                @Override
+                public int read() throws IOException {
+                    pace(1);
+                    sinceLastPause++;
+                    return super.read();
+                }
+
+                private void pace(int len) throws IOException {
+                    if (sinceLastPause >= 1024 * 1024) {
+                        sinceLastPause = 0;
+                        try {
+                            Thread.sleep(400);
+                        } catch (InterruptedException e) {
+                            throw new IOException(e);
+                        }
+                    }
+                }
+            };
+            assertThat(readHead(paced)).startsWith("HTTP/1.1 200");
+            assertThat(countChunked(paced)).isEqualTo(n);
+        }
+    }
+
     // ---- counters and error endings ---------------------------------------------------------
 
     @Test
@@ -378,6 +419,32 @@ class ReviewTest extends DataPlaneTest {
             assertThat(r.bodyText()).isEqualTo("ok");
         }
         awaitNoActiveRequests();
+    }
+
+    // BUG: an origin that sends a body with its HEAD response leaves those bytes on the pooled connection and the next request on it is answered 502 vs the connection is not reused
+    @Test
+    void headAnsweredWithABody_doesNotPoisonThePooledConnection() throws Exception {
+        scripted = new ScriptedOrigin((conn, i) -> {
+            while (true) {
+                String head = conn.readHead();
+                if (head == null) {
+                    return;
+                }
+                if (head.startsWith("HEAD")) {
+                    conn.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+                } else {
+                    conn.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                }
+            }
+        });
+        start(Tables.builder().server(scripted.port()));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(c.read(true).status()).isEqualTo(200);
+            RawHttpClient.Response r = c.get("/next");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("ok");
+        }
     }
 
     // ---- framing ------------------------------------------------------------------------------
