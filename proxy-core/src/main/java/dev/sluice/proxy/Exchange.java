@@ -163,6 +163,11 @@ final class Exchange implements OriginLink.Listener {
         }
     }
 
+    /** Whether the request is not complete yet (its end can no longer come once the client shut its output). */
+    boolean awaitsRequestData() {
+        return !requestComplete && !done;
+    }
+
     boolean wantsRequestBody() {
         return !requestComplete && !done && origin != null && origin.isWritable();
     }
@@ -182,6 +187,8 @@ final class Exchange implements OriginLink.Listener {
     void onClientWritable() {
         if (origin != null && !done && !origin.config().isAutoRead()) {
             origin.config().setAutoRead(true);
+            // Reading the origin again: from now on a silence is the server's again.
+            owner.serverTimer().set(backend.timeouts().serverMs());
         }
     }
 
@@ -234,7 +241,12 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
-                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
+                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !hasBodyItMayNotHave(response);
+        if (requestHasBody && !requestComplete) {
+            // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
+            // the body will not be read, so the client connection ends with this response.
+            clientKeepAlive = false;
+        }
         if (!upgrading) {
             HopByHop.stripResponse(response.headers());
             if (backendRulesApply) {
@@ -245,6 +257,15 @@ final class Exchange implements OriginLink.Listener {
         }
         responseStarted = true;
         client.write(response, client.voidPromise());
+    }
+
+    /**
+     * A 204 announcing a body: the codec reads none, so any body bytes would be taken as the
+     * next response on that connection. It is closed after this exchange rather than pooled.
+     */
+    private static boolean hasBodyItMayNotHave(HttpResponse response) {
+        return response.status().code() == 204
+                && (HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response));
     }
 
     private void onResponseContent(HttpContent content) {
@@ -288,7 +309,9 @@ final class Exchange implements OriginLink.Listener {
         client.flush();
         if (!client.channel().isWritable()) {
             // Backpressure: stop reading the origin until the client drains (onClientWritable).
+            // The wait is then on the client (timeout client), not on the server.
             origin.config().setAutoRead(false);
+            owner.serverTimer().clear();
         }
     }
 

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -41,12 +42,16 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean closing;
+    /** The client shut its output: answer what was received, then close. */
+    private boolean clientInputEnded;
     private boolean firstRequest = true;
     private ConnectionInfo connection;
     private RoutingTable cachedTable;
     private Frontend cachedFrontend;
     private LazyTimer idleTimer;
-    private boolean idleIsFirstRequest;
+    private boolean idleAnswers408;
+    /** Between requests under {@code timeout http-keep-alive}, before any byte of the next one. */
+    private boolean awaitingNextRequest;
     private LazyTimer serverTimer;
     private ScheduledFuture<?> clientTimer;
     private long lastClientProgress;
@@ -74,6 +79,34 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             cachedTable = table;
         }
         return cachedFrontend;
+    }
+
+    /**
+     * Sits before the HTTP decoder and tells this handler when bytes arrive, so that the first
+     * bytes of a keep-alive request (which the decoder may hold for a while) end the
+     * keep-alive wait. Ownership of each message passes on unchanged.
+     */
+    ChannelInboundHandlerAdapter requestStartWatcher() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
+                if (awaitingNextRequest) {
+                    onNextRequestStarted();
+                }
+                watcherCtx.fireChannelRead(msg);
+            }
+        };
+    }
+
+    /** HAProxy: once the next request has begun, {@code timeout http-request} applies, with a 408. */
+    private void onNextRequestStarted() {
+        awaitingNextRequest = false;
+        Frontend f = frontendOf(runtime.table());
+        if (exchange != null || closing || f == null) {
+            return;
+        }
+        idleAnswers408 = true;
+        idleTimer.set(f.timeouts().effectiveHttpRequestMs());
     }
 
     /** {@code timeout server} of the current exchange, one timer per connection. */
@@ -218,6 +251,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             next.onClientReadComplete();
         }
         if (exchange == null && !closing) {
+            if (clientInputEnded) {
+                closeAfterFlush();
+                return;
+            }
             armIdleTimer();
         }
         updateReading();
@@ -277,6 +314,20 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The decoder before this handler has passed on all it could decode by now.
+            clientInputEnded = true;
+            Exchange e = exchange;
+            if (e == null || e.awaitsRequestData()) {
+                closing = true;
+                ctx.close();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
     }
@@ -296,7 +347,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     /**
      * Idle timer: {@code timeout http-request} for the first request of a connection (408 when it
      * does not arrive in time), {@code timeout http-keep-alive} between requests (then the
-     * connection is closed silently, as HAProxy does).
+     * connection is closed silently, as HAProxy does) until the next request's first byte,
+     * from which {@code timeout http-request} applies again ({@link #onNextRequestStarted}).
      */
     private void armIdleTimer() {
         Frontend f = frontendOf(runtime.table());
@@ -304,7 +356,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long ms = firstRequest ? f.timeouts().effectiveHttpRequestMs() : f.timeouts().effectiveKeepAliveMs();
-        idleIsFirstRequest = firstRequest;
+        idleAnswers408 = firstRequest;
+        awaitingNextRequest = !firstRequest;
         idleTimer.set(ms);
     }
 
@@ -338,6 +391,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cancelIdleTimer() {
+        awaitingNextRequest = false;
         idleTimer.clear();
     }
 
@@ -345,7 +399,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (exchange != null || closing || !ctx.channel().isActive()) {
             return;
         }
-        if (idleIsFirstRequest) {
+        if (idleAnswers408) {
             sendAndClose(ErrorResponses.response(ctx.alloc(), 408, errorPage(408)));
         } else {
             closing = true;

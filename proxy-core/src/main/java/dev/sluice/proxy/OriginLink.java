@@ -67,7 +67,9 @@ final class OriginLink {
         }
         Server s = server;
         runtime.connect(client.channel().eventLoop(), s.host(), s.port(), backend.timeouts().connectMs(), client.alloc(),
-                ch -> ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, false),
+                // Response headers are validated: a CR or NUL in a value would otherwise be
+                // relayed to the client verbatim (header injection); such a response is a 502.
+                ch -> ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, true),
                         new OriginHandler(s.state())),
                 f -> onConnected(s, f));
     }

@@ -33,6 +33,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyServer implements AutoCloseable {
 
+    /**
+     * Requests the codec may decode ahead of their responses. Sluice bounds pipelining itself
+     * (the client is not read while a request waits), so at most one read's worth is decoded
+     * ahead: 64 KiB plus a partial head, at 18 bytes or more per request. Netty's default
+     * (128) would close a deeply pipelining client without answering what it had accepted.
+     */
+    static final int MAX_DECODED_PIPELINE = 8192;
+
     private final Transport transport;
     private final EventLoopGroup group;
     private final ProxyRuntime runtime;
@@ -178,8 +186,13 @@ public final class ProxyServer implements AutoCloseable {
                         .setMaxHeaderSize(httpLimits.maxHeaderSize())
                         .setMaxChunkSize(16384);
                 connectionLimits.get(frontend).track(ch);
-                ch.pipeline().addLast("http", new HttpServerCodec(config));
-                ch.pipeline().addLast("proxy", new HttpClientHandler(runtime, frontend));
+                // A client may shut its output after its request (RFC 9112 section 9.6): the
+                // answer is still sent (HttpClientHandler closes once nothing is left to do).
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                HttpClientHandler handler = new HttpClientHandler(runtime, frontend);
+                ch.pipeline().addLast("request-start", handler.requestStartWatcher());
+                ch.pipeline().addLast("http", new HttpServerCodec(config, MAX_DECODED_PIPELINE));
+                ch.pipeline().addLast("proxy", handler);
             }
         };
     }

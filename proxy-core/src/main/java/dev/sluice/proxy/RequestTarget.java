@@ -3,6 +3,7 @@ package dev.sluice.proxy;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 
 import java.util.List;
 
@@ -10,8 +11,9 @@ import java.util.List;
  * Checks of the request target and Host that HAProxy makes before routing (RFC 9112 section
  * 3.2), so a request cannot be routed by one host and delivered to another. Invalid: a target
  * that is neither origin form ({@code /path}), absolute form ({@code http://host/path}) nor
- * {@code OPTIONS *}; several Host headers with different values; an absolute-form target whose
- * authority differs from the Host header.
+ * {@code OPTIONS *}; several Host headers with different values; no Host in an HTTP/1.1
+ * request; an absolute-form target whose authority differs from the Host header or has none
+ * to compare with (the origin would serve the target's host while routing saw no host).
  */
 final class RequestTarget {
 
@@ -25,6 +27,9 @@ final class RequestTarget {
                 return false;
             }
         }
+        if (hosts.isEmpty() && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            return false;
+        }
         String uri = request.uri();
         if (uri.startsWith("/")) {
             return true;
@@ -36,7 +41,7 @@ final class RequestTarget {
         if (authority == null) {
             return false;
         }
-        return hosts.isEmpty() || hosts.get(0).equalsIgnoreCase(authority);
+        return !hosts.isEmpty() && hosts.get(0).equalsIgnoreCase(authority);
     }
 
     /** The authority of an absolute {@code http} or {@code https} URI, or {@code null}. */

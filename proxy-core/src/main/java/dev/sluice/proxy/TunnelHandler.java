@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -137,6 +138,15 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
         if (peer != null) {
             closeOnFlush(peer);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // An upgraded client connection allows half-closure; a tunnel ends on either close.
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
