@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -263,9 +264,16 @@ final class Exchange implements OriginLink.Listener {
      * A 204 announcing a body: the codec reads none, so any body bytes would be taken as the
      * next response on that connection. It is closed after this exchange rather than pooled.
      */
-    private static boolean hasBodyItMayNotHave(HttpResponse response) {
-        return response.status().code() == 204
-                && (HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response));
+    /**
+     * A response that announces a body it must not carry (204, 304, or any answer to HEAD, with a
+     * length or chunking): an origin may still send those bytes, which the codec would leave on
+     * the connection for the next request, so the connection is not reused. (Legitimate 304 and
+     * HEAD answers with a Content-Length cost a new origin connection; correctness first.)
+     */
+    private boolean hasBodyItMayNotHave(HttpResponse response) {
+        int status = response.status().code();
+        boolean announcesBody = HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response);
+        return announcesBody && (status == 204 || status == 304 || request.method().equals(HttpMethod.HEAD));
     }
 
     private void onResponseContent(HttpContent content) {
