@@ -17,6 +17,17 @@ class RequestTargetEndToEndTest {
     @RegisterExtension
     static final ProxyFixture sluice = new ProxyFixture();
 
+    /** Two backends told apart by Host. */
+    private static final String HOST_ROUTED = """
+                frontend fe
+                    use_backend internal if { hdr(host) -i internal.example }
+                    default_backend public
+                backend internal
+                    server s1 {{internal}}
+                backend public
+                    server s1 {{public}}
+                """;
+
     private int start(String config) throws Exception {
         return sluice.start(config);
     }
@@ -25,15 +36,7 @@ class RequestTargetEndToEndTest {
     // was not routed to (RFC 9112 section 3.2.2). HAProxy answers 400.
     @Test
     void absoluteFormRequest_withADifferentHost_isRejectedWith400() throws Exception {
-        int port = start("""
-                frontend fe
-                    use_backend internal if { hdr(host) -i internal.example }
-                    default_backend public
-                backend internal
-                    server s1 {{internal}}
-                backend public
-                    server s1 {{public}}
-                """);
+        int port = start(HOST_ROUTED);
 
         Response r = Http.get(port, "http://internal.example/admin", "Host: public.example");
 
@@ -53,5 +56,16 @@ class RequestTargetEndToEndTest {
 
         assertThat(Http.get(port, "abc").status()).isEqualTo(400);
         assertThat(sluice.origins().get("target").requests()).isEqualTo(before);
+    }
+
+    @Test
+    void twoDifferentHostHeaders_areRejectedWith400WithoutReachingAnOrigin() throws Exception {
+        int port = start(HOST_ROUTED);
+        int before = sluice.origins().get("internal").requests() + sluice.origins().get("public").requests();
+
+        Response r = Http.get(port, "/", "Host: public.example", "Host: internal.example");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(sluice.origins().get("internal").requests() + sluice.origins().get("public").requests()).isEqualTo(before);
     }
 }

@@ -329,33 +329,6 @@ class RoutingEndToEndTest {
         assertThat(Http.servedBy(port, "/", "Host: apiXexample")).isEqualTo("dflt");
     }
 
-
-    @Test
-    void twoDifferentHostHeaders_areRejectedWith400WithoutReachingAnOrigin() throws Exception {
-        int port = start("""
-                frontend fe
-                    use_backend internal if { hdr(host) -i internal.example }
-                    default_backend public
-                backend internal
-                    server s1 {{internal}}
-                backend public
-                    server s1 {{public}}
-                """);
-        int before = sluice.origins().get("internal").requests() + sluice.origins().get("public").requests();
-
-        Response r = Http.get(port, "/", "Host: public.example", "Host: internal.example");
-
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(sluice.origins().get("internal").requests() + sluice.origins().get("public").requests()).isEqualTo(before);
-    }
-
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void monitorUri_isAnsweredBySluiceItself() throws Exception {
         int port = start("""
@@ -371,5 +344,12 @@ class RoutingEndToEndTest {
         assertThat(r.bodyText()).contains("Service ready.");
         assertThat(sluice.origins().get("app").requests()).isEqualTo(before);
         assertThat(Http.servedBy(port, "/lb-health/x")).isEqualTo("app");
+    }
+
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
     }
 }
