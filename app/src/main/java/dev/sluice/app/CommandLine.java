@@ -14,7 +14,9 @@ record CommandLine(String command, String file, Map<String, String> flags) {
               version             print the version
             options (each also read from the environment variable in brackets; flags win):
               --default-ports P   binds of frontend 'services', e.g. 80,443:ssl  [DEFAULT_PORTS]
-              --bind-ports P      extra binds of frontend 'services', e.g. 8081,8082  [BIND_PORTS]""";
+              --bind-ports P      extra binds of frontend 'services', e.g. 8081,8082  [BIND_PORTS]
+              --admin-port N      port of the admin API, default 8080  [ADMIN_PORT]
+              --admin-bind ADDR   address of the admin API, default 0.0.0.0  [ADMIN_BIND]""";
 
     static CommandLine parse(String[] args) {
         if (args.length == 0) {

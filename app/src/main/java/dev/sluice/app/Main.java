@@ -1,5 +1,7 @@
 package dev.sluice.app;
 
+import dev.sluice.admin.AdminBindException;
+import dev.sluice.admin.AdminServer;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigRenderer;
@@ -78,7 +80,8 @@ public final class Main {
     }
 
     private static int render(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
-        ProxyConfig config = effectiveConfig(cli, env, err, "");
+        Settings settings = settings(cli, env, err);
+        ProxyConfig config = settings == null ? null : effectiveConfig(cli, settings, err, "");
         if (config == null) {
             return 1;
         }
@@ -90,7 +93,7 @@ public final class Main {
      * The configuration as it will run (file or embedded default, with DEFAULT_PORTS/BIND_PORTS
      * applied), or {@code null} after printing why there is none.
      */
-    private static ProxyConfig effectiveConfig(CommandLine cli, Map<String, String> env, PrintStream err,
+    private static ProxyConfig effectiveConfig(CommandLine cli, Settings settings, PrintStream err,
                                                String errorsSuffix) {
         ParseResult result = ConfigSource.load(cli.file());
         printMessages(result, err);
@@ -100,8 +103,13 @@ public final class Main {
             }
             return null;
         }
+        return ConfigSource.effective(result.config(), cli.file(), settings);
+    }
+
+    /** The settings from flags and environment, or {@code null} after printing what is wrong. */
+    private static Settings settings(CommandLine cli, Map<String, String> env, PrintStream err) {
         try {
-            return ConfigSource.effective(result.config(), cli.file(), Settings.from(env, cli));
+            return Settings.from(env, cli);
         } catch (IllegalArgumentException e) {
             err.println("sluice: " + e.getMessage());
             return null;
@@ -109,7 +117,8 @@ public final class Main {
     }
 
     private static int runProxy(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
-        ProxyConfig config = effectiveConfig(cli, env, err, "not started");
+        Settings settings = settings(cli, env, err);
+        ProxyConfig config = settings == null ? null : effectiveConfig(cli, settings, err, "not started");
         if (config == null) {
             return 1;
         }
@@ -120,9 +129,19 @@ public final class Main {
             err.println("sluice: " + e.getMessage());
             return 1;
         }
-        out.println("sluice " + Version.get() + " started (" + sluice.describe() + ")");
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), sluice::table);
+        } catch (AdminBindException e) {
+            sluice.close();
+            err.println("sluice: " + e.getMessage());
+            return 1;
+        }
+        out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; admin API on "
+                + settings.adminBind() + ':' + admin.port() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            admin.close();
             sluice.close();
             stopped.countDown();
         }, "sluice-shutdown"));

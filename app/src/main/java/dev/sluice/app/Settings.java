@@ -15,9 +15,9 @@ import java.util.Map;
  * @param portsFromEnvironment whether DEFAULT_PORTS or BIND_PORTS was given explicitly; with
  *                             {@code -f FILE} the file's own binds are replaced only then
  */
-record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment) {
+record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort) {
 
-    static final List<String> FLAGS = List.of("default-ports", "bind-ports");
+    static final List<String> FLAGS = List.of("default-ports", "bind-ports", "admin-port", "admin-bind");
     static final String DEFAULT_PORTS = "80,443:ssl";
 
     static Settings from(Map<String, String> env, CommandLine cli) {
@@ -28,7 +28,22 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment) {
         if (extra != null) {
             binds.addAll(parsePorts("BIND_PORTS", extra));
         }
-        return new Settings(List.copyOf(binds), explicit);
+        String adminPortText = pick(env, cli, "admin-port");
+        int adminPort = adminPortText == null ? 8080 : parsePort("ADMIN_PORT", adminPortText);
+        String adminBind = pick(env, cli, "admin-bind");
+        return new Settings(List.copyOf(binds), explicit, adminBind == null ? "0.0.0.0" : adminBind, adminPort);
+    }
+
+    private static int parsePort(String name, String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": '" + text + "' (expected a port 1-65535)");
     }
 
     private static String pick(Map<String, String> env, CommandLine cli, String flag) {

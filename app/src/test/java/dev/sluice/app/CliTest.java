@@ -210,4 +210,28 @@ class CliTest {
         assertThat(code).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("DEFAULT_PORTS", "99999");
     }
+
+    @Test
+    void run_withATakenAdminPort_exits1NamingThePortAndClosesTheProxy() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int adminPort = taken.getLocalPort();
+            int proxyPort = probe.getLocalPort();
+            probe.close();
+
+            CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+            Thread runner = new Thread(() -> outcome.complete(run("run", "--default-ports", Integer.toString(proxyPort),
+                    "--admin-bind", "127.0.0.1", "--admin-port", Integer.toString(adminPort))), "cli-run");
+            runner.setDaemon(true);
+            runner.start();
+            Outcome o = outcome.get(20, TimeUnit.SECONDS);
+
+            assertThat(o.code()).isEqualTo(1);
+            assertThat(o.err()).contains("127.0.0.1:" + adminPort, "ADMIN_PORT").doesNotContain("at dev.sluice");
+            // The proxy it had opened is closed again: its port can be bound.
+            try (ServerSocket again = new ServerSocket(proxyPort)) {
+                assertThat(again.getLocalPort()).isEqualTo(proxyPort);
+            }
+        }
+    }
 }
