@@ -20,15 +20,16 @@ import java.util.function.Supplier;
  * The admin endpoint (ADMIN_PORT, 8080 by default) on its own small Vert.x instance, so admin
  * work never runs on a proxy event loop. It answers under Docker Flow Proxy's paths
  * {@code /v1/docker-flow-proxy/} and {@code /v1/proxy/}, with any method, as Docker Flow Proxy
- * does. For now: {@code ping}. The other Docker Flow Proxy endpoints answer 501 with a JSON
- * message saying they are not built yet.
+ * does. For now: {@code ping} and {@code config} (the effective configuration in HAProxy syntax,
+ * passwords hidden). The other Docker Flow Proxy endpoints, and {@code config?type=json}, answer
+ * 501 with a JSON message saying they are not built yet.
  */
 public final class AdminServer implements AutoCloseable {
 
     /** Both path prefixes Docker Flow Proxy answers under. */
     public static final List<String> PREFIXES = List.of("/v1/docker-flow-proxy", "/v1/proxy");
 
-    private static final List<String> NOT_BUILT_YET = List.of("reconfigure", "remove", "reload", "config",
+    private static final List<String> NOT_BUILT_YET = List.of("reconfigure", "remove", "reload",
             "successfulinitreload", "cert", "certs", "metrics");
 
     private final Vertx vertx;
@@ -41,17 +42,21 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * Listens on {@code host:port} ({@code port} 0: any free port) and answers from the routing
-     * table {@code table} returns at each request. Blocks until listening.
+     * table {@code table} returns at each request; {@code config} renders the effective
+     * configuration (passwords hidden). Blocks until listening.
      *
      * @throws AdminBindException when the port cannot be bound
      */
-    public static AdminServer start(String host, int port, Supplier<RoutingTable> table) throws AdminBindException {
+    public static AdminServer start(String host, int port, Supplier<RoutingTable> table, Supplier<String> config)
+            throws AdminBindException {
         requireNonNull(host, "host");
         requireNonNull(table, "table");
+        requireNonNull(config, "config");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
         Router router = Router.router(vertx);
         for (String prefix : PREFIXES) {
             router.route(prefix + "/ping").handler(ctx -> ping(ctx, table.get()));
+            router.route(prefix + "/config").handler(ctx -> config(ctx, config));
             for (String endpoint : NOT_BUILT_YET) {
                 router.route(prefix + "/" + endpoint).handler(ctx -> notBuiltYet(ctx, endpoint));
             }
@@ -82,6 +87,15 @@ public final class AdminServer implements AutoCloseable {
                 .put("Status", "OK")
                 .put("Generation", table.generation())
                 .put("Hash", table.hash()));
+    }
+
+    /** Docker Flow Proxy's {@code config}: the configuration as text; {@code type=json} is not built yet. */
+    private static void config(RoutingContext ctx, Supplier<String> config) {
+        if ("json".equals(ctx.request().getParam("type"))) {
+            notBuiltYet(ctx, "config?type=json");
+            return;
+        }
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "text/plain; charset=utf-8").end(config.get());
     }
 
     private static void notBuiltYet(RoutingContext ctx, String endpoint) {

@@ -21,6 +21,8 @@ class AdminServerTest {
     private static final RoutingTable TABLE = new RoutingTable(7, "0123456789abcdef", List.of(), Map.of(),
             HttpLimits.DEFAULT, 0);
 
+    private static final String CONFIG = "frontend services\n    bind *:80\n";
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminServer admin;
 
@@ -39,7 +41,7 @@ class AdminServerTest {
 
     @Test
     void ping_answersUnderBothPrefixes_withAnyMethod_andShowsTheTable() throws Exception {
-        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE);
+        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE, () -> CONFIG);
         for (String prefix : AdminServer.PREFIXES) {
             for (String method : List.of("GET", "POST", "PUT")) {
                 HttpResponse<String> r = call(method, prefix + "/ping");
@@ -52,7 +54,7 @@ class AdminServerTest {
 
     @Test
     void endpointsNotBuiltYet_answer501WithAMessage_andUnknownPathsAre404() throws Exception {
-        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE);
+        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE, () -> CONFIG);
         HttpResponse<String> r = call("GET", "/v1/docker-flow-proxy/reconfigure?serviceName=a&servicePath=/a&port=80");
         assertThat(r.statusCode()).isEqualTo(501);
         assertThat(r.body()).contains("\"Status\":\"NOK\"", "reconfigure", "not built yet");
@@ -61,10 +63,19 @@ class AdminServerTest {
 
     @Test
     void aTakenPort_isReportedWithThePortAndWhatToDo() throws Exception {
-        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE);
-        assertThatThrownBy(() -> AdminServer.start("127.0.0.1", admin.port(), () -> TABLE))
+        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE, () -> CONFIG);
+        assertThatThrownBy(() -> AdminServer.start("127.0.0.1", admin.port(), () -> TABLE, () -> CONFIG))
                 .isInstanceOf(AdminBindException.class)
                 .hasMessageContaining("127.0.0.1:" + admin.port())
                 .hasMessageContaining("ADMIN_PORT");
+    }
+
+    @Test
+    void config_rendersTheEffectiveConfiguration_andJsonIsNotBuiltYet() throws Exception {
+        admin = AdminServer.start("127.0.0.1", 0, () -> TABLE, () -> CONFIG);
+        HttpResponse<String> r = call("GET", "/v1/proxy/config");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(CONFIG);
+        assertThat(call("GET", "/v1/docker-flow-proxy/config?type=json").statusCode()).isEqualTo(501);
     }
 }

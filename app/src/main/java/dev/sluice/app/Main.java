@@ -131,7 +131,8 @@ public final class Main {
         }
         AdminServer admin;
         try {
-            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), sluice::table);
+            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), sluice::table,
+                    () -> ConfigRenderer.renderRedacted(config));
         } catch (AdminBindException e) {
             sluice.close();
             err.println("sluice: " + e.getMessage());
