@@ -130,20 +130,10 @@ class OriginReuseTest extends ScriptedOriginTest {
     // Regression: a HEAD answered with 103 Early Hints then 200 + Content-Length hangs until timeout server (the origin codec pairs the 103 with the HEAD) (fixed: the 200 is relayed at once)
     @Test
     void headWithEarlyHints_isAnsweredHeadersOnly() throws Exception {
-        scripted = new ScriptedOrigin((conn, i) -> {
-            while (true) {
-                String head = conn.readHead();
-                if (head == null) {
-                    return;
-                }
-                if (head.startsWith("HEAD")) {
-                    conn.write("HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
-                            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
-                } else {
-                    conn.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
-                }
-            }
-        });
+        scripted = ScriptedOrigin.answering(head -> head.startsWith("HEAD")
+                ? "HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
         start(Tables.builder().server(scripted.port()).timeouts(new Timeouts(1000, 10_000, 2000, 5000, 5000, 0, 0, 0)));
         try (RawHttpClient c = new RawHttpClient(port, 1500)) {
             c.send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -159,20 +149,10 @@ class OriginReuseTest extends ScriptedOriginTest {
     // Regression: with pipelining, a 103 before a GET's 200 shifts the client codec's method queue, so the GET's body is dropped as if it answered the HEAD behind it (fixed: each response framed for its own request)
     @Test
     void earlyHints_thenPipelinedHead_keepResponsesFramedForTheirRequests() throws Exception {
-        scripted = new ScriptedOrigin((conn, i) -> {
-            while (true) {
-                String head = conn.readHead();
-                if (head == null) {
-                    return;
-                }
-                if (head.startsWith("HEAD")) {
-                    conn.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
-                } else {
-                    conn.write("HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
-                            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
-                }
-            }
-        });
+        scripted = ScriptedOrigin.answering(head -> head.startsWith("HEAD")
+                ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+                : "HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+                        + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
         start(Tables.builder().server(scripted.port()));
         try (RawHttpClient c = new RawHttpClient(port, 3000)) {
             c.send("GET /g HTTP/1.1\r\nHost: h\r\n\r\nHEAD /h HTTP/1.1\r\nHost: h\r\n\r\n");
@@ -207,15 +187,8 @@ class OriginReuseTest extends ScriptedOriginTest {
     private void assertNextRequestWorksAfter(String firstRequest, String answer, int status, boolean head)
             throws Exception {
         String firstLine = firstRequest.substring(0, firstRequest.indexOf(' ', firstRequest.indexOf(' ') + 1));
-        scripted = new ScriptedOrigin((conn, i) -> {
-            while (true) {
-                String requestHead = conn.readHead();
-                if (requestHead == null) {
-                    return;
-                }
-                conn.write(requestHead.startsWith(firstLine) ? answer : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-            }
-        });
+        scripted = ScriptedOrigin.answering(requestHead -> requestHead.startsWith(firstLine)
+                ? answer : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         start(Tables.builder().server(scripted.port()));
         try (RawHttpClient c = new RawHttpClient(port)) {
             c.send(firstRequest);

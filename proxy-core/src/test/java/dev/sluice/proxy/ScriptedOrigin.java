@@ -21,6 +21,19 @@ final class ScriptedOrigin implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
+    /**
+     * An origin that keeps each connection open and answers every request head with the exact
+     * bytes {@code answer} gives for it, until the client closes.
+     */
+    static ScriptedOrigin answering(java.util.function.Function<String, String> answer) throws IOException {
+        return new ScriptedOrigin((conn, i) -> {
+            String head;
+            while ((head = conn.readHead()) != null) {
+                conn.write(answer.apply(head));
+            }
+        });
+    }
+
     ScriptedOrigin(Script script) throws IOException {
         server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
