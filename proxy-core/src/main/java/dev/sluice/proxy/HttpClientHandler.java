@@ -188,25 +188,25 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
             int status = statusFor(request.decoderResult().cause());
-            sendAndClose(ErrorResponses.response(ctx.alloc(), status, null));
+            sendAndClose(errorResponse(status));
             return;
         }
         RoutingTable table = runtime.table();
         if (!RequestTarget.isValid(request)) {
             ReferenceCountUtil.release(request);
-            sendAndClose(ErrorResponses.response(ctx.alloc(), 400, null));
+            sendAndClose(errorResponse(400));
             return;
         }
         if (request.headers().size() > table.limits().maxHeaders()) {
             ReferenceCountUtil.release(request);
-            sendAndClose(ErrorResponses.response(ctx.alloc(), 431, null));
+            sendAndClose(errorResponse(431));
             return;
         }
         Frontend frontend = frontendOf(table);
         if (frontend == null) {
             // The frontend was removed by a reload: finish this connection with a 503.
             ReferenceCountUtil.release(request);
-            sendAndClose(ErrorResponses.response(ctx.alloc(), 503, null));
+            sendAndClose(errorResponse(503));
             return;
         }
         if (connection == null) {
@@ -400,16 +400,17 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (idleAnswers408) {
-            sendAndClose(ErrorResponses.response(ctx.alloc(), 408, errorPage(408)));
+            sendAndClose(errorResponse(408));
         } else {
             closing = true;
             ctx.close();
         }
     }
 
-    private byte[] errorPage(int status) {
+    /** Sluice's own answer for {@code status}, or the frontend's {@code errorfile} for it. */
+    private FullHttpResponse errorResponse(int status) {
         Frontend f = frontendOf(runtime.table());
-        return f == null ? null : f.errorPages().get(status);
+        return ErrorResponses.response(ctx.alloc(), status, f == null ? null : f.errorPages().get(status));
     }
 
 

@@ -162,4 +162,16 @@ class ErrorStatusTest extends DataPlaneTest {
             return s.getLocalPort();
         }
     }
+
+    @Test
+    void errorfile_alsoReplacesThePagesOfMalformedRequests() throws Exception {
+        byte[] page = "HTTP/1.1 400 Bad Request\r\nX-Page: custom-400\r\n\r\nbad\n".getBytes(StandardCharsets.US_ASCII);
+        start(Tables.builder().server(backend.port()).errorPages(new ErrorPages(Map.of(400, page))));
+        try (RawHttpClient c = new RawHttpClient(port)) {
+            c.send("GET abc HTTP/1.1\r\nHost: h\r\n\r\n");
+            RawHttpClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("x-page")).isEqualTo("custom-400");
+        }
+    }
 }
