@@ -56,10 +56,6 @@ final class ConnectionLimit {
         ch.closeFuture().addListener(f -> count(-1));
     }
 
-    int open() {
-        return open.get();
-    }
-
     private void count(int delta) {
         for (ConnectionLimit l = this; l != null; l = l.parent) {
             l.open.addAndGet(delta);

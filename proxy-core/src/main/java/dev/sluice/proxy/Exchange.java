@@ -48,7 +48,6 @@ final class Exchange implements OriginLink.Listener {
     private boolean backendRulesApply;
     private boolean requestHasBody;
     private boolean requestComplete;
-    private boolean requestSent;
     private boolean responseStarted;
     private boolean responseBytesSeen;
     private boolean done;
@@ -119,7 +118,6 @@ final class Exchange implements OriginLink.Listener {
         }
         origin.flush();
         queuedBytes = 0;
-        requestSent = true;
         owner.serverTimer().set(backend.timeouts().serverMs());
         owner.updateReading();
     }

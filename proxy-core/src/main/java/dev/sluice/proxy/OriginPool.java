@@ -71,12 +71,4 @@ final class OriginPool {
             }
         }
     }
-
-    int idleCount() {
-        int n = 0;
-        for (ArrayDeque<Channel> q : idle.values()) {
-            n += q.size();
-        }
-        return n;
-    }
 }

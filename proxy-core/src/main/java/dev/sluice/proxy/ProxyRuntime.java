@@ -3,7 +3,6 @@ package dev.sluice.proxy;
 import dev.sluice.routing.RoutingTable;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -79,9 +78,5 @@ final class ProxyRuntime {
 
     void close() {
         resolver.close();
-    }
-
-    static boolean isOpen(Channel ch) {
-        return ch != null && ch.isActive();
     }
 }
