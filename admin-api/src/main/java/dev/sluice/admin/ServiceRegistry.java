@@ -46,6 +46,7 @@ public final class ServiceRegistry implements AutoCloseable {
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     /** Stored services that no longer parse or fit: reported, and kept in the store untouched. */
     private final Map<String, Map<String, List<String>>> setAside = new LinkedHashMap<>();
+    private final Map<String, String> setAsideWhy = new LinkedHashMap<>();
     private TablePublisher publisher = table -> { };
     private volatile Snapshot snapshot;
 
@@ -80,8 +81,10 @@ public final class ServiceRegistry implements AutoCloseable {
                 ServiceConfigs.build(base, next.values(), defaults);
                 services.put(spec.serviceName(), spec);
                 setAside.remove(spec.serviceName());
+                setAsideWhy.remove(spec.serviceName());
             } catch (ServiceException e) {
                 setAside.put(name, params);
+                setAsideWhy.put(name, e.getMessage());
                 log.println("warning: service '" + name + "' not restored (kept in the state directory): "
                         + e.getMessage());
             }
@@ -157,11 +160,14 @@ public final class ServiceRegistry implements AutoCloseable {
             return Outcome.error(400, "serviceName parameter is mandatory", "");
         }
         if (!services.containsKey(serviceName)) {
-            if (setAside.remove(serviceName) != null) {
+            Map<String, List<String>> stored = setAside.remove(serviceName);
+            if (stored != null) {
                 Outcome failed = apply(base, services, serviceName);
                 if (failed != null) {
+                    setAside.put(serviceName, stored);
                     return failed;
                 }
+                setAsideWhy.remove(serviceName);
                 return Outcome.ok("removed the stored service that could not be restored", serviceName, Map.of());
             }
             return Outcome.ok("service " + serviceName + " was not configured: nothing to remove", serviceName, Map.of());
@@ -223,6 +229,8 @@ public final class ServiceRegistry implements AutoCloseable {
         }
         services.clear();
         services.putAll(next);
+        setAside.keySet().removeIf(next::containsKey);
+        setAsideWhy.keySet().removeIf(next::containsKey);
         snapshot = new Snapshot(config, table, List.copyOf(next.values()), reasons());
         return null;
     }
@@ -240,7 +248,7 @@ public final class ServiceRegistry implements AutoCloseable {
 
     private Map<String, String> reasons() {
         Map<String, String> out = new LinkedHashMap<>();
-        setAside.keySet().forEach(name -> out.put(name, "stored but not restored: see the start-up log"));
+        setAside.keySet().forEach(name -> out.put(name, "stored but not restored: " + setAsideWhy.get(name)));
         return out;
     }
 
