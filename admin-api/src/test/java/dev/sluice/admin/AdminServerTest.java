@@ -157,6 +157,26 @@ class AdminServerTest {
     }
 
     @Test
+    void tcpService_opensItsPortAtRuntime_andRemoveClosesIt() throws Exception {
+        admin = AdminServer.start("127.0.0.1", 0, registry, null);
+        int srcPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            srcPort = probe.getLocalPort();
+        }
+        HttpResponse<String> r = call("GET", "/v1/proxy/reconfigure?serviceName=raw&reqMode=tcp&srcPort=" + srcPort
+                + "&port=" + backend.port() + "&outboundHostname=127.0.0.1");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        HttpResponse<String> through = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + srcPort + "/anything")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(through.statusCode()).isEqualTo(200);
+        assertThat(through.body()).contains("server=alpha");
+        assertThat(call("GET", "/v1/proxy/remove?serviceName=raw").statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", srcPort).close())
+                .isInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
     void adminCredentials_whenSet_areRequired() throws Exception {
         admin = AdminServer.start("127.0.0.1", 0, registry, new AdminAuth("admin", "secret"));
         assertThat(call("GET", "/v1/proxy/ping").statusCode()).isEqualTo(401);
