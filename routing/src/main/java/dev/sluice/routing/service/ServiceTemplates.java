@@ -153,7 +153,17 @@ final class ServiceTemplates {
             if (d.denyHttp()) {
                 out.line("http-request deny if !{ ssl_fc }");
             }
-            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port()));
+            if (s.sessionType().equals("sticky-server")) {
+                out.line("balance roundrobin");
+                out.line("cookie " + s.serviceName() + " insert indirect nocache");
+            }
+            for (int i = 0; i < s.tasks().size(); i++) {
+                out.line("server " + s.serviceName() + "_" + i + " " + address(s.tasks().get(i), d.port())
+                        + " check cookie " + s.serviceName() + "_" + i);
+            }
+            if (s.tasks().isEmpty()) {
+                out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port()));
+            }
             if (!d.ignoreAuthorization()) {
                 if (!s.users().isEmpty()) {
                     out.line("acl " + s.serviceName() + "UsersAcl http_auth(" + userlistName(s) + ")");
