@@ -182,6 +182,10 @@ public final class ServiceParser {
             int space = h.indexOf(' ');
             String header = space < 0 ? h : h.substring(0, space);
             String value = space < 0 ? "" : h.substring(space + 1).trim();
+            java.util.regex.Matcher condition = ServiceTemplates.CONDITION.matcher(value);
+            if (condition.find()) {
+                value = value.substring(0, condition.start()).trim(); // the condition is checked when built
+            }
             if (!TOKEN.matcher(header).matches() || value.isEmpty()) {
                 throw ServiceException.badParameter(name, h, "'Header-Name value' entries");
             }

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class ServiceTemplates {
 
     private static final Pattern BACKREF = Pattern.compile("\\\\(\\d)");
+    /** Where a header entry's condition starts: {@code " if "} or {@code " unless "}. */
+    static final Pattern CONDITION = Pattern.compile("\\s(if|unless)\\s");
 
     private ServiceTemplates() {
     }
@@ -207,10 +209,21 @@ final class ServiceTemplates {
         }
     }
 
-    /** {@code Name value with spaces} as name and one quoted value. */
+    /**
+     * {@code Name value with spaces [if|unless condition]} as name, one quoted value and the
+     * condition as written: Docker Flow Proxy pastes the entry after {@code add-header}, so its
+     * documented {@code X-Forwarded-Ssl on if { ssl_fc }} adds the header over TLS only.
+     */
     private static String header(String entry) {
         int space = entry.indexOf(' ');
-        return entry.substring(0, space) + " " + quote(entry.substring(space + 1).trim());
+        String value = entry.substring(space + 1).trim();
+        Matcher condition = CONDITION.matcher(value);
+        String suffix = "";
+        if (condition.find()) {
+            suffix = " " + value.substring(condition.start() + 1);
+            value = value.substring(0, condition.start()).trim();
+        }
+        return entry.substring(0, space) + " " + quote(value) + suffix;
     }
 
     static String address(String host, int port) {
