@@ -3,14 +3,14 @@ package dev.sluice.app;
 import dev.sluice.admin.AdminBindException;
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.ServiceRegistry;
-import dev.sluice.admin.ServiceStore;
+import dev.sluice.admin.AdminAuth;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ParseResult;
 import dev.sluice.routing.config.ProxyConfig;
-import dev.sluice.routing.service.ServiceDefaults;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -126,8 +126,10 @@ public final class Main {
         if (config == null) {
             return 1;
         }
-        ServiceRegistry registry = new ServiceRegistry(config, () -> reloadConfig(cli, settings),
-                ServiceDefaults.DFP, ServiceStore.NONE, List.of(), List.of(), err);
+        ServiceRegistry registry = registry(cli, env, settings, config, err);
+        if (registry == null) {
+            return 1;
+        }
         Sluice sluice;
         try {
             sluice = Sluice.start(registry.table(), err);
@@ -138,9 +140,12 @@ public final class Main {
         registry.attach(sluice.proxy()::update);
         AdminServer admin;
         try {
-            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), registry, null);
+            AdminCredentials credentials = settings.adminCredentials();
+            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), registry,
+                    credentials == null ? null : new AdminAuth(credentials.user(), credentials.password()));
         } catch (AdminBindException e) {
             sluice.close();
+            registry.close();
             err.println("sluice: " + e.getMessage());
             return 1;
         }
@@ -150,6 +155,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             admin.close();
             sluice.close();
+            registry.close();
             stopped.countDown();
         }, "sluice-shutdown"));
         try {
@@ -160,9 +166,30 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * The services' single writer: the static configuration, then the {@code DFP_SERVICE_*}
+     * services, then those kept in STATE_DIR; {@code null} after printing why it cannot start
+     * (a state directory that cannot be used or read: acknowledged services are never dropped).
+     */
+    private static ServiceRegistry registry(CommandLine cli, Map<String, String> env, Settings settings,
+                                            ProxyConfig config, PrintStream err) {
+        StateStore store;
+        List<Map<String, List<String>>> stored;
+        try {
+            store = StateStore.open(settings.stateDir());
+            stored = store.load();
+        } catch (IOException e) {
+            err.println("sluice: " + e.getMessage());
+            return null;
+        }
+        List<Map<String, List<String>>> fromEnv = EnvironmentServices.read(env, w -> err.println("warning: " + w));
+        return new ServiceRegistry(config, () -> reloadConfig(cli, settings),
+                settings.services().defaults(settings.secretsDir()), store::save, fromEnv, stored, err);
+    }
+
     /** The static configuration read again, for the admin API's {@code reload}. */
     private static ProxyConfig reloadConfig(CommandLine cli, Settings settings) {
-        ParseResult result = ConfigSource.load(cli.file());
+        ParseResult result = ConfigSource.load(cli.file(), settings);
         if (!result.errors().isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", result.errors().stream().map(Object::toString).toList()));
         }

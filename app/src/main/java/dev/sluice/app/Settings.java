@@ -21,10 +21,11 @@ import java.util.Map;
  *                             {@code sluice-state} in the working directory
  * @param services             what applies to every dynamic service
  * @param embedded             what changes in the embedded configuration
+ * @param secretsDir           {@code SECRETS_DIR}: where Docker secrets are read ({@code /run/secrets})
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
-                AdminCredentials adminCredentials, Path stateDir, ServiceDefaults services,
-                EmbeddedOverrides embedded) {
+                AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
+                EmbeddedOverrides embedded, Path secretsDir) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
@@ -60,7 +61,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
         String stateDir = env.get("STATE_DIR");
         return new Settings(binds, explicit, env.get("ADMIN_BIND", "0.0.0.0"), adminPort,
                 AdminCredentials.from(env), stateDir == null ? DEFAULT_STATE_DIR : Path.of(stateDir),
-                ServiceDefaults.from(env), EmbeddedOverrides.from(env));
+                ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir());
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

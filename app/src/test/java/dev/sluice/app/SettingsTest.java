@@ -34,7 +34,7 @@ class SettingsTest {
         assertThat(s.adminPort()).isEqualTo(8080);
         assertThat(s.adminCredentials()).isNull();
         assertThat(s.stateDir()).isEqualTo(Path.of("sluice-state"));
-        assertThat(s.services()).isEqualTo(new ServiceDefaults(",", "hdr_beg(host)", "http", false, null, false));
+        assertThat(s.services()).isEqualTo(new ServiceEnvironment(",", "hdr_beg(host)", "http", false, null, false));
         assertThat(s.embedded().timeouts()).isEqualTo(new DefaultTimeouts(5, 20, 20, 30, 3600, 5, 15));
         assertThat(s.embedded().connectionMode()).isEqualTo("http-keep-alive");
         assertThat(s.embedded().extraGlobal()).isEmpty();
@@ -58,7 +58,7 @@ class SettingsTest {
         Settings s = settings(env);
 
         assertThat(s.stateDir()).isEqualTo(Path.of("/var/lib/sluice"));
-        assertThat(s.services()).isEqualTo(new ServiceDefaults(";", "hdr_dom(host)", "tcp", true, "alice:pw", true));
+        assertThat(s.services()).isEqualTo(new ServiceEnvironment(";", "hdr_dom(host)", "tcp", true, "alice:pw", true));
         assertThat(s.adminCredentials()).isEqualTo(new AdminCredentials("admin", "secret"));
         assertThat(s.embedded().connectionMode()).isEqualTo("http-server-close");
         assertThat(s.embedded().timeouts()).isEqualTo(new DefaultTimeouts(1, 2, 3, 4, 5, 6, 7));

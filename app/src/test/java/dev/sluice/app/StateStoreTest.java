@@ -101,22 +101,6 @@ class StateStoreTest {
     }
 
     @Test
-    void save_thatFails_leavesThePreviousFileIntact() throws Exception {
-        assumeThat(System.getProperty("user.name")).as("root ignores permissions").isNotEqualTo("root");
-        StateStore store = StateStore.open(dir);
-        store.save(List.of(service("old")));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            assertThatThrownBy(() -> store.save(List.of(service("new"))))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageStartingWith(dir.resolve("services.json") + ": cannot save the services (");
-            assertThat(store.load()).containsExactly(service("old"));
-        } finally {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-    }
-
-    @Test
     void save_thatCannotRename_leavesNoTempFile_evenForRoot() throws Exception {
         StateStore store = StateStore.open(dir);
         Files.createDirectories(dir.resolve("services.json/in-the-way"));

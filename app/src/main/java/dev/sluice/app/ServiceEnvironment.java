@@ -17,15 +17,15 @@ import java.util.List;
  * @param usersPassEncrypted whether the passwords of {@code users} are crypt(3) hashes
  *                           ({@code USERS_PASS_ENCRYPTED}, default false)
  */
-record ServiceDefaults(String separator, String serviceDomainAlgo, String defaultReqMode, boolean httpsOnly,
-                       String users, boolean usersPassEncrypted) {
+record ServiceEnvironment(String separator, String serviceDomainAlgo, String defaultReqMode, boolean httpsOnly,
+                          String users, boolean usersPassEncrypted) {
 
     static final List<String> DOMAIN_ALGOS = List.of("hdr(host)", "hdr_beg(host)", "hdr_end(host)",
             "hdr_dom(host)", "hdr_reg(host)", "hdr_sub(host)", "req.ssl_sni");
     static final List<String> REQ_MODES = List.of("http", "tcp", "sni");
 
-    static ServiceDefaults from(Environment env) {
-        return new ServiceDefaults(
+    static ServiceEnvironment from(Environment env) {
+        return new ServiceEnvironment(
                 env.get("SEPARATOR", ","),
                 env.oneOf("SERVICE_DOMAIN_ALGO", "hdr_beg(host)", DOMAIN_ALGOS),
                 env.oneOf("DEFAULT_REQ_MODE", "http", REQ_MODES),
@@ -34,10 +34,16 @@ record ServiceDefaults(String separator, String serviceDomainAlgo, String defaul
                 env.bool("USERS_PASS_ENCRYPTED", false));
     }
 
+    /** What the service parser takes: these values, {@code usersSecret} files under {@code secretsDir}. */
+    dev.sluice.routing.service.ServiceDefaults defaults(java.nio.file.Path secretsDir) {
+        return new dev.sluice.routing.service.ServiceDefaults(separator, serviceDomainAlgo, defaultReqMode, httpsOnly,
+                users == null ? "" : users, usersPassEncrypted, secretsDir);
+    }
+
     /** Never shows the users' passwords. */
     @Override
     public String toString() {
-        return "ServiceDefaults[separator=" + separator + ", serviceDomainAlgo=" + serviceDomainAlgo
+        return "ServiceEnvironment[separator=" + separator + ", serviceDomainAlgo=" + serviceDomainAlgo
                 + ", defaultReqMode=" + defaultReqMode + ", httpsOnly=" + httpsOnly
                 + ", users=" + (users == null ? "none" : "(hidden)") + ", usersPassEncrypted=" + usersPassEncrypted + ']';
     }
