@@ -90,8 +90,10 @@ public final class ServiceParser {
                     "a Swarm service name: letters, digits, '_', '.', '-'");
         }
         for (Map.Entry<String, String> e : UNSUPPORTED.entrySet()) {
-            if (p.has(e.getKey())) {
-                throw new ServiceException(400, e.getKey() + " is not supported: " + e.getValue());
+            for (String suffix : suffixes()) { // serviceGroup and balanceGroup are per destination
+                if (p.has(e.getKey() + suffix)) {
+                    throw new ServiceException(400, e.getKey() + suffix + " is not supported: " + e.getValue());
+                }
             }
         }
         List<String> warnings = new ArrayList<>();

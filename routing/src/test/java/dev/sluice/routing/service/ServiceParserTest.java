@@ -683,6 +683,11 @@ class ServiceParserTest {
     void unsupportedPerDestinationParameters_areRefusedWithTheirSuffix() {
         assertThat(rejected("serviceName=a&servicePath.1=/a&port.1=80&servicePath.2=/b&port.2=81&sslVerifyNone.2=true"))
                 .hasMessageStartingWith("sslVerifyNone.2 is not supported yet");
+        // Docker Flow Proxy reads serviceGroup and balanceGroup per destination
+        assertThat(rejected("serviceName=a&servicePath.1=/a&port.1=80&serviceGroup.1=g"))
+                .hasMessageStartingWith("serviceGroup.1 is not supported: TCP service groups");
+        assertThat(rejected("serviceName=r&reqMode=tcp&srcPort=7000&port=7000&balanceGroup.1=leastconn"))
+                .hasMessageStartingWith("balanceGroup.1 is not supported");
     }
 
     @Test
