@@ -278,7 +278,8 @@ public final class ServiceParser {
                 regex(p.nameWithSuffix("servicePath", s), path);
             }
         }
-        boolean httpsOnly = p.bool("httpsOnly", s) || defaults.httpsOnly();
+        // as in Docker Flow Proxy, un-suffixed httpsOnly=true holds for every destination, whatever httpsOnly.N says
+        boolean httpsOnly = p.bool("httpsOnly", s) || p.bool("httpsOnly", "") || defaults.httpsOnly();
         int redirectCode = p.integer("httpsRedirectCode", s, 0, 999, 0);
         if (redirectCode != 0 && !REDIRECT_CODES.contains(redirectCode)) {
             throw ServiceException.badParameter(p.nameWithSuffix("httpsRedirectCode", s), Integer.toString(redirectCode),

@@ -308,6 +308,17 @@ class ServiceParserTest {
         assertThat(only(parse("serviceName=a&servicePath=/a&port=80")).httpsOnly()).isFalse();
     }
 
+    @Test
+    void unsuffixedHttpsOnly_forcesEveryDestinationAsInDockerFlowProxy() throws Exception {
+        // GetServiceFromProvider reads the un-suffixed destination's httpsOnly and, when true,
+        // sets it on every destination, whatever httpsOnly.N says
+        ServiceSpec s = parse("serviceName=a&httpsOnly=true&servicePath.1=/a&port.1=80"
+                + "&servicePath.2=/b&port.2=81&httpsOnly.2=false");
+        assertThat(s.destinations()).allSatisfy(d -> assertThat(d.httpsOnly()).isTrue());
+        ServiceSpec one = parse("serviceName=a&servicePath.1=/a&port.1=80&servicePath.2=/b&port.2=81&httpsOnly.2=true");
+        assertThat(one.destinations()).extracting(Destination::httpsOnly).containsExactly(false, true);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {301, 302, 303, 307, 308})
     void httpsRedirectCode_acceptsRedirectStatuses(int code) throws Exception {
