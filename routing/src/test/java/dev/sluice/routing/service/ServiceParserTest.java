@@ -407,6 +407,13 @@ class ServiceParserTest {
     }
 
     @Test
+    void reqPathSearchReplace_aColonAlwaysSeparatesPairs() {
+        // as in Docker Flow Proxy: a search cannot contain ':'
+        assertThat(rejected("serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=(?:a),b"))
+                .hasMessageStartingWith("reqPathSearchReplace: '(?'");
+    }
+
+    @Test
     void reqPathSearchReplaceOfADestination_isNamedWithItsSuffix() {
         assertThat(rejected("serviceName=a&servicePath.1=/a&port.1=80&reqPathSearchReplace.1=[,x"))
                 .hasMessageStartingWith("reqPathSearchReplace.1: '['");
