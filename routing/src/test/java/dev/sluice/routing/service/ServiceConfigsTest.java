@@ -8,13 +8,22 @@ import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ParseResult;
 import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.Backend;
+import dev.sluice.routing.Configs;
+import dev.sluice.routing.HttpAction;
+import dev.sluice.routing.HttpRule;
+import dev.sluice.routing.RoutingTable;
+import dev.sluice.routing.TestRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 
 class ServiceConfigsTest {
 
@@ -127,5 +136,309 @@ class ServiceConfigsTest {
                 spec("serviceName=a&reqMode=tcp&srcPort=7000&port=1"),
                 spec("serviceName=b&reqMode=tcp&srcPort=7000&port=2")), ServiceDefaults.DFP))
                 .isInstanceOf(ServiceException.class).hasMessageContaining("srcPort 7000 is already taken by service a");
+    }
+
+    // --- helpers for the tests below ------------------------------------------------------
+
+    static ProxyConfig build(ServiceDefaults defaults, String... queries) throws ServiceException {
+        List<ServiceSpec> specs = new ArrayList<>();
+        for (String query : queries) {
+            specs.add(ServiceParser.parse(q(query), defaults));
+        }
+        return ServiceConfigs.build(base(), specs, defaults);
+    }
+
+    static RoutingTable table(String... queries) throws ServiceException {
+        return RoutingCompiler.compile(build(ServiceDefaults.DFP, queries), null);
+    }
+
+    static String route(RoutingTable table, TestRequest request) {
+        return Configs.route(table, ServiceConfigs.SERVICES, request);
+    }
+
+    /** The lines the templates write for {@code query}'s backends (userlists and frontend lines left out). */
+    static List<String> backendLines(String query, ServiceDefaults defaults) throws ServiceException {
+        ServiceTemplates.Text text = new ServiceTemplates.Text();
+        ServiceTemplates.httpBackends(ServiceParser.parse(q(query), defaults), text);
+        return text.toString().lines().toList();
+    }
+
+    static List<String> frontendLines(String query) throws ServiceException {
+        ServiceTemplates.Text text = new ServiceTemplates.Text();
+        ServiceTemplates.frontend(spec(query), text);
+        return text.toString().lines().map(String::strip).toList();
+    }
+
+    /** HAProxy's {@code \N} back-references as a Java replacement (what proxy-core runs). */
+    static String javaReplacement(String haproxy) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < haproxy.length(); i++) {
+            char c = haproxy.charAt(i);
+            if (c == '\\' && i + 1 < haproxy.length() && Character.isDigit(haproxy.charAt(i + 1))) {
+                sb.append('$');
+            } else if (c == '$' || c == '\\') {
+                sb.append('\\').append(c);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    // --- the backend as Docker Flow Proxy's template writes it ------------------------------
+
+    @Test
+    void backendRules_followDockerFlowProxysOrder() throws Exception {
+        ServiceDefaults global = new ServiceDefaults(",", "hdr_beg(host)", "http", false, "admin:a", false,
+                Path.of("/nonexistent"));
+        List<String> lines = backendLines("serviceName=web&servicePath=/api&port=8080&httpsOnly=true"
+                + "&httpsRedirectCode=301&connectionMode=http-server-close&addReqHeader=X-A one two"
+                + "&setReqHeader=X-B b&addResHeader=X-C c&setResHeader=X-D d&delReqHeader=X-E&delResHeader=Server"
+                + "&timeoutServer=30&timeoutTunnel=7200&reqPathSearchReplace=^/api/,/"
+                + "&allowedMethods=GET,POST&deniedMethods=DELETE&denyHttp=true&outboundHostname=10.0.0.7"
+                + "&users=u:p", global);
+        assertThat(lines).containsExactly(
+                "backend web-be8080_0",
+                "    mode http",
+                "    http-request redirect scheme https code 301 if !{ ssl_fc }",
+                "    http-request add-header X-Forwarded-Proto https if { ssl_fc }",
+                "    option http-server-close",
+                "    http-request add-header X-A \"one two\"",
+                "    http-request set-header X-B b",
+                "    http-response add-header X-C c",
+                "    http-response set-header X-D d",
+                "    http-request del-header X-E",
+                "    http-response del-header Server",
+                "    timeout server 30s",
+                "    timeout tunnel 7200s",
+                "    http-request replace-path \"^(.*?)(^/api/)(.*)\\$\" \"\\\\1/\\\\3\"",
+                "    acl valid_allowed_method method GET POST",
+                "    http-request deny unless valid_allowed_method",
+                "    acl valid_denied_method method DELETE",
+                "    http-request deny if valid_denied_method",
+                "    http-request deny if !{ ssl_fc }",
+                "    server web 10.0.0.7:8080",
+                "    acl webUsersAcl http_auth(webUsers)",
+                "    http-request auth realm webRealm if !webUsersAcl",
+                "    acl defaultUsersAcl http_auth(defaultUsers)",
+                "    http-request auth realm defaultRealm if !defaultUsersAcl",
+                "    http-request del-header Authorization");
+    }
+
+    @Test
+    void compiledBackend_runsItsRequestRulesInTheTemplatesOrder() throws Exception {
+        RoutingTable t = table("serviceName=web&servicePath=/api&port=8080&httpsOnly=true&addReqHeader=X-A a"
+                + "&reqPathSearchReplace=/api,/v2&deniedMethods=DELETE&users=u:p");
+        Backend b = t.backend("web-be8080_0");
+        assertThat(b.requestRules()).extracting(r -> r.action().getClass().getSimpleName()).containsExactly(
+                "Redirect", "AddHeader", "AddHeader", "ReplacePath", "Deny", "Auth", "DelHeader");
+        assertThat(((HttpAction.AddHeader) b.requestRules().get(1).action()).name()).isEqualTo("X-Forwarded-Proto");
+        assertThat(((HttpAction.DelHeader) b.requestRules().get(6).action()).name()).isEqualTo("Authorization");
+        assertThat(b.servers()).hasSize(1);
+    }
+
+    @Test
+    void plainServiceBackend_hasNoAuthAndNoRedirect() throws Exception {
+        assertThat(backendLines("serviceName=web&servicePath=/&port=80", ServiceDefaults.DFP)).containsExactly(
+                "backend web-be80_0",
+                "    mode http",
+                "    http-request add-header X-Forwarded-Proto https if { ssl_fc }",
+                "    server web web:80");
+    }
+
+    @Test
+    void ignoreAuthorization_leavesTheDestinationOpen() throws Exception {
+        List<String> lines = backendLines("serviceName=web&users=u:p&servicePath.1=/private&port=80"
+                + "&servicePath.2=/public&ignoreAuthorization.2=true", ServiceDefaults.DFP);
+        String text = String.join("\n", lines);
+        assertThat(text.split("backend ")).hasSize(3);
+        assertThat(text.split("backend ")[1]).contains("http_auth(webUsers)", "del-header Authorization");
+        assertThat(text.split("backend ")[2]).doesNotContain("http_auth", "Authorization");
+    }
+
+    @Test
+    void httpsOnlyDefault_writesTheRedirectInEveryBackend() throws Exception {
+        ServiceDefaults httpsOnly = new ServiceDefaults(",", "hdr_beg(host)", "http", true, "", false,
+                Path.of("/nonexistent"));
+        List<String> lines = backendLines("serviceName=web&servicePath.1=/a&port.1=80&servicePath.2=/b&port.2=81",
+                httpsOnly);
+        assertThat(lines).filteredOn(l -> l.contains("redirect scheme https if !{ ssl_fc }")).hasSize(2);
+    }
+
+    @Test
+    void ipv6OutboundHostname_isBracketed() throws Exception {
+        assertThat(backendLines("serviceName=web&servicePath=/&port=80&outboundHostname=fd00::7", ServiceDefaults.DFP))
+                .contains("    server web [fd00::7]:80");
+    }
+
+    @Test
+    void userlists_holdInsecureOrHashedPasswords() throws Exception {
+        String text = ConfigRenderer.render(build(ServiceDefaults.DFP,
+                "serviceName=plain&servicePath=/p&port=80&users=u:p",
+                "serviceName=hashed&servicePath=/h&port=80&users=h:$6$s$x&usersPassEncrypted=true"));
+        assertThat(text).contains("userlist plainUsers\n    user u insecure-password p\n")
+                .contains("userlist hashedUsers\n    user h password \"\\$6\\$s\\$x\"\n");
+    }
+
+    @Test
+    void globalUsers_becomeTheDefaultUsersList() throws Exception {
+        ServiceDefaults global = new ServiceDefaults(",", "hdr_beg(host)", "http", false, "admin:a,ops:o", false,
+                Path.of("/nonexistent"));
+        ProxyConfig c = build(global, "serviceName=web&servicePath=/&port=80");
+        assertThat(c.userlist("defaultUsers")).isNotNull();
+        assertThat(ConfigRenderer.render(c)).contains("user admin insecure-password a", "user ops insecure-password o",
+                "http-request auth realm defaultRealm if !defaultUsersAcl");
+    }
+
+    // --- the frontend -----------------------------------------------------------------------
+
+    @Test
+    void redirectWhenHttpProto_redirectsRequestsAnExternalBalancerSawAsHttp() throws Exception {
+        List<String> lines = frontendLines("serviceName=web&servicePath=/a&serviceDomain=ex.com&port=80"
+                + "&redirectWhenHttpProto=true&httpsRedirectCode=308");
+        assertThat(lines).containsSubsequence(
+                "acl is_web_http hdr(X-Forwarded-Proto) http",
+                "http-request redirect scheme https code 308 if is_web_http url_web80_0 domain_web80_0",
+                "use_backend web-be80_0 if url_web80_0 domain_web80_0");
+        assertThat(frontendLines("serviceName=web&servicePath=/a&port=80")).noneMatch(l -> l.contains("redirect"));
+    }
+
+    @Test
+    void redirectFromDomain_sendsOldDomainsToTheFirstServiceDomain() throws Exception {
+        assertThat(frontendLines("serviceName=web&serviceDomain=new.com,www.new.com&redirectFromDomain=old.com&port=80"))
+                .contains("http-request redirect prefix http://new.com code 301 if { hdr_beg(host) -i old.com }");
+    }
+
+    @Test
+    void isDefaultBackend_catchesWhatNoOtherServiceClaims() throws Exception {
+        RoutingTable t = table("serviceName=catchall&servicePath=/catch&port=80&isDefaultBackend=true",
+                "serviceName=api&servicePath=/api&port=81");
+        assertThat(route(t, TestRequest.get("/api/x"))).isEqualTo("api-be81_0");
+        assertThat(route(t, TestRequest.get("/catch"))).isEqualTo("catchall-be80_0");
+        assertThat(route(t, TestRequest.get("/elsewhere"))).isEqualTo("catchall-be80_0");
+        RoutingTable without = table("serviceName=api&servicePath=/api&port=81");
+        assertThat(route(without, TestRequest.get("/elsewhere"))).isNull();
+    }
+
+    @Test
+    void indexedDestinations_routeToTheirOwnBackends() throws Exception {
+        RoutingTable t = table("serviceName=web&port=80&servicePath.1=/one&servicePath.2=/two&port.2=82"
+                + "&servicePath.4=/four");
+        assertThat(route(t, TestRequest.get("/one/x"))).isEqualTo("web-be80_1");
+        assertThat(route(t, TestRequest.get("/two"))).isEqualTo("web-be82_2");
+        assertThat(route(t, TestRequest.get("/four"))).isNull();
+    }
+
+    @Test
+    void domainOnlyService_takesEveryPathOfItsDomain() throws Exception {
+        RoutingTable t = table("serviceName=site&serviceDomain=example.com&port=80");
+        assertThat(route(t, TestRequest.get("/any/path").host("example.com"))).isEqualTo("site-be80_0");
+        assertThat(route(t, TestRequest.get("/").host("example.com:8000"))).isEqualTo("site-be80_0");
+        assertThat(route(t, TestRequest.get("/").host("other.com"))).isNull();
+    }
+
+    @Test
+    void starDomain_matchesSubdomainsByTheirEnd() throws Exception {
+        assertThat(frontendLines("serviceName=site&serviceDomain=*.example.com&port=80"))
+                .contains("acl domain_site80_0 hdr_end(host) -i .example.com");
+        RoutingTable t = table("serviceName=site&serviceDomain=*.example.com&port=80");
+        assertThat(route(t, TestRequest.get("/").host("api.example.com"))).isEqualTo("site-be80_0");
+        assertThat(route(t, TestRequest.get("/").host("API.EXAMPLE.COM"))).isEqualTo("site-be80_0");
+        assertThat(route(t, TestRequest.get("/").host("example.org"))).isNull();
+    }
+
+    @Test
+    void serviceDomainAlgo_choosesTheHostMatch() throws Exception {
+        RoutingTable beg = table("serviceName=site&serviceDomain=example&port=80");
+        assertThat(route(beg, TestRequest.get("/").host("example.com"))).isEqualTo("site-be80_0");
+        RoutingTable exact = table("serviceName=site&serviceDomain=example.com&port=80&serviceDomainAlgo=hdr(host)");
+        assertThat(route(exact, TestRequest.get("/").host("example.com"))).isEqualTo("site-be80_0");
+        assertThat(route(exact, TestRequest.get("/").host("example.com.evil"))).isNull();
+        RoutingTable dom = table("serviceName=site&serviceDomain=example.com&port=80&serviceDomainMatchAll=true");
+        assertThat(route(dom, TestRequest.get("/").host("a.example.com"))).isEqualTo("site-be80_0");
+        assertThat(route(dom, TestRequest.get("/").host("notexample.com"))).isNull();
+    }
+
+    @Test
+    void pathReg_routesByRegex_andServicePathExcludeCarvesOut() throws Exception {
+        RoutingTable t = table("serviceName=api&servicePath=^/v[0-9]+/&pathType=path_reg&port=80",
+                "serviceName=web&servicePath=/&servicePathExclude=/admin&port=81");
+        assertThat(route(t, TestRequest.get("/v2/users"))).isEqualTo("api-be80_0");
+        assertThat(route(t, TestRequest.get("/vx/users"))).isEqualTo("web-be81_0");
+        assertThat(route(t, TestRequest.get("/admin/x"))).isNull();
+    }
+
+    @Test
+    void serviceHeaderAndUserAgent_narrowTheRoute() throws Exception {
+        RoutingTable t = table("serviceName=beta&servicePath=/&port=80&serviceHeader=X-Version:2&userAgent=curl");
+        assertThat(route(t, TestRequest.get("/").header("X-Version", "2").header("User-Agent", "curl/8.0")))
+                .isEqualTo("beta-be80_0");
+        assertThat(route(t, TestRequest.get("/").header("X-Version", "2").header("User-Agent", "Mozilla"))).isNull();
+        assertThat(route(t, TestRequest.get("/").header("User-Agent", "curl/8.0"))).isNull();
+    }
+
+    @Test
+    void anotherSeparator_givesEveryPathItsAcl() throws Exception {
+        ServiceDefaults semicolon = new ServiceDefaults(";", "hdr_beg(host)", "http", false, "", false,
+                Path.of("/nonexistent"));
+        RoutingTable t = RoutingCompiler.compile(build(semicolon, "serviceName=web&servicePath=/a;/b&port=80"), null);
+        assertThat(route(t, TestRequest.get("/a"))).isEqualTo("web-be80_0");
+        assertThat(route(t, TestRequest.get("/b"))).isEqualTo("web-be80_0");
+        assertThat(route(t, TestRequest.get("/c"))).isNull();
+    }
+
+    @Test
+    void tcpService_writesTimeoutClientOnItsFrontend() throws Exception {
+        ProxyConfig c = build(ServiceDefaults.DFP, "serviceName=db&reqMode=tcp&srcPort=5432&port=5432"
+                + "&timeoutClient=60&timeoutServer=90&checkTcp=true&outboundHostname=db.internal");
+        String text = ConfigRenderer.render(c);
+        String frontend = text.substring(text.indexOf("frontend tcpFE_5432"), text.indexOf("\nbackend db-be5432_0"));
+        assertThat(frontend).contains("timeout client 1m", "default_backend db-be5432_0");
+        assertThat(text.substring(text.indexOf("\nbackend db-be5432_0")))
+                .contains("timeout server 90s", "server db db.internal:5432 check");
+    }
+
+    // --- reqPathSearchReplace: regsub's first match as a whole-path replace-path ----------------
+
+    @ParameterizedTest(name = "{0} -> {1} on {2}")
+    @CsvSource(delimiter = ';', quoteCharacter = '`', value = {
+            "/api              ; /v2        ; /api/users          ; /v2/users",
+            "^/api/            ; /          ; /api/users          ; /users",
+            "/api              ; ``         ; /x/api/y            ; /x/y",
+            "/a                ; /b         ; /a/a/a              ; /b/a/a",
+            "^/x/(.*)          ; /y/\\1     ; /x/abc              ; /y/abc",
+            "/(v[0-9])/(\\w+)  ; /\\2/\\1   ; /api/v1/users/list  ; /api/users/v1/list",
+            "/zzz              ; /q         ; /api                ; /api",
+            "/a                ; /$x        ; /a/b                ; /$x/b",
+            "/a$               ; /b         ; /x/a                ; /x/b",
+            "/(old|older)/     ; /new/      ; /older/page         ; /new/page",
+            "[0-9]+            ; N          ; /item/42/part/7     ; /item/N/part/7",
+            "/api              ; \\0/v2     ; /api/x              ; /api/v2/x",
+            "foo|bar           ; baz        ; /bar/x              ; /baz/x",
+            "(o)\\1            ; 0          ; /foo                ; /f0",
+            "/(a)(b)?          ; /\\2x       ; /a/c                ; /x/c",
+            "(a)(b)\\2\\1      ; -           ; /xabba/y            ; /x-/y",
+            "(a)\\12           ; -           ; /aa2/a12            ; /-/a12",
+            "\\Q\\1\\E          ; one         ; /x\\1y              ; /xoney",
+            "(?i)/API          ; /api       ; /API/x              ; /api/x",
+            "(/a)(/b)(/c)(/d)(/e)(/f) ; \\6\\5\\4\\3\\2\\1 ; /a/b/c/d/e/f/g ; /f/e/d/c/b/a/g"})
+    void replacePath_doesWhatReplaceFirstDoes(String search, String replace, String path, String expected)
+            throws Exception {
+        assertThat(path.replaceFirst(search, javaReplacement(replace))).as("the table itself").isEqualTo(expected);
+        SearchReplace sr = new SearchReplace(search, replace);
+        Matcher direct = java.util.regex.Pattern.compile(ServiceTemplates.replacePathRegex(search)).matcher(path);
+        String viaTemplates = direct.matches() ? direct.replaceFirst(javaReplacement(ServiceTemplates.replacePathFormat(sr)))
+                : path;
+        assertThat(viaTemplates).as("replace-path %s %s", ServiceTemplates.replacePathRegex(search),
+                ServiceTemplates.replacePathFormat(sr)).isEqualTo(expected);
+
+        // and through the configuration text and the compiler, as proxy-core gets it
+        String query = "serviceName=web&servicePath=/&port=80&reqPathSearchReplace=" + search + "," + replace;
+        HttpRule rule = table(query).backend("web-be80_0").requestRules().stream()
+                .filter(r -> r.action() instanceof HttpAction.ReplacePath).findFirst().orElseThrow();
+        HttpAction.ReplacePath action = (HttpAction.ReplacePath) rule.action();
+        Matcher m = action.regex().matcher(path);
+        String compiled = m.find() ? m.replaceFirst(javaReplacement(action.replacement())) : path;
+        assertThat(compiled).isEqualTo(expected);
     }
 }
