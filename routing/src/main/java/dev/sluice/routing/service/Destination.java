@@ -33,6 +33,14 @@ public record Destination(int index, String reqMode, int port, List<String> serv
         reqPathSearchReplace = List.copyOf(reqPathSearchReplace);
     }
 
+    /** A copy whose domain ACL uses {@code algo}. */
+    public Destination withDomainAlgo(String algo) {
+        return new Destination(index, reqMode, port, servicePath, pathType, servicePathExclude, serviceDomain, algo,
+                srcPort, httpsPort, srcHttpsPort, httpsOnly, httpsRedirectCode, redirectFromDomain, serviceHeader,
+                userAgent, allowedMethods, deniedMethods, denyHttp, ignoreAuthorization, outboundHostname,
+                timeoutServer, timeoutTunnel, timeoutClient, checkTcp, reqPathSearchReplace);
+    }
+
     public boolean isHttp() {
         return "http".equals(reqMode);
     }

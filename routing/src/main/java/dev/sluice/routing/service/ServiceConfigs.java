@@ -55,6 +55,11 @@ public final class ServiceConfigs {
                 names.add(ServiceTemplates.backendName(spec, d));
             }
         }
+        for (Destination d : spec.destinations()) {
+            if (d.isHttp() && d.httpsPort() > 0) {
+                names.add(ServiceTemplates.httpsBackendName(spec, d));
+            }
+        }
         return names;
     }
 

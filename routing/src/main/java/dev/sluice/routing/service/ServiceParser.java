@@ -226,6 +226,10 @@ public final class ServiceParser {
         if (dests.isEmpty()) {
             dests.add(destination(p, defaults, domainAlgo, 0));
         }
+        // Docker Flow Proxy: a leading * on any domain switches the whole service to hdr_end(host)
+        if (dests.stream().anyMatch(d -> d.domainAlgo().equals("hdr_end(host)"))) {
+            dests.replaceAll(d -> d.withDomainAlgo("hdr_end(host)"));
+        }
         return dests;
     }
 
@@ -252,6 +256,13 @@ public final class ServiceParser {
         int port = p.port("port", s);
         int httpsPort = p.port("httpsPort", s);
         int srcPort = p.port("srcPort", s);
+        int srcHttpsPort = p.port("srcHttpsPort", s);
+        if (httpsPort > 0 && reqMode.equals("http")) {
+            // Docker Flow Proxy: with an https port, plain traffic is the one arriving on 80 and
+            // TLS traffic the one arriving on 443, unless srcPort / srcHttpsPort say otherwise
+            srcPort = srcPort == 0 ? 80 : srcPort;
+            srcHttpsPort = srcHttpsPort == 0 ? 443 : srcHttpsPort;
+        }
         List<String> paths = p.words("servicePath", s, "paths without white space");
         List<String> domains = new ArrayList<>(p.words("serviceDomain", s, "domains without white space"));
         String algo = serviceAlgo;
@@ -306,7 +317,7 @@ public final class ServiceParser {
         p.bool("clitcpka", s);
         return new Destination(index, reqMode, port, paths, pathType,
                 p.words("servicePathExclude", s, "paths without white space"), domains, algo, srcPort, httpsPort,
-                p.port("srcHttpsPort", s), httpsOnly, redirectCode,
+                srcHttpsPort, httpsOnly, redirectCode,
                 p.words("redirectFromDomain", s, "domains without white space"), serviceHeaders(p, s),
                 p.list("userAgent", s), p.list("allowedMethods", s, METHOD, "HTTP methods"),
                 p.list("deniedMethods", s, METHOD, "HTTP methods"), p.bool("denyHttp", s),

@@ -38,26 +38,29 @@ final class ServiceTemplates {
     static void frontend(ServiceSpec s, Text out) {
         String acl = s.aclName();
         for (Destination d : s.destinations()) {
-            if (!d.isHttp() || d.port() == 0) {
+            if (!d.isHttp()) {
                 continue;
             }
-            String id = acl + d.port() + "_" + d.index();
-            out.line("acl url_" + id + " " + d.pathType() + " " + words(d.servicePath()));
-            if (!d.servicePathExclude().isEmpty()) {
-                out.line("acl url_exclude_" + id + " " + d.pathType() + " " + words(d.servicePathExclude()));
+            if (d.port() > 0) {
+                String id = acl + d.port() + "_" + d.index();
+                pathAndDomainAcls(d, "url_" + id, "url_exclude_" + id, "domain_" + id, out);
+                int h = 0;
+                for (Map.Entry<String, String> e : d.serviceHeader().entrySet()) {
+                    out.line("acl hdr_" + id + "_" + h++ + " hdr(" + e.getKey() + ") " + quote(e.getValue()));
+                }
             }
-            if (!d.serviceDomain().isEmpty()) {
-                out.line("acl domain_" + id + " " + d.domainAlgo() + " -i " + words(d.serviceDomain()));
+            if (d.httpsPort() > 0) {
+                String id = acl + d.httpsPort() + "_" + d.index();
+                pathAndDomainAcls(d, "url_https_" + id, "url_exclude_https_" + id, "domain_https_" + id, out);
             }
-            int h = 0;
-            for (Map.Entry<String, String> e : d.serviceHeader().entrySet()) {
-                out.line("acl hdr_" + id + "_" + h++ + " hdr(" + e.getKey() + ") " + quote(e.getValue()));
-            }
-            if (d.srcPort() > 0) {
+            if (d.srcPort() > 0 && d.port() > 0) {
                 out.line("acl srcPort_" + acl + d.srcPort() + "_" + d.index() + " dst_port " + d.srcPort());
             }
+            if (d.srcHttpsPort() > 0 && d.httpsPort() > 0) {
+                out.line("acl srcHttpsPort_" + acl + d.srcHttpsPort() + "_" + d.index() + " dst_port " + d.srcHttpsPort());
+            }
             if (!d.userAgent().isEmpty()) {
-                out.line("acl user_agent_" + id + " hdr_sub(User-Agent) -i " + words(d.userAgent()));
+                out.line("acl user_agent_" + acl + "_" + d.index() + " hdr_sub(User-Agent) -i " + words(d.userAgent()));
             }
             for (String from : d.redirectFromDomain()) {
                 if (!d.serviceDomain().isEmpty()) {
@@ -76,27 +79,53 @@ final class ServiceTemplates {
             }
         }
         for (Destination d : s.destinations()) {
-            if (!d.isHttp() || d.port() == 0) {
+            if (!d.isHttp()) {
                 continue;
             }
-            String id = acl + d.port() + "_" + d.index();
-            StringBuilder cond = new StringBuilder("url_" + id);
-            if (!d.servicePathExclude().isEmpty()) {
-                cond.append(" !url_exclude_").append(id);
+            String agent = d.userAgent().isEmpty() ? "" : " user_agent_" + acl + "_" + d.index();
+            if (d.port() > 0) {
+                String id = acl + d.port() + "_" + d.index();
+                StringBuilder cond = new StringBuilder("url_" + id);
+                if (!d.servicePathExclude().isEmpty()) {
+                    cond.append(" !url_exclude_").append(id);
+                }
+                cond.append(domainTerm(s, d));
+                for (int h = 0; h < d.serviceHeader().size(); h++) {
+                    cond.append(" hdr_").append(id).append('_').append(h);
+                }
+                cond.append(srcPortTerm(s, d)).append(agent);
+                out.line("use_backend " + backendName(s, d) + " if " + cond);
+                if (s.isDefaultBackend()) {
+                    out.line("default_backend " + backendName(s, d));
+                }
             }
-            cond.append(domainTerm(s, d));
-            for (int h = 0; h < d.serviceHeader().size(); h++) {
-                cond.append(" hdr_").append(id).append('_').append(h);
-            }
-            cond.append(srcPortTerm(s, d));
-            if (!d.userAgent().isEmpty()) {
-                cond.append(" user_agent_").append(id);
-            }
-            out.line("use_backend " + backendName(s, d) + " if " + cond);
-            if (s.isDefaultBackend()) {
-                out.line("default_backend " + backendName(s, d));
+            if (d.httpsPort() > 0) {
+                String id = acl + d.httpsPort() + "_" + d.index();
+                StringBuilder cond = new StringBuilder("url_https_" + id);
+                if (!d.servicePathExclude().isEmpty()) {
+                    cond.append(" !url_exclude_https_").append(id);
+                }
+                if (!d.serviceDomain().isEmpty()) {
+                    cond.append(" domain_https_").append(id);
+                }
+                cond.append(" srcHttpsPort_").append(acl).append(d.srcHttpsPort()).append('_').append(d.index());
+                out.line("use_backend " + httpsBackendName(s, d) + " if " + cond + agent);
             }
         }
+    }
+
+    private static void pathAndDomainAcls(Destination d, String url, String exclude, String domain, Text out) {
+        out.line("acl " + url + " " + d.pathType() + " " + words(d.servicePath()));
+        if (!d.servicePathExclude().isEmpty()) {
+            out.line("acl " + exclude + " " + d.pathType() + " " + words(d.servicePathExclude()));
+        }
+        if (!d.serviceDomain().isEmpty()) {
+            out.line("acl " + domain + " " + d.domainAlgo() + " -i " + words(d.serviceDomain()));
+        }
+    }
+
+    static String httpsBackendName(ServiceSpec s, Destination d) {
+        return "https-" + s.aclName() + "-be" + d.httpsPort() + "_" + d.index();
     }
 
     private static String domainTerm(ServiceSpec s, Destination d) {
@@ -123,61 +152,70 @@ final class ServiceTemplates {
         }
     }
 
-    /** The http backends of {@code s} (one per destination with a port). */
+    /** The http backends of {@code s}: one per destination with a port, one more per https port. */
     static void httpBackends(ServiceSpec s, Text out) {
         for (Destination d : s.destinations()) {
-            if (!d.isHttp() || d.port() == 0) {
-                continue;
+            if (d.isHttp() && d.port() > 0) {
+                httpBackend(s, d, backendName(s, d), d.port(), false, out);
             }
-            out.section("backend " + backendName(s, d));
-            out.line("mode http");
-            if (d.httpsOnly()) {
-                out.line("http-request redirect scheme https" + code(d) + " if !{ ssl_fc }");
+        }
+        for (Destination d : s.destinations()) {
+            if (d.isHttp() && d.httpsPort() > 0) {
+                httpBackend(s, d, httpsBackendName(s, d), d.httpsPort(), true, out);
             }
-            out.line("http-request add-header X-Forwarded-Proto https if { ssl_fc }");
-            if (!s.connectionMode().isEmpty()) {
-                out.line("option " + s.connectionMode());
+        }
+    }
+
+    /** Docker Flow Proxy's backend template; the https one has no redirect to https and no denyHttp. */
+    private static void httpBackend(ServiceSpec s, Destination d, String name, int port, boolean https, Text out) {
+        out.section("backend " + name);
+        out.line("mode http");
+        if (d.httpsOnly() && !https) {
+            out.line("http-request redirect scheme https" + code(d) + " if !{ ssl_fc }");
+        }
+        out.line("http-request add-header X-Forwarded-Proto https if { ssl_fc }");
+        if (!s.connectionMode().isEmpty()) {
+            out.line("option " + s.connectionMode());
+        }
+        headers(s, out);
+        timeouts(d, out);
+        for (SearchReplace sr : d.reqPathSearchReplace()) {
+            out.line("http-request replace-path " + quote(replacePathRegex(sr.search())) + " "
+                    + quote(replacePathFormat(sr)));
+        }
+        if (!d.allowedMethods().isEmpty()) {
+            out.line("acl valid_allowed_method method " + String.join(" ", d.allowedMethods()));
+            out.line("http-request deny unless valid_allowed_method");
+        }
+        if (!d.deniedMethods().isEmpty()) {
+            out.line("acl valid_denied_method method " + String.join(" ", d.deniedMethods()));
+            out.line("http-request deny if valid_denied_method");
+        }
+        if (d.denyHttp() && !https) {
+            out.line("http-request deny if !{ ssl_fc }");
+        }
+        if (s.sessionType().equals("sticky-server")) {
+            out.line("balance roundrobin");
+            out.line("cookie " + s.serviceName() + " insert indirect nocache");
+        }
+        for (int i = 0; i < s.tasks().size(); i++) {
+            out.line("server " + s.serviceName() + "_" + i + " " + address(s.tasks().get(i), port)
+                    + " check cookie " + s.serviceName() + "_" + i);
+        }
+        if (s.tasks().isEmpty()) {
+            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port));
+        }
+        if (!d.ignoreAuthorization()) {
+            if (!s.users().isEmpty()) {
+                out.line("acl " + s.serviceName() + "UsersAcl http_auth(" + userlistName(s) + ")");
+                out.line("http-request auth realm " + s.serviceName() + "Realm if !" + s.serviceName() + "UsersAcl");
             }
-            headers(s, out);
-            timeouts(d, out);
-            for (SearchReplace sr : d.reqPathSearchReplace()) {
-                out.line("http-request replace-path " + quote(replacePathRegex(sr.search())) + " "
-                        + quote(replacePathFormat(sr)));
+            if (s.useGlobalUsers()) {
+                out.line("acl defaultUsersAcl http_auth(defaultUsers)");
+                out.line("http-request auth realm defaultRealm if !defaultUsersAcl");
             }
-            if (!d.allowedMethods().isEmpty()) {
-                out.line("acl valid_allowed_method method " + String.join(" ", d.allowedMethods()));
-                out.line("http-request deny unless valid_allowed_method");
-            }
-            if (!d.deniedMethods().isEmpty()) {
-                out.line("acl valid_denied_method method " + String.join(" ", d.deniedMethods()));
-                out.line("http-request deny if valid_denied_method");
-            }
-            if (d.denyHttp()) {
-                out.line("http-request deny if !{ ssl_fc }");
-            }
-            if (s.sessionType().equals("sticky-server")) {
-                out.line("balance roundrobin");
-                out.line("cookie " + s.serviceName() + " insert indirect nocache");
-            }
-            for (int i = 0; i < s.tasks().size(); i++) {
-                out.line("server " + s.serviceName() + "_" + i + " " + address(s.tasks().get(i), d.port())
-                        + " check cookie " + s.serviceName() + "_" + i);
-            }
-            if (s.tasks().isEmpty()) {
-                out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port()));
-            }
-            if (!d.ignoreAuthorization()) {
-                if (!s.users().isEmpty()) {
-                    out.line("acl " + s.serviceName() + "UsersAcl http_auth(" + userlistName(s) + ")");
-                    out.line("http-request auth realm " + s.serviceName() + "Realm if !" + s.serviceName() + "UsersAcl");
-                }
-                if (s.useGlobalUsers()) {
-                    out.line("acl defaultUsersAcl http_auth(defaultUsers)");
-                    out.line("http-request auth realm defaultRealm if !defaultUsersAcl");
-                }
-                if (!s.users().isEmpty() || s.useGlobalUsers()) {
-                    out.line("http-request del-header Authorization");
-                }
+            if (!s.users().isEmpty() || s.useGlobalUsers()) {
+                out.line("http-request del-header Authorization");
             }
         }
     }
