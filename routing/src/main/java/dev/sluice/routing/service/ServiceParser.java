@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -25,6 +26,8 @@ import java.util.regex.PatternSyntaxException;
 public final class ServiceParser {
 
     static final int MAX_DESTINATIONS = 10;
+    private static final int MAX_SEARCH_GROUPS = 6;
+    private static final Pattern BACK_REFERENCE = Pattern.compile("\\\\(\\d)");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,252}|\\[?[0-9A-Fa-f:.]+]?");
@@ -322,7 +325,7 @@ public final class ServiceParser {
     private static List<SearchReplace> searchReplace(Params p, String s, int index) throws ServiceException {
         List<SearchReplace> out = new ArrayList<>();
         if (p.has("reqPathSearch")) {
-            out.add(new SearchReplace(regex("reqPathSearch", p.exact("reqPathSearch")), p.exact("reqPathReplace")));
+            out.add(pair("reqPathSearch", p.exact("reqPathSearch"), p.exact("reqPathReplace")));
         }
         String name = p.nameWithSuffix("reqPathSearchReplace", s);
         String value = p.get("reqPathSearchReplace", s);
@@ -338,9 +341,31 @@ public final class ServiceParser {
             if (replace.indexOf('%') >= 0 || replace.indexOf(',') >= 0) {
                 throw ServiceException.badParameter(name, pair, "a replacement without '%' or ','");
             }
-            out.add(new SearchReplace(regex(name, pair.substring(0, comma)), replace));
+            out.add(pair(name, pair.substring(0, comma), replace));
         }
         return out;
+    }
+
+    /**
+     * One search and replacement. The generated {@code replace-path} makes the search a group
+     * between two others, and HAProxy's references stop at {@code \9}: the search may have at
+     * most 6 groups of its own, and a replacement may only name those (a missing one would fail
+     * every request).
+     */
+    private static SearchReplace pair(String name, String search, String replace) throws ServiceException {
+        int groups = Pattern.compile(regex(name, search)).matcher("").groupCount();
+        if (groups > MAX_SEARCH_GROUPS) {
+            throw ServiceException.badParameter(name, search, "a regular expression with at most "
+                    + MAX_SEARCH_GROUPS + " groups; use (?:...) for the others");
+        }
+        Matcher ref = BACK_REFERENCE.matcher(replace);
+        while (ref.find()) {
+            if (Integer.parseInt(ref.group(1)) > groups) {
+                throw ServiceException.badParameter(name, search + "," + replace, "a replacement naming only the "
+                        + groups + " group(s) of its search (\\0 to \\" + groups + ")");
+            }
+        }
+        return new SearchReplace(search, replace);
     }
 
     private static String regex(String name, String value) throws ServiceException {

@@ -407,6 +407,27 @@ class ServiceParserTest {
     }
 
     @Test
+    void reqPathSearchReplace_replacementMayOnlyNameTheSearchsGroups() throws Exception {
+        assertThat(only(parse("serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=/(a)/(b),/\\2/\\1/\\0"))
+                .reqPathSearchReplace()).containsExactly(new SearchReplace("/(a)/(b)", "/\\2/\\1/\\0"));
+        ServiceException e = rejected("serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=/a,/\\1");
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e).hasMessage("reqPathSearchReplace: '/a,/\\1' (expected a replacement naming only the 0 group(s) "
+                + "of its search (\\0 to \\0))");
+        assertThat(rejected("serviceName=a&servicePath=/a&port=80&reqPathSearch=/(a)&reqPathReplace=\\2"))
+                .hasMessageStartingWith("reqPathSearch: '/(a),\\2'");
+    }
+
+    @Test
+    void reqPathSearchReplace_searchMayHaveSixGroups() throws Exception {
+        assertThat(only(parse("serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=(a)(b)(c)(d)(e)(f)[g]+,x"))
+                .reqPathSearchReplace()).hasSize(1);
+        assertThat(rejected("serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=(a)(b)(c)(d)(e)(f)(g),x"))
+                .hasMessageStartingWith("reqPathSearchReplace: '(a)(b)(c)(d)(e)(f)(g)' (expected a regular expression "
+                        + "with at most 6 groups");
+    }
+
+    @Test
     void reqPathSearchReplace_aColonAlwaysSeparatesPairs() {
         // as in Docker Flow Proxy: a search cannot contain ':'
         assertThat(rejected("serviceName=a&servicePath=/a&port=80&reqPathSearchReplace=(?:a),b"))
