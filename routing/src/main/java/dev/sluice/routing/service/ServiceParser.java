@@ -123,10 +123,13 @@ public final class ServiceParser {
         }
         String domainAlgo = p.exact("serviceDomainAlgo");
         if (domainAlgo.isEmpty()) {
-            domainAlgo = p.bool("serviceDomainMatchAll", "") ? "hdr_dom(host)" : defaults.serviceDomainAlgo();
+            domainAlgo = defaults.serviceDomainAlgo();
         } else if (!ServiceDefaults.DOMAIN_ALGOS.contains(domainAlgo)) {
             throw ServiceException.badParameter("serviceDomainAlgo", domainAlgo,
                     String.join(", ", ServiceDefaults.DOMAIN_ALGOS));
+        }
+        if (p.bool("serviceDomainMatchAll", "")) {
+            domainAlgo = "hdr_dom(host)"; // the deprecated parameter wins, as in Docker Flow Proxy
         }
         if (p.has("compressionAlgo") || p.has("compressionType")) {
             warnings.add("compressionAlgo/compressionType ignored: Sluice does not compress responses");

@@ -43,6 +43,12 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
         tasks = List.copyOf(tasks);
     }
 
+    /** Names the service only: its parameters may carry passwords, which must never reach a log. */
+    @Override
+    public String toString() {
+        return "ServiceSpec[" + serviceName + ", aclName=" + aclName + ", " + destinations.size() + " destination(s)]";
+    }
+
     /** Whether the service claims {@code /} (Docker Flow Proxy routes such services last). */
     public boolean hasRoot() {
         return destinations.stream().anyMatch(d -> d.servicePath().contains("/"));

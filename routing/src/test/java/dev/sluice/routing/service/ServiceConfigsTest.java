@@ -441,4 +441,41 @@ class ServiceConfigsTest {
         String compiled = m.find() ? m.replaceFirst(javaReplacement(action.replacement())) : path;
         assertThat(compiled).isEqualTo(expected);
     }
+
+    @Test
+    void stickyServer_oneServerPerResolvedTask_withAnInsertedCookie() throws Exception {
+        ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> List.of("10.0.0.1", "10.0.0.2"));
+        ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server"),
+                defaults);
+        ProxyConfig c = ServiceConfigs.build(base(), List.of(spec), defaults);
+        String text = ConfigRenderer.render(c);
+        assertThat(text).contains("cookie shop insert indirect nocache")
+                .contains("server shop_0 10.0.0.1:8080 check cookie shop_0")
+                .contains("server shop_1 10.0.0.2:8080 check cookie shop_1");
+        assertThat(RoutingCompiler.compile(c, null).backend("shop-be8080_0").stickyServer("shop_1").host())
+                .isEqualTo("10.0.0.2");
+    }
+
+    @Test
+    void stickyServer_whoseTasksDoNotResolve_routesToTheServiceAndSaysSo() throws Exception {
+        ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> List.of());
+        ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server"),
+                defaults);
+        assertThat(spec.warnings()).anySatisfy(w -> assertThat(w).contains("tasks.shop did not resolve"));
+        assertThat(ConfigRenderer.render(ServiceConfigs.build(base(), List.of(spec), defaults)))
+                .contains("server shop shop:8080");
+    }
+
+    @Test
+    void httpsPort_addsAnHttpsBackendOn443_andKeepsPlainTrafficOn80() throws Exception {
+        ProxyConfig c = ServiceConfigs.build(base(), List.of(spec("serviceName=web&servicePath=/web&port=8080&httpsPort=8443")),
+                ServiceDefaults.DFP);
+        String text = ConfigRenderer.render(c);
+        assertThat(text).contains("acl srcPort_web80_0 dst_port 80")
+                .contains("use_backend web-be8080_0 if url_web8080_0 srcPort_web80_0")
+                .contains("acl srcHttpsPort_web443_0 dst_port 443")
+                .contains("use_backend https-web-be8443_0 if url_https_web8443_0 srcHttpsPort_web443_0")
+                .contains("server web web:8443");
+        RoutingCompiler.compile(c, null);
+    }
 }

@@ -706,7 +706,7 @@ class ServiceParserTest {
             "backendExtra=option httplog  | backendExtra is not supported: raw HAProxy backend lines",
             "serviceGroup=g               | serviceGroup is not supported: TCP service groups",
             "balanceGroup=leastconn       | balanceGroup is not supported: TCP service groups",
-            "sessionType=sticky-server    | sessionType=sticky-server is not supported yet: sticky sessions",
+            "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
             "discoveryType=DNS            | discoveryType=DNS is not supported yet",
             "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
             "sslVerifyNone=true           | sslVerifyNone is not supported yet: TLS to the backend",
