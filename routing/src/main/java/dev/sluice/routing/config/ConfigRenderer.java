@@ -37,6 +37,26 @@ public final class ConfigRenderer {
         return render(config, true);
     }
 
+    /**
+     * A {@code defaults} section carrying {@code settings} (as a backend has them), so proxies
+     * written after it inherit them.
+     */
+    public static String renderDefaults(ProxySettings settings) {
+        requireNonNull(settings, "settings");
+        ConfigRenderer r = new ConfigRenderer(false);
+        r.out.append("defaults\n");
+        r.settings(settings, true);
+        if (settings.connectionMode() == ConnectionMode.KEEP_ALIVE) {
+            r.line("option", "http-keep-alive");
+        }
+        return r.out.toString();
+    }
+
+    /** {@code word} quoted as the parser needs it (unchanged when it has nothing special). */
+    public static String quote(String word) {
+        return Tokenizer.quote(word);
+    }
+
     private static String render(ProxyConfig config, boolean redact) {
         requireNonNull(config, "config");
         ConfigRenderer r = new ConfigRenderer(redact);

@@ -1,0 +1,216 @@
+package dev.sluice.routing.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.routing.config.BindConfig;
+import dev.sluice.routing.config.ConfigMessage;
+import dev.sluice.routing.config.ConfigParser;
+import dev.sluice.routing.config.ConfigRenderer;
+import dev.sluice.routing.config.FrontendConfig;
+import dev.sluice.routing.config.ParseResult;
+import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.config.ProxySettings;
+import dev.sluice.routing.config.UserlistConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The effective configuration: the static configuration with every service added as Docker
+ * Flow Proxy's templates would add it. Http destinations become ACLs and {@code use_backend}
+ * rules of frontend {@code services} (after its static rules, services in Docker Flow Proxy's
+ * order: {@code /.well-known} first, {@code /} last, the rest by aclName) and a backend each;
+ * tcp destinations become a frontend {@code tcpFE_<srcPort>} per port. The generated lines are
+ * parsed by the same parser as a configuration file, behind a {@code defaults} section carrying
+ * the settings of frontend {@code services}, so a service runs with the timeouts, retries and
+ * options the static configuration gives that frontend.
+ */
+public final class ServiceConfigs {
+
+    /** The frontend that static and dynamic http routes share. */
+    public static final String SERVICES = "services";
+
+    /** Docker Flow Proxy's order of services in the frontend. */
+    public static final Comparator<ServiceSpec> ORDER = Comparator
+            .comparing((ServiceSpec s) -> !s.hasWellKnown())
+            .thenComparing(ServiceSpec::hasRoot)
+            .thenComparing(ServiceSpec::aclName);
+
+    private ServiceConfigs() {
+    }
+
+    /**
+     * {@code base} with {@code services} added.
+     *
+     * @throws ServiceException 409 when a service conflicts with the static configuration or
+     *                          another service (a name, a tcp port), 400 when its lines do not parse
+     */
+    public static ProxyConfig build(ProxyConfig base, Collection<ServiceSpec> services, ServiceDefaults defaults)
+            throws ServiceException {
+        requireNonNull(base, "base");
+        requireNonNull(defaults, "defaults");
+        if (services.isEmpty()) {
+            return base;
+        }
+        List<ServiceSpec> sorted = new ArrayList<>(services);
+        sorted.sort(ORDER);
+        FrontendConfig front = base.frontend(SERVICES);
+        boolean anyHttp = sorted.stream().anyMatch(s -> s.destinations().stream().anyMatch(Destination::isHttp));
+        if (front == null && anyHttp) {
+            throw new ServiceException(409, "the configuration has no frontend '" + SERVICES
+                    + "' to route http services from (declare one, or run on the embedded configuration)");
+        }
+        ProxySettings settings = front == null ? ProxySettings.DEFAULT : front.settings();
+        ServiceTemplates.Text text = new ServiceTemplates.Text();
+        text.raw(ConfigRenderer.renderDefaults(withBackendDefaults(settings)));
+        if (!defaults.users().isBlank()) {
+            text.owner("USERS");
+            text.section("userlist defaultUsers");
+            for (ServiceUser u : Users.parse("USERS", defaults.users(), defaults.usersPassEncrypted(), true)) {
+                text.line("user " + ConfigRenderer.quote(u.name()) + (u.encrypted() ? " password " : " insecure-password ")
+                        + ConfigRenderer.quote(u.password()));
+            }
+        }
+        for (ServiceSpec s : sorted) {
+            text.owner(s.serviceName());
+            ServiceTemplates.userlist(s, text);
+        }
+        text.owner("");
+        text.section("frontend " + SERVICES);
+        text.line("mode http");
+        for (ServiceSpec s : sorted) {
+            text.owner(s.serviceName());
+            ServiceTemplates.frontend(s, text);
+        }
+        for (ServiceSpec s : sorted) {
+            text.owner(s.serviceName());
+            ServiceTemplates.httpBackends(s, text);
+        }
+        tcpFrontends(base, sorted, text);
+        ParseResult parsed = ConfigParser.parse(text.toString(), "(services)", Path.of("."));
+        if (!parsed.errors().isEmpty()) {
+            ConfigMessage e = parsed.errors().get(0);
+            String owner = text.ownerOf(e.line());
+            throw new ServiceException(400, (owner.isEmpty() ? "" : "service " + owner + ": ") + e.message());
+        }
+        return merge(base, parsed.config());
+    }
+
+    /** Frontend settings plus what Docker Flow Proxy's defaults give every backend. */
+    private static ProxySettings withBackendDefaults(ProxySettings s) {
+        return new ProxySettings(s.mode(), s.timeouts(), s.forwardFor(), s.connectionMode(),
+                ProxySettings.DEFAULT_RETRIES, true, 0, s.errorFiles());
+    }
+
+    private static void tcpFrontends(ProxyConfig base, List<ServiceSpec> sorted, ServiceTemplates.Text text)
+            throws ServiceException {
+        Set<Integer> staticPorts = new HashSet<>();
+        for (FrontendConfig f : base.frontends()) {
+            for (BindConfig b : f.binds()) {
+                staticPorts.add(b.port());
+            }
+        }
+        Map<Integer, List<Object[]>> byPort = new LinkedHashMap<>();
+        Map<Integer, String> catchAll = new HashMap<>();
+        for (ServiceSpec s : sorted) {
+            for (Destination d : s.destinations()) {
+                if (d.isHttp()) {
+                    continue;
+                }
+                if (staticPorts.contains(d.srcPort())) {
+                    throw new ServiceException(409, "service " + s.serviceName() + ": srcPort " + d.srcPort()
+                            + " is a port of the static configuration");
+                }
+                if (d.serviceDomain().isEmpty()) {
+                    String holder = catchAll.putIfAbsent(d.srcPort(), s.serviceName());
+                    if (holder != null && !holder.equals(s.serviceName())) {
+                        throw new ServiceException(409, "service " + s.serviceName() + ": srcPort " + d.srcPort()
+                                + " is already taken by service " + holder);
+                    }
+                }
+                byPort.computeIfAbsent(d.srcPort(), p -> new ArrayList<>()).add(new Object[] {s, d});
+            }
+        }
+        for (Map.Entry<Integer, List<Object[]>> e : byPort.entrySet()) {
+            int port = e.getKey();
+            Destination first = (Destination) e.getValue().get(0)[1];
+            text.owner(((ServiceSpec) e.getValue().get(0)[0]).serviceName());
+            text.section("frontend tcpFE_" + port);
+            text.line("bind *:" + port);
+            text.line("mode tcp");
+            if (first.timeoutClient() >= 0) {
+                text.line("timeout client " + first.timeoutClient() + "s");
+            }
+            for (Object[] sd : e.getValue()) {
+                ServiceSpec s = (ServiceSpec) sd[0];
+                Destination d = (Destination) sd[1];
+                text.owner(s.serviceName());
+                String backend = ServiceTemplates.backendName(s, d);
+                if (d.serviceDomain().isEmpty()) {
+                    text.line("default_backend " + backend);
+                } else {
+                    String acl = "domain_" + s.aclName() + d.port() + "_" + d.index();
+                    text.line("acl " + acl + " " + d.domainAlgo() + " -i " + String.join(" ", d.serviceDomain()));
+                    text.line("use_backend " + backend + " if " + acl);
+                }
+            }
+            for (Object[] sd : e.getValue()) {
+                text.owner(((ServiceSpec) sd[0]).serviceName());
+                ServiceTemplates.tcpBackend((ServiceSpec) sd[0], (Destination) sd[1], text);
+            }
+        }
+    }
+
+    private static ProxyConfig merge(ProxyConfig base, ProxyConfig dynamic) throws ServiceException {
+        List<FrontendConfig> frontends = new ArrayList<>(base.frontends());
+        for (FrontendConfig f : dynamic.frontends()) {
+            if (f.name().equals(SERVICES)) {
+                FrontendConfig s = base.frontend(SERVICES);
+                if (s == null) {
+                    continue; // only tcp services: checked above
+                }
+                frontends.set(frontends.indexOf(s), merged(s, f));
+            } else if (base.hasFrontend(f.name())) {
+                throw new ServiceException(409, "frontend " + f.name() + " is a frontend of the static configuration");
+            } else {
+                frontends.add(f);
+            }
+        }
+        List<dev.sluice.routing.config.BackendConfig> backends = new ArrayList<>(base.backends());
+        for (var b : dynamic.backends()) {
+            if (base.backend(b.name()) != null) {
+                throw new ServiceException(409, "backend " + b.name() + " is a backend of the static configuration "
+                        + "(choose another aclName)");
+            }
+            backends.add(b);
+        }
+        List<UserlistConfig> userlists = new ArrayList<>(base.userlists());
+        for (UserlistConfig u : dynamic.userlists()) {
+            if (base.userlist(u.name()) != null) {
+                throw new ServiceException(409, "userlist " + u.name() + " is a userlist of the static configuration");
+            }
+            userlists.add(u);
+        }
+        return new ProxyConfig(base.global(), frontends, backends, userlists);
+    }
+
+    private static FrontendConfig merged(FrontendConfig base, FrontendConfig dyn) {
+        List<dev.sluice.routing.config.AclConfig> acls = new ArrayList<>(base.acls());
+        acls.addAll(dyn.acls());
+        List<dev.sluice.routing.config.HttpRuleConfig> rules = new ArrayList<>(base.requestRules());
+        rules.addAll(dyn.requestRules());
+        List<dev.sluice.routing.config.UseBackendConfig> use = new ArrayList<>(base.useBackends());
+        use.addAll(dyn.useBackends());
+        String defaultBackend = dyn.defaultBackend() != null ? dyn.defaultBackend() : base.defaultBackend();
+        return new FrontendConfig(base.name(), base.settings(), base.binds(), acls, rules, base.responseRules(),
+                use, defaultBackend, base.monitorUri());
+    }
+}
