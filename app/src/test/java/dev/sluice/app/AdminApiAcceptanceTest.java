@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,7 +76,7 @@ class AdminApiAcceptanceTest {
 
     @Test
     void ping_answersOkWithGenerationAndHash_underBothPrefixes() throws IOException {
-        for (String prefix : AdminApi.PREFIXES) {
+        for (String prefix : List.of(API, "/v1/proxy/")) {
             Answer a = sluice.get(prefix + "ping");
 
             assertThat(a.status()).as("%sping: %s", prefix, a).isEqualTo(200);
@@ -296,10 +297,5 @@ class AdminApiAcceptanceTest {
         assertThat(allowed.header("x-server")).isEqualTo("private");
         assertThat(allowed.bodyText()).as("what the backend received").doesNotContainIgnoringCase("authorization");
         assertThat(sluice.output()).as("the process's output").doesNotContain("wonderland");
-    }
-
-    /** Both path prefixes, with the trailing slash. */
-    private static final class AdminApi {
-        static final String[] PREFIXES = {"/v1/docker-flow-proxy/", "/v1/proxy/"};
     }
 }
