@@ -24,6 +24,8 @@ class PersistenceAcceptanceTest {
 
     private static final int SERVICES = 20;
     private static final Set<Integer> REMOVED = Set.of(3, 7, 12, 18);
+    /** Reconfigured a second time, to another backend: the second definition is the one kept. */
+    private static final int REPLACED = 5;
 
     @RegisterExtension
     final SluiceProcesses sluices = new SluiceProcesses();
@@ -45,6 +47,10 @@ class PersistenceAcceptanceTest {
                         + "&port=" + origins.get(name).port() + "&outboundHostname=127.0.0.1");
                 assertThat(a.status()).as("reconfigure %s: %s", name, a).isEqualTo(200);
             }
+            Answer replaced = first.get("/v1/docker-flow-proxy/reconfigure?serviceName=" + name(REPLACED)
+                    + "&servicePath=/" + name(REPLACED) + "&port=" + origins.get(name(REPLACED) + "-new").port()
+                    + "&outboundHostname=127.0.0.1");
+            assertThat(replaced.status()).as("reconfigure %s again: %s", name(REPLACED), replaced).isEqualTo(200);
             for (int i : REMOVED) {
                 Answer a = first.get("/v1/docker-flow-proxy/remove?serviceName=" + name(i));
                 assertThat(a.status()).as("remove %s: %s", name(i), a).isEqualTo(200);
@@ -65,7 +71,7 @@ class PersistenceAcceptanceTest {
             Map<String, String> actual = new LinkedHashMap<>();
             for (int i = 1; i <= SERVICES; i++) {
                 String name = name(i);
-                expected.put(name, REMOVED.contains(i) ? "status 503" : name);
+                expected.put(name, REMOVED.contains(i) ? "status 503" : i == REPLACED ? name + "-new" : name);
                 actual.put(name, Http.servedBy(second.proxyPort(), "/" + name + "/page"));
             }
             assertThat(actual).as("who answers each service's path after the restart").isEqualTo(expected);
