@@ -2,7 +2,6 @@ package dev.sluice.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sluice.routing.RoutingTable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -14,23 +13,21 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * The admin endpoint (ADMIN_PORT, 8080 by default) on its own small Vert.x instance, so admin
  * work never runs on a proxy event loop. It answers under Docker Flow Proxy's paths
  * {@code /v1/docker-flow-proxy/} and {@code /v1/proxy/}, with any method, as Docker Flow Proxy
- * does. For now: {@code ping} and {@code config} (the effective configuration in HAProxy syntax,
- * passwords hidden). The other Docker Flow Proxy endpoints, and {@code config?type=json}, answer
- * 501 with a JSON message saying they are not built yet.
+ * does: {@code reconfigure}, {@code remove}, {@code reload}, {@code config} (HAProxy syntax, or
+ * {@code type=json}), {@code ping}, {@code successfulinitreload}. {@code cert}, {@code certs}
+ * and {@code metrics} answer 501 until TLS and statistics are built.
  */
 public final class AdminServer implements AutoCloseable {
 
     /** Both path prefixes Docker Flow Proxy answers under. */
     public static final List<String> PREFIXES = List.of("/v1/docker-flow-proxy", "/v1/proxy");
 
-    private static final List<String> NOT_BUILT_YET = List.of("reconfigure", "remove", "reload",
-            "successfulinitreload", "cert", "certs", "metrics");
+    private static final List<String> NOT_BUILT_YET = List.of("cert", "certs", "metrics");
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -41,22 +38,37 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code host:port} ({@code port} 0: any free port) and answers from the routing
-     * table {@code table} returns at each request; {@code config} renders the effective
-     * configuration (passwords hidden). Blocks until listening.
+     * Listens on {@code host:port} ({@code port} 0: any free port) and serves Docker Flow
+     * Proxy's API over {@code registry}. With {@code auth}, every call needs its credentials.
+     * Blocks until listening.
      *
      * @throws AdminBindException when the port cannot be bound
      */
-    public static AdminServer start(String host, int port, Supplier<RoutingTable> table, Supplier<String> config)
+    public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth)
             throws AdminBindException {
         requireNonNull(host, "host");
-        requireNonNull(table, "table");
-        requireNonNull(config, "config");
+        requireNonNull(registry, "registry");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
         Router router = Router.router(vertx);
+        if (auth != null) {
+            router.route().handler(ctx -> {
+                if (auth.accepts(ctx.request().getHeader("Authorization"))) {
+                    ctx.next();
+                } else {
+                    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"sluice-admin\"");
+                    json(ctx, 401, new JsonObject().put("Status", "NOK")
+                            .put("Message", "admin credentials required (ADMIN_USER / ADMIN_PASS)"));
+                }
+            });
+        }
+        AdminHandlers handlers = new AdminHandlers(registry);
         for (String prefix : PREFIXES) {
-            router.route(prefix + "/ping").handler(ctx -> ping(ctx, table.get()));
-            router.route(prefix + "/config").handler(ctx -> config(ctx, config));
+            router.route(prefix + "/ping").handler(handlers::ping);
+            router.route(prefix + "/config").handler(handlers::config);
+            router.route(prefix + "/reconfigure").handler(handlers::reconfigure);
+            router.route(prefix + "/remove").handler(handlers::remove);
+            router.route(prefix + "/reload").handler(handlers::reload);
+            router.route(prefix + "/successfulinitreload").handler(handlers::successfulInitReload);
             for (String endpoint : NOT_BUILT_YET) {
                 router.route(prefix + "/" + endpoint).handler(ctx -> notBuiltYet(ctx, endpoint));
             }
@@ -81,30 +93,13 @@ public final class AdminServer implements AutoCloseable {
         return server.actualPort();
     }
 
-    /** Docker Flow Proxy's {@code ping}, plus the routing table's generation and hash. */
-    private static void ping(RoutingContext ctx, RoutingTable table) {
-        json(ctx, 200, new JsonObject()
-                .put("Status", "OK")
-                .put("Generation", table.generation())
-                .put("Hash", table.hash()));
-    }
-
-    /** Docker Flow Proxy's {@code config}: the configuration as text; {@code type=json} is not built yet. */
-    private static void config(RoutingContext ctx, Supplier<String> config) {
-        if ("json".equals(ctx.request().getParam("type"))) {
-            notBuiltYet(ctx, "config?type=json");
-            return;
-        }
-        ctx.response().setStatusCode(200).putHeader("Content-Type", "text/plain; charset=utf-8").end(config.get());
-    }
-
     private static void notBuiltYet(RoutingContext ctx, String endpoint) {
         json(ctx, 501, new JsonObject()
                 .put("Status", "NOK")
                 .put("Message", "'" + endpoint + "' is not built yet in this Sluice version"));
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 

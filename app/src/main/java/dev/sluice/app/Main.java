@@ -2,13 +2,17 @@ package dev.sluice.app;
 
 import dev.sluice.admin.AdminBindException;
 import dev.sluice.admin.AdminServer;
+import dev.sluice.admin.ServiceRegistry;
+import dev.sluice.admin.ServiceStore;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ParseResult;
 import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.service.ServiceDefaults;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -122,17 +126,19 @@ public final class Main {
         if (config == null) {
             return 1;
         }
+        ServiceRegistry registry = new ServiceRegistry(config, () -> reloadConfig(cli, settings),
+                ServiceDefaults.DFP, ServiceStore.NONE, List.of(), List.of(), err);
         Sluice sluice;
         try {
-            sluice = Sluice.start(config, err);
+            sluice = Sluice.start(registry.table(), err);
         } catch (BindFailedException e) {
             err.println("sluice: " + e.getMessage());
             return 1;
         }
+        registry.attach(sluice.proxy()::update);
         AdminServer admin;
         try {
-            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), sluice::table,
-                    () -> ConfigRenderer.renderRedacted(config));
+            admin = AdminServer.start(settings.adminBind(), settings.adminPort(), registry, null);
         } catch (AdminBindException e) {
             sluice.close();
             err.println("sluice: " + e.getMessage());
@@ -152,6 +158,15 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The static configuration read again, for the admin API's {@code reload}. */
+    private static ProxyConfig reloadConfig(CommandLine cli, Settings settings) {
+        ParseResult result = ConfigSource.load(cli.file());
+        if (!result.errors().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", result.errors().stream().map(Object::toString).toList()));
+        }
+        return ConfigSource.effective(result.config(), cli.file(), settings);
     }
 
     private static void printMessages(ParseResult result, PrintStream err) {

@@ -26,7 +26,12 @@ public final class Sluice implements AutoCloseable {
     /** Compiles {@code config} and binds every frontend; warnings go to {@code warnings}. */
     public static Sluice start(ProxyConfig config, PrintStream warnings) throws BindFailedException {
         requireNonNull(config, "config");
-        RoutingTable table = RoutingCompiler.compile(config, null);
+        return start(RoutingCompiler.compile(config, null), warnings);
+    }
+
+    /** Binds every frontend of {@code table}; warnings go to {@code warnings}. */
+    public static Sluice start(RoutingTable table, PrintStream warnings) throws BindFailedException {
+        requireNonNull(table, "table");
         for (Frontend f : table.frontends()) {
             for (Bind b : f.binds()) {
                 if (b.ssl() && warnings != null) {

@@ -82,15 +82,33 @@ final class OriginLink {
             return;
         }
         if (f.isSuccess()) {
+            s.state().clearError();
             ready(f.channel(), false);
             return;
         }
+        s.state().recordError(describe(s, f.cause()));
         Server next = Retries.next(backend, view, s, ++attempt);
         if (next != null) {
             open(next);
             return;
         }
         listener.onOriginUnreachable();
+    }
+
+    /** Why a connect failed, as a person reads it: "DNS: no such host", "connection refused". */
+    static String describe(Server s, Throwable cause) {
+        String target = s.host() + ":" + s.port();
+        if (cause instanceof java.net.UnknownHostException) {
+            return "DNS: no such host " + s.host();
+        }
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "Layer4 timeout connecting to " + target;
+        }
+        String message = cause == null ? "unknown error" : cause.getMessage();
+        if (message != null && message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+            return "Layer4 connection refused by " + target;
+        }
+        return "Layer4 connect to " + target + " failed: " + (message == null ? cause.getClass().getSimpleName() : message);
     }
 
     private void ready(Channel ch, boolean pooled) {

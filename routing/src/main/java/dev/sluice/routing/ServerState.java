@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServerState {
 
     private volatile boolean up = true;
+    private volatile String lastError;
     private final AtomicInteger active = new AtomicInteger();
 
     public boolean isUp() { return up; }
@@ -21,4 +22,17 @@ public final class ServerState {
     public void acquire() { active.incrementAndGet(); }
 
     public void release() { active.decrementAndGet(); }
+
+    /** Why the last connection attempt failed, or {@code null} if the last one succeeded. */
+    public String lastError() { return lastError; }
+
+    /** Records a failed connection attempt (not on the success path: cheap). */
+    public void recordError(String reason) { lastError = reason; }
+
+    /** A connection succeeded: written only when an error was recorded, so the common case only reads. */
+    public void clearError() {
+        if (lastError != null) {
+            lastError = null;
+        }
+    }
 }

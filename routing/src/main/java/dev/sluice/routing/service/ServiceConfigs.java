@@ -47,6 +47,17 @@ public final class ServiceConfigs {
     private ServiceConfigs() {
     }
 
+    /** The backends {@link #build} generates for {@code spec}, in destination order. */
+    public static List<String> backendNames(ServiceSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (Destination d : spec.destinations()) {
+            if (d.port() > 0) {
+                names.add(ServiceTemplates.backendName(spec, d));
+            }
+        }
+        return names;
+    }
+
     /**
      * {@code base} with {@code services} added.
      *

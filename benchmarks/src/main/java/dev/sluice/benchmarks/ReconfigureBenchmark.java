@@ -1,0 +1,73 @@
+package dev.sluice.benchmarks;
+
+import dev.sluice.routing.RoutingCompiler;
+import dev.sluice.routing.RoutingTable;
+import dev.sluice.routing.config.ConfigParser;
+import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.service.ServiceConfigs;
+import dev.sluice.routing.service.ServiceDefaults;
+import dev.sluice.routing.service.ServiceException;
+import dev.sluice.routing.service.ServiceParser;
+import dev.sluice.routing.service.ServiceSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What one {@code reconfigure} costs the admin side with N services already present: generate
+ * the services' configuration, parse it, merge it with the static configuration and compile the
+ * routing table (carrying live state over from the previous one). The proxy loops pay none of it.
+ *
+ * <p>Short run: {@code java -jar benchmarks/target/benchmarks.jar Reconfigure -f 1 -wi 2 -i 3 -w 1s -r 1s}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class ReconfigureBenchmark {
+
+    @Param({"10", "100", "1000"})
+    public int services;
+
+    private ProxyConfig base;
+    private List<ServiceSpec> specs;
+    private RoutingTable previous;
+
+    @Setup(Level.Trial)
+    public void setUp() throws ServiceException {
+        base = ConfigParser.parse("defaults\n    mode http\n    timeout connect 5s\nfrontend services\n    bind :80\n",
+                "base.cfg", Path.of(".")).config();
+        specs = new ArrayList<>();
+        for (int i = 0; i < services; i++) {
+            Map<String, List<String>> p = new LinkedHashMap<>();
+            p.put("serviceName", List.of("svc" + i));
+            p.put("servicePath", List.of("/svc" + i + ",/api/v" + i));
+            p.put("serviceDomain", List.of("svc" + i + ".example.com"));
+            p.put("port", List.of("8080"));
+            specs.add(ServiceParser.parse(p, ServiceDefaults.DFP));
+        }
+        previous = RoutingCompiler.compile(ServiceConfigs.build(base, specs, ServiceDefaults.DFP), null);
+    }
+
+    @Benchmark
+    public RoutingTable buildAndCompile() throws ServiceException {
+        return RoutingCompiler.compile(ServiceConfigs.build(base, specs, ServiceDefaults.DFP), previous);
+    }
+}
