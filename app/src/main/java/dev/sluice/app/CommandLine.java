@@ -16,7 +16,16 @@ record CommandLine(String command, String file, Map<String, String> flags) {
               --default-ports P   binds of frontend 'services', e.g. 80,443:ssl  [DEFAULT_PORTS]
               --bind-ports P      extra binds of frontend 'services', e.g. 8081,8082  [BIND_PORTS]
               --admin-port N      port of the admin API, default 8080  [ADMIN_PORT]
-              --admin-bind ADDR   address of the admin API, default 0.0.0.0  [ADMIN_BIND]""";
+              --admin-bind ADDR   address of the admin API, default 0.0.0.0  [ADMIN_BIND]
+              --admin-user U, --admin-pass P   basic auth of the admin API (both or neither)  [ADMIN_USER, ADMIN_PASS]
+              --state-dir DIR     where acknowledged services are kept, default ./sluice-state  [STATE_DIR]
+              --secrets-dir DIR   where Docker secrets dfp_<name> are read, default /run/secrets  [SECRETS_DIR]
+              --separator S, --service-domain-algo A, --default-req-mode M, --https-only B,
+              --users U, --users-pass-encrypted B   defaults of dynamic services, as in Docker Flow Proxy
+              --connection-mode M, --timeout-connect S, --timeout-client S, --timeout-server S,
+              --timeout-queue S, --timeout-tunnel S, --timeout-http-request S, --timeout-http-keep-alive S,
+              --extra-global L, --extra-frontend L   change the embedded configuration (not a -f FILE)
+            Every option X-Y is also the variable X_Y; a secret SECRETS_DIR/dfp_x_y wins over the variable.""";
 
     static CommandLine parse(String[] args) {
         if (args.length == 0) {

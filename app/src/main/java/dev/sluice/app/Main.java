@@ -94,12 +94,12 @@ public final class Main {
     }
 
     /**
-     * The configuration as it will run (file or embedded default, with DEFAULT_PORTS/BIND_PORTS
-     * applied), or {@code null} after printing why there is none.
+     * The configuration as it will run (file, or embedded default with the environment's
+     * TIMEOUT_*, CONNECTION_MODE and EXTRA_*; DEFAULT_PORTS/BIND_PORTS applied), or {@code null} after printing why there is none.
      */
     private static ProxyConfig effectiveConfig(CommandLine cli, Settings settings, PrintStream err,
                                                String errorsSuffix) {
-        ParseResult result = ConfigSource.load(cli.file());
+        ParseResult result = ConfigSource.load(cli.file(), settings);
         printMessages(result, err);
         if (!result.errors().isEmpty()) {
             if (!errorsSuffix.isEmpty()) {

@@ -1,57 +1,66 @@
 package dev.sluice.app;
 
-import dev.sluice.routing.Bind;
+import static java.util.Objects.requireNonNull;
 
+import dev.sluice.routing.Bind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Settings from the environment and the command line (flags win). Docker Flow Proxy's names:
- * {@code DEFAULT_PORTS} (default {@code 80,443:ssl}) and {@code BIND_PORTS} give the binds of
- * frontend {@code services}.
+ * Settings from the command line, Docker secrets and the environment (see {@link Environment}:
+ * flags win, then secrets {@code dfp_<name>}, then variables), with Docker Flow Proxy's names
+ * and defaults. {@code DEFAULT_PORTS} (default {@code 80,443:ssl}) and {@code BIND_PORTS} give
+ * the binds of frontend {@code services}.
  *
  * @param portsFromEnvironment whether DEFAULT_PORTS or BIND_PORTS was given explicitly; with
  *                             {@code -f FILE} the file's own binds are replaced only then
+ * @param adminCredentials     {@code ADMIN_USER}/{@code ADMIN_PASS}, or {@code null} when the admin API is open
+ * @param stateDir             {@code STATE_DIR}: where acknowledged services are kept; default
+ *                             {@code sluice-state} in the working directory
+ * @param services             what applies to every dynamic service
+ * @param embedded             what changes in the embedded configuration
  */
-record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort) {
+record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
+                AdminCredentials adminCredentials, Path stateDir, ServiceDefaults services,
+                EmbeddedOverrides embedded) {
 
-    static final List<String> FLAGS = List.of("default-ports", "bind-ports", "admin-port", "admin-bind");
+    /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
+    static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
+            "ADMIN_USER", "ADMIN_PASS", "STATE_DIR", "SEPARATOR", "SERVICE_DOMAIN_ALGO", "DEFAULT_REQ_MODE",
+            "HTTPS_ONLY", "USERS", "USERS_PASS_ENCRYPTED", "CONNECTION_MODE", "TIMEOUT_CONNECT", "TIMEOUT_CLIENT",
+            "TIMEOUT_SERVER", "TIMEOUT_QUEUE", "TIMEOUT_TUNNEL", "TIMEOUT_HTTP_REQUEST", "TIMEOUT_HTTP_KEEP_ALIVE",
+            "EXTRA_GLOBAL", "EXTRA_FRONTEND", Environment.SECRETS_DIR);
+    static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
+    static final Path DEFAULT_STATE_DIR = Path.of("sluice-state");
+
+    Settings {
+        servicesBinds = List.copyOf(servicesBinds);
+        requireNonNull(adminBind, "adminBind");
+        requireNonNull(stateDir, "stateDir");
+        requireNonNull(services, "services");
+        requireNonNull(embedded, "embedded");
+    }
 
     static Settings from(Map<String, String> env, CommandLine cli) {
-        String defaults = pick(env, cli, "default-ports");
-        String extra = pick(env, cli, "bind-ports");
+        return from(Environment.of(env, cli));
+    }
+
+    static Settings from(Environment env) {
+        String defaults = env.get("DEFAULT_PORTS");
+        String extra = env.get("BIND_PORTS");
         boolean explicit = defaults != null || extra != null;
         List<Bind> binds = new ArrayList<>(parsePorts("DEFAULT_PORTS", defaults == null ? DEFAULT_PORTS : defaults));
         if (extra != null) {
             binds.addAll(parsePorts("BIND_PORTS", extra));
         }
-        String adminPortText = pick(env, cli, "admin-port");
-        int adminPort = adminPortText == null ? 8080 : parsePort("ADMIN_PORT", adminPortText);
-        String adminBind = pick(env, cli, "admin-bind");
-        return new Settings(List.copyOf(binds), explicit, adminBind == null ? "0.0.0.0" : adminBind, adminPort);
-    }
-
-    private static int parsePort(String name, String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + ": '" + text + "' (expected a port 1-65535)");
-    }
-
-    private static String pick(Map<String, String> env, CommandLine cli, String flag) {
-        String v = cli.flags().get(flag);
-        if (v == null) {
-            v = env.get(flag.toUpperCase(Locale.ROOT).replace('-', '_'));
-        }
-        return v == null || v.isBlank() ? null : v.trim();
+        int adminPort = env.integer("ADMIN_PORT", 8080, 1, 65535, "a port");
+        String stateDir = env.get("STATE_DIR");
+        return new Settings(binds, explicit, env.get("ADMIN_BIND", "0.0.0.0"), adminPort,
+                AdminCredentials.from(env), stateDir == null ? DEFAULT_STATE_DIR : Path.of(stateDir),
+                ServiceDefaults.from(env), EmbeddedOverrides.from(env));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

@@ -65,6 +65,11 @@ final class ExampleConfig {
         return new ExampleConfig(file, Files.readAllLines(file));
     }
 
+    /** A configuration that is not in a file; relative paths in it resolve against {@code dir}. */
+    static ExampleConfig of(String name, String text, Path dir) {
+        return new ExampleConfig(dir.resolve(name), text.lines().toList());
+    }
+
     Path file() {
         return file;
     }

@@ -3,6 +3,7 @@ package dev.sluice.proxy;
 import dev.sluice.routing.Backend;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.Server;
+import dev.sluice.routing.StickyCookie;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 
@@ -14,8 +15,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
  * @param answer            the local answer (the caller owns it), or {@code null} to forward
  * @param backendRulesApply whether the backend's rules ran (not for the two halves of a listen,
  *                          whose rules are one list, run once)
+ * @param cookieValue       the request's persistence cookie for the backend, or {@code null}
  */
-record Admission(FullHttpResponse answer, Backend backend, Server server, boolean backendRulesApply) {
+record Admission(FullHttpResponse answer, Backend backend, Server server, boolean backendRulesApply,
+                 String cookieValue) {
 
     static Admission decide(Frontend frontend, HttpRequestView view, ByteBufAllocator alloc) {
         if (frontend.monitorUri() != null && frontend.monitorUri().equals(view.uri())) {
@@ -37,15 +40,29 @@ record Admission(FullHttpResponse answer, Backend backend, Server server, boolea
                 return answer(answer, backend);
             }
         }
-        Server server = backend.pick(view, null);
+        Server server = null;
+        String value = null;
+        StickyCookie cookie = backend.cookie();
+        if (cookie != null) {
+            value = StickyCookies.value(view.request().headers(), cookie.name());
+            if (value != null) {
+                server = backend.stickyServer(value);
+                if (cookie.insert() && cookie.indirect()) {
+                    StickyCookies.remove(view.request().headers(), cookie.name());
+                }
+            }
+        }
+        if (server == null) {
+            server = backend.pick(view, null);
+        }
         if (server == null) {
             return answer(error(alloc, 503, frontend, backend), backend);
         }
-        return new Admission(null, backend, server, backendRulesApply);
+        return new Admission(null, backend, server, backendRulesApply, value);
     }
 
     private static Admission answer(FullHttpResponse answer, Backend backend) {
-        return new Admission(answer, backend, null, false);
+        return new Admission(answer, backend, null, false, null);
     }
 
     /** Sluice's own error page for {@code status}, or the {@code errorfile} of the backend or frontend. */

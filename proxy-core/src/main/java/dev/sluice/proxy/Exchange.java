@@ -59,6 +59,9 @@ final class Exchange implements OriginLink.Listener {
     /** Request body held while the origin connection opens, before the client is paused. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
+    /** The request's persistence cookie for the backend, or {@code null}. */
+    private String cookieValue;
+
     Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view) {
         this.owner = owner;
         this.client = client;
@@ -85,6 +88,7 @@ final class Exchange implements OriginLink.Listener {
             clientKeepAlive = false;
         }
         Server picked = admission.server();
+        cookieValue = admission.cookieValue();
         MessageHeads.prepareRequest(request, frontend, backend, view);
         link = new OriginLink(owner.runtime(), client, backend, view, this);
         link.open(picked);
@@ -252,6 +256,9 @@ final class Exchange implements OriginLink.Listener {
                 HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
             }
             HttpActions.applyResponseRules(frontend.responseRules(), view, response.headers());
+            if (backend.cookie() != null) {
+                StickyCookies.onResponse(backend.cookie(), link.server(), cookieValue, response.headers());
+            }
             clientKeepAlive = MessageHeads.frameForClient(response, request.method(), clientHttp10, clientKeepAlive);
         }
         responseStarted = true;

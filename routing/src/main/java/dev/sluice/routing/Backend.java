@@ -8,11 +8,19 @@ import java.util.List;
  * @param forwardFor {@code null} unless {@code option forwardfor} is set on the backend
  * @param retries    HAProxy's {@code retries}: extra connection attempts after a connect failure
  * @param redispatch {@code option redispatch}: the last retry may go to another server
+ * @param cookie     {@code null}: no cookie persistence
  */
 public record Backend(String name, Mode mode, List<Server> servers, Balancer balancer,
                       Timeouts timeouts, int retries, boolean redispatch, ForwardFor forwardFor,
                       ConnectionMode connectionMode, List<HttpRule> requestRules,
-                      List<HttpRule> responseRules, ErrorPages errorPages) {
+                      List<HttpRule> responseRules, ErrorPages errorPages, StickyCookie cookie) {
+
+    public Backend(String name, Mode mode, List<Server> servers, Balancer balancer, Timeouts timeouts, int retries,
+                   boolean redispatch, ForwardFor forwardFor, ConnectionMode connectionMode,
+                   List<HttpRule> requestRules, List<HttpRule> responseRules, ErrorPages errorPages) {
+        this(name, mode, servers, balancer, timeouts, retries, redispatch, forwardFor, connectionMode, requestRules,
+                responseRules, errorPages, null);
+    }
 
     public Backend {
         servers = List.copyOf(servers);
@@ -23,5 +31,15 @@ public record Backend(String name, Mode mode, List<Server> servers, Balancer bal
     /** A usable server for {@code request}, or {@code null} (503). */
     public Server pick(RequestView request, Server avoid) {
         return balancer.pick(servers, request, avoid);
+    }
+
+    /** The usable server with room whose persistence cookie is {@code value}, or {@code null}. */
+    public Server stickyServer(String value) {
+        for (Server s : servers) {
+            if (value.equals(s.cookie()) && s.isUsable() && s.hasCapacity()) {
+                return s;
+            }
+        }
+        return null;
     }
 }

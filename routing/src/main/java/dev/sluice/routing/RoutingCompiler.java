@@ -101,14 +101,14 @@ public final class RoutingCompiler {
         for (ServerConfig s : b.servers()) {
             ServerState state = previousStates.computeIfAbsent(key(b.name(), s.name()), k -> new ServerState());
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
-                    s.disabled(), s.maxconn(), state));
+                    s.disabled(), s.maxconn(), state, s.cookie()));
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
         return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
                 rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
-                errorPages(st));
+                errorPages(st), b.cookie() == null ? null : b.cookie().compile());
     }
 
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {

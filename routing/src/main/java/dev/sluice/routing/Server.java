@@ -17,9 +17,17 @@ public final class Server {
     private final boolean disabled;
     private final int maxconn;
     private final ServerState state;
+    private final String cookie;
 
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state) {
+        this(backendName, name, host, port, weight, backup, disabled, maxconn, state, null);
+    }
+
+    /** @param cookie the server's persistence cookie value; {@code null}: none */
+    public Server(String backendName, String name, String host, int port, int weight,
+                  boolean backup, boolean disabled, int maxconn, ServerState state, String cookie) {
+        this.cookie = cookie;
         this.backendName = requireNonNull(backendName, "backendName");
         this.name = requireNonNull(name, "name");
         this.host = requireNonNull(host, "host");
@@ -42,6 +50,7 @@ public final class Server {
     /** {@code 0} for no limit. */
     public int maxconn() { return maxconn; }
     public ServerState state() { return state; }
+    public String cookie() { return cookie; }
 
     /** UP and not {@code disabled}: may be picked by the balancer. */
     public boolean isUsable() { return !disabled && state.isUp(); }

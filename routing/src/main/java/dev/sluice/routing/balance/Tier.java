@@ -22,7 +22,9 @@ final class Tier {
     Tier(List<Server> all, boolean backup, boolean withRing) {
         List<Server> list = new ArrayList<>();
         for (Server s : all) {
-            if (s.backup() == backup && s.weight() > 0) {
+            // a server disabled in the configuration is out of the rotation, as in HAProxy: kept in
+            // the sequence it would hand its turns to its neighbour and skew the order
+            if (s.backup() == backup && s.weight() > 0 && !s.disabled()) {
                 list.add(s);
             }
         }

@@ -6,11 +6,18 @@ import java.util.List;
  * A {@code backend} (or the back half of a {@code listen}).
  *
  * @param httpCheck {@code null}: servers with {@code check} are checked by TCP connect
+ * @param cookie    {@code null}: no cookie persistence
  */
 public record BackendConfig(String name, ProxySettings settings, BalanceConfig balance,
                             List<ServerConfig> servers, List<AclConfig> acls,
                             List<HttpRuleConfig> requestRules, List<HttpRuleConfig> responseRules,
-                            HttpCheckConfig httpCheck) {
+                            HttpCheckConfig httpCheck, CookieConfig cookie) {
+
+    public BackendConfig(String name, ProxySettings settings, BalanceConfig balance, List<ServerConfig> servers,
+                         List<AclConfig> acls, List<HttpRuleConfig> requestRules, List<HttpRuleConfig> responseRules,
+                         HttpCheckConfig httpCheck) {
+        this(name, settings, balance, servers, acls, requestRules, responseRules, httpCheck, null);
+    }
 
     public BackendConfig {
         servers = List.copyOf(servers);

@@ -176,6 +176,7 @@ public final class ConfigRenderer {
             line("option", "allbackups");
         }
         httpCheck(b.httpCheck());
+        cookie(b.cookie());
         frontBody(f, false);
         servers(b);
     }
@@ -219,6 +220,7 @@ public final class ConfigRenderer {
             line("option", "allbackups");
         }
         httpCheck(b.httpCheck());
+        cookie(b.cookie());
         proxyRules(b.acls(), b.requestRules(), b.responseRules());
         servers(b);
     }
@@ -228,6 +230,12 @@ public final class ConfigRenderer {
             List<String> words = new ArrayList<>(List.of("server", q(s.name()), q(address(s.host(), s.port()))));
             ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));
             line(words.toArray(String[]::new));
+        }
+    }
+
+    private void cookie(CookieConfig c) {
+        if (c != null) {
+            line(c.words().toArray(String[]::new));
         }
     }
 

@@ -56,6 +56,7 @@ final class ProxyBuilder {
     String monitorUri;
     HttpCheckConfig httpCheck;
     String httpCheckExpect;
+    CookieConfig cookie;
 
     final List<BindConfig> binds = new ArrayList<>();
     final List<LineRef<AclConfig>> acls = new ArrayList<>();
@@ -96,6 +97,7 @@ final class ProxyBuilder {
         defaultBackend = d.defaultBackend;
         httpCheck = d.httpCheck;
         httpCheckExpect = d.httpCheckExpect;
+        cookie = d.cookie;
     }
 
     String describe() {
@@ -130,7 +132,7 @@ final class ProxyBuilder {
         HttpCheckConfig check = httpCheck == null ? null
                 : new HttpCheckConfig(httpCheck.method(), httpCheck.uri(), httpCheck.version(), httpCheckExpect);
         return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), requestRules(),
-                values(responseRules), check);
+                values(responseRules), check, cookie);
     }
 
     private List<HttpRuleConfig> requestRules() {

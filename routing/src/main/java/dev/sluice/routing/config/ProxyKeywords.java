@@ -13,12 +13,13 @@ final class ProxyKeywords {
 
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
     private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend", "monitor-uri");
-    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check");
+    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check",
+            "cookie");
     private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request",
             "redirect");
     private static final Set<String> IGNORED = Set.of("log", "log-format", "log-tag", "description",
             "id", "capture", "compression", "unique-id-format", "unique-id-header", "stats",
-            "tcp-check", "email-alert", "cookie",
+            "tcp-check", "email-alert",
             "hash-type", "fullconn", "http-reuse", "rate-limit", "declare");
     /** The status codes HAProxy 2.6 lets {@code errorfile} customize. */
     private static final Set<Integer> ERRORFILE_CODES =
@@ -87,6 +88,7 @@ final class ProxyKeywords {
                 Values.arity(w, 1, "default_backend NAME");
                 b.defaultBackend = new LineRef<>(line, "default_backend", backendName(w.get(1)));
             }
+            case "cookie" -> b.cookie = CookieConfig.parse(w);
             case "balance" -> b.balance = balance(w).withAllBackups(b.balance.allBackups());
             case "retries" -> {
                 Values.arity(w, 1, "retries N");
@@ -113,7 +115,8 @@ final class ProxyKeywords {
         }
         if (kind == Kind.DEFAULTS) {
             return k.equals("maxconn") || k.equals("balance") || k.equals("retries")
-                   || k.equals("default-server") || k.equals("default_backend") || k.equals("http-check");
+                   || k.equals("default-server") || k.equals("default_backend") || k.equals("http-check")
+                   || k.equals("cookie");
         }
         return FRONT.contains(k) && kind.front() || BACK.contains(k) && kind.back() || PROXY.contains(k);
     }
@@ -146,7 +149,6 @@ final class ProxyKeywords {
 
     private void ignoredKeyword(ProxyBuilder b, int line, String k) {
         String why = switch (k) {
-            case "cookie" -> "no cookie persistence: requests are balanced";
             case "stats" -> "the stats page is served by the admin API";
             case "log", "log-format", "log-tag", "capture" -> "access logging is configured by Sluice";
             default -> "it does not change routing";

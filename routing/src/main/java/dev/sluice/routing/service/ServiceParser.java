@@ -47,7 +47,6 @@ public final class ServiceParser {
 
     /** Features Sluice does not have yet: refused rather than silently routed differently. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "sessionType", "sticky sessions (sticky-server) need per-task servers, which arrive with DNS discovery",
             "verifyClientSsl", "client certificates need TLS termination, which is not built yet",
             "sslVerifyNone", "TLS to the backend is not built yet",
             "serviceCert", "certificates are not supported yet (TLS termination is not built yet)");
@@ -137,16 +136,24 @@ public final class ServiceParser {
         boolean useGlobalUsers = !defaults.users().isBlank();
         List<Destination> dests = destinations(p, defaults, domainAlgo, warnings);
         unknown(raw, warnings);
+        String sessionType = p.exact("sessionType");
+        List<String> tasks = List.of();
+        if (!sessionType.isEmpty()) {
+            if (!sessionType.equals("sticky-server")) {
+                throw ServiceException.badParameter("sessionType", sessionType, "sticky-server");
+            }
+            tasks = defaults.taskResolver().apply(serviceName);
+            if (tasks.isEmpty()) {
+                warnings.add("sessionType=sticky-server: tasks." + serviceName + " did not resolve; requests go to "
+                        + serviceName + " itself until the service is reconfigured");
+            }
+        }
         return new ServiceSpec(serviceName, aclName, raw, replicas, users, useGlobalUsers,
                 p.bool("isDefaultBackend", ""), connectionMode, p.bool("redirectWhenHttpProto", ""),
-                addReq, setReq, delReq, addRes, setRes, delRes, dests, warnings);
+                addReq, setReq, delReq, addRes, setRes, delRes, dests, warnings, sessionType, tasks);
     }
 
     private static void checkNotYet(Params p) throws ServiceException {
-        String session = p.exact("sessionType");
-        if (!session.isEmpty()) {
-            throw new ServiceException(400, "sessionType=" + session + " is not supported yet: " + NOT_YET.get("sessionType"));
-        }
         for (String name : List.of("verifyClientSsl", "sslVerifyNone")) {
             for (String suffix : suffixes()) {
                 if (p.bool(name, suffix)) {
@@ -175,6 +182,10 @@ public final class ServiceParser {
             int space = h.indexOf(' ');
             String header = space < 0 ? h : h.substring(0, space);
             String value = space < 0 ? "" : h.substring(space + 1).trim();
+            java.util.regex.Matcher condition = ServiceTemplates.CONDITION.matcher(value);
+            if (condition.find()) {
+                value = value.substring(0, condition.start()).trim(); // the condition is checked when built
+            }
             if (!TOKEN.matcher(header).matches() || value.isEmpty()) {
                 throw ServiceException.badParameter(name, h, "'Header-Name value' entries");
             }

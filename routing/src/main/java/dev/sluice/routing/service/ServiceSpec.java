@@ -15,13 +15,17 @@ import java.util.Map;
  * @param users          the service's basic-auth users; empty: none of its own
  * @param useGlobalUsers {@code USERS} is set: every http destination asks for one of them too
  * @param warnings       what was accepted but ignored (unknown parameters, features of other tools)
+ * @param sessionType    {@code sticky-server} or ""
+ * @param tasks          for {@code sticky-server}: the task addresses resolved when the service was
+ *                       accepted (sorted); empty: the service's own address is used
  */
 public record ServiceSpec(String serviceName, String aclName, Map<String, List<String>> params, int replicas,
                           List<ServiceUser> users, boolean useGlobalUsers, boolean isDefaultBackend,
                           String connectionMode, boolean redirectWhenHttpProto,
                           List<String> addReqHeader, List<String> setReqHeader, List<String> delReqHeader,
                           List<String> addResHeader, List<String> setResHeader, List<String> delResHeader,
-                          List<Destination> destinations, List<String> warnings) {
+                          List<Destination> destinations, List<String> warnings, String sessionType,
+                          List<String> tasks) {
 
     public ServiceSpec {
         Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -36,6 +40,7 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
         delResHeader = List.copyOf(delResHeader);
         destinations = List.copyOf(destinations);
         warnings = List.copyOf(warnings);
+        tasks = List.copyOf(tasks);
     }
 
     /** Whether the service claims {@code /} (Docker Flow Proxy routes such services last). */
@@ -60,6 +65,8 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
         m.put("Replicas", replicas);
         m.put("IsDefaultBackend", isDefaultBackend);
         m.put("ConnectionMode", connectionMode);
+        m.put("SessionType", sessionType);
+        m.put("Tasks", tasks);
         m.put("RedirectWhenHttpProto", redirectWhenHttpProto);
         m.put("AddReqHeader", addReqHeader);
         m.put("SetReqHeader", setReqHeader);

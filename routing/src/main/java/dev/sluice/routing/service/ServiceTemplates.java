@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 final class ServiceTemplates {
 
     private static final Pattern BACKREF = Pattern.compile("\\\\(\\d)");
+    /** Where a header entry's condition starts: {@code " if "} or {@code " unless "}. */
+    static final Pattern CONDITION = Pattern.compile("\\s(if|unless)\\s");
 
     private ServiceTemplates() {
     }
@@ -153,7 +155,17 @@ final class ServiceTemplates {
             if (d.denyHttp()) {
                 out.line("http-request deny if !{ ssl_fc }");
             }
-            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port()));
+            if (s.sessionType().equals("sticky-server")) {
+                out.line("balance roundrobin");
+                out.line("cookie " + s.serviceName() + " insert indirect nocache");
+            }
+            for (int i = 0; i < s.tasks().size(); i++) {
+                out.line("server " + s.serviceName() + "_" + i + " " + address(s.tasks().get(i), d.port())
+                        + " check cookie " + s.serviceName() + "_" + i);
+            }
+            if (s.tasks().isEmpty()) {
+                out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port()));
+            }
             if (!d.ignoreAuthorization()) {
                 if (!s.users().isEmpty()) {
                     out.line("acl " + s.serviceName() + "UsersAcl http_auth(" + userlistName(s) + ")");
@@ -197,10 +209,21 @@ final class ServiceTemplates {
         }
     }
 
-    /** {@code Name value with spaces} as name and one quoted value. */
+    /**
+     * {@code Name value with spaces [if|unless condition]} as name, one quoted value and the
+     * condition as written: Docker Flow Proxy pastes the entry after {@code add-header}, so its
+     * documented {@code X-Forwarded-Ssl on if { ssl_fc }} adds the header over TLS only.
+     */
     private static String header(String entry) {
         int space = entry.indexOf(' ');
-        return entry.substring(0, space) + " " + quote(entry.substring(space + 1).trim());
+        String value = entry.substring(space + 1).trim();
+        Matcher condition = CONDITION.matcher(value);
+        String suffix = "";
+        if (condition.find()) {
+            suffix = " " + value.substring(condition.start() + 1);
+            value = value.substring(0, condition.start()).trim();
+        }
+        return entry.substring(0, space) + " " + quote(value) + suffix;
     }
 
     static String address(String host, int port) {

@@ -272,7 +272,7 @@ class ConfigParserTest {
         FrontendConfig f = r.config().frontend("services");
         assertThat(f.binds()).isEmpty();
         assertThat(f.defaultBackend()).isNull();
-        assertThat(f.settings().timeouts()).isEqualTo(new Timeouts(5000, 20_000, 20_000, 10_000, 15_000, 0,
+        assertThat(f.settings().timeouts()).isEqualTo(new Timeouts(5000, 20_000, 20_000, 5_000, 15_000, 30_000,
                 3_600_000, 0));
         assertThat(f.settings().forwardFor()).isNotNull();
         assertThat(r.config().global().maxconn()).isPositive();

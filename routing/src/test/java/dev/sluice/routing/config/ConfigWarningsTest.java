@@ -94,9 +94,8 @@ class ConfigWarningsTest {
     }
 
     @Test
-    void cookieAndStats_areIgnoredWithTheReason() {
+    void stats_isIgnoredWithTheReason_andCookieIsNoLongerAWarning() {
         assertThat(warnings("backend b\n cookie SRV insert indirect\n stats enable\n", null)).containsExactly(
-                "w.cfg:2: 'cookie' is ignored by Sluice (no cookie persistence: requests are balanced)",
                 "w.cfg:3: 'stats' is ignored by Sluice (the stats page is served by the admin API)");
     }
 

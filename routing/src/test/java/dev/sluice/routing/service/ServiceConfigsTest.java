@@ -85,6 +85,26 @@ class ServiceConfigsTest {
     }
 
     @Test
+    void headerConditionStaysACondition() throws Exception {
+        // Docker Flow Proxy's documented addReqHeader example: the header is added over TLS only.
+        ProxyConfig c = ServiceConfigs.build(base(), List.of(spec("serviceName=s&servicePath=/s&port=80"
+                + "&addReqHeader=X-Forwarded-Ssl on if { ssl_fc }&setResHeader=X-Plain a b unless { ssl_fc }")),
+                ServiceDefaults.DFP);
+        String text = ConfigRenderer.render(c);
+        assertThat(text).contains("http-request add-header X-Forwarded-Ssl on if { ssl_fc }")
+                .contains("http-response set-header X-Plain \"a b\" unless { ssl_fc }")
+                .doesNotContain("\"on if");
+        assertThat(ConfigParser.parse(text, "x", Path.of(".")).config()).isEqualTo(c);
+    }
+
+    @Test
+    void headerWithABrokenConditionIsRefused() {
+        assertThatThrownBy(() -> ServiceConfigs.build(base(), List.of(spec("serviceName=s&servicePath=/s&port=80"
+                + "&addReqHeader=X-A on if { no_such_fetch }")), ServiceDefaults.DFP))
+                .isInstanceOf(ServiceException.class).hasMessageContaining("service s");
+    }
+
+    @Test
     void everyParameterTogetherCompiles() throws Exception {
         ProxyConfig c = ServiceConfigs.build(base(), List.of(spec("serviceName=all&servicePath.1=/one&port.1=81"
                 + "&servicePath.2=/two&port.2=82&pathType.2=path_reg&servicePathExclude=/one/private"

@@ -1,0 +1,208 @@
+package dev.sluice.app;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The acknowledged services, kept in {@code STATE_DIR/services.json} so that they survive a crash:
+ * a JSON array of {@code {"params": {"serviceName": ["x"], "port": ["8080"], ...}}} in order.
+ *
+ * <p>{@link #save} replaces the file atomically: it writes {@code services.json.<random>.tmp} in
+ * the same directory, forces it to disk, renames it over {@code services.json} and forces the
+ * directory, so after a crash the file holds either the old list or the new one, never a mix.
+ * {@link #load} deletes temp files a crash left behind. Not thread-safe: one writer at a time.
+ */
+final class StateStore {
+
+    static final String FILE = "services.json";
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Path dir;
+    private final Path file;
+
+    private StateStore(Path dir) {
+        this.dir = dir;
+        this.file = dir.resolve(FILE);
+    }
+
+    /**
+     * The store in {@code dir}, created if missing.
+     *
+     * @throws IOException naming the directory when it cannot be created or is not a writable directory
+     */
+    static StateStore open(Path dir) throws IOException {
+        requireNonNull(dir, "dir");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("STATE_DIR " + dir + ": cannot create the directory (" + describe(e) + ")", e);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("STATE_DIR " + dir + ": not a directory");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("STATE_DIR " + dir + ": not writable (expected a directory this user can write)");
+        }
+        return new StateStore(dir);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * The services saved last, in order; empty when nothing was saved yet. Deletes temp files
+     * left by an interrupted {@link #save}.
+     *
+     * @throws IOException naming the file and the problem when it cannot be read or does not parse;
+     *                     the caller must refuse to start rather than drop acknowledged services
+     */
+    List<Map<String, List<String>>> load() throws IOException {
+        deleteLeftovers();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read (" + describe(e) + ")", e);
+        }
+        try {
+            return parse(JSON.readTree(bytes));
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces the saved services with {@code services}. On failure the previous file is intact.
+     *
+     * @throws IOException naming the file when it cannot be written, forced or renamed
+     */
+    void save(List<Map<String, List<String>>> services) throws IOException {
+        requireNonNull(services, "services");
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(services));
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, FILE + '.', TEMP_SUFFIX);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp = null;
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot save the services (" + describe(e) + ")", e);
+        } finally {
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        forceDirectory();
+    }
+
+    /** Makes the rename durable; some filesystems and platforms cannot open or force a directory. */
+    private void forceDirectory() {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not supported here (e.g. Windows); the rename itself is atomic
+        }
+    }
+
+    private void deleteLeftovers() throws IOException {
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, FILE + ".*" + TEMP_SUFFIX)) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static ArrayNode toJson(List<Map<String, List<String>>> services) {
+        ArrayNode array = JSON.createArrayNode();
+        for (Map<String, List<String>> service : services) {
+            ObjectNode params = array.addObject().putObject("params");
+            service.forEach((name, values) -> {
+                ArrayNode list = params.putArray(name);
+                values.forEach(list::add);
+            });
+        }
+        return array;
+    }
+
+    private static List<Map<String, List<String>>> parse(JsonNode root) {
+        if (root == null || !root.isArray()) {
+            throw new IllegalArgumentException("expected a JSON array of {\"params\": {...}} objects");
+        }
+        List<Map<String, List<String>>> services = new ArrayList<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode params = root.get(i).get("params");
+            if (params == null || !params.isObject()) {
+                throw new IllegalArgumentException("entry " + i + ": expected an object with \"params\"");
+            }
+            Map<String, List<String>> service = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> param = it.next();
+                service.put(param.getKey(), strings(i, param.getKey(), param.getValue()));
+            }
+            services.add(Collections.unmodifiableMap(service));
+        }
+        return List.copyOf(services);
+    }
+
+    private static List<String> strings(int entry, String name, JsonNode values) {
+        if (!values.isArray()) {
+            throw new IllegalArgumentException("entry " + entry + ", parameter " + name + ": expected an array of strings");
+        }
+        List<String> out = new ArrayList<>(values.size());
+        for (JsonNode v : values) {
+            if (!v.isTextual()) {
+                throw new IllegalArgumentException("entry " + entry + ", parameter " + name
+                        + ": expected an array of strings");
+            }
+            out.add(v.textValue());
+        }
+        return List.copyOf(out);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+class StateStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, List<String>> service(String name, String... more) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("serviceName", List.of(name));
+        for (int i = 0; i < more.length; i += 2) {
+            m.put(more[i], List.of(more[i + 1].split("\\|")));
+        }
+        return m;
+    }
+
+    @Test
+    void load_withoutAFile_isEmpty_andOpenCreatesTheDirectory() throws Exception {
+        Path state = dir.resolve("a/b/state");
+
+        StateStore store = StateStore.open(state);
+
+        assertThat(state).isDirectory();
+        assertThat(store.load()).isEmpty();
+    }
+
+    @Test
+    void save_thenLoad_givesTheServicesBackInOrder() throws Exception {
+        StateStore store = StateStore.open(dir);
+        List<Map<String, List<String>>> services = List.of(
+                service("zeta", "port", "8080", "servicePath", "/z"),
+                service("alpha", "servicePath.1", "/a|/b", "port.1", "80", "users", "alice:wonder\"land"));
+
+        store.save(services);
+        List<Map<String, List<String>>> loaded = StateStore.open(dir).load();
+
+        assertThat(loaded).isEqualTo(services);
+        assertThat(loaded.get(0).keySet()).containsExactly("serviceName", "port", "servicePath");
+        assertThat(loaded.get(1).keySet()).containsExactly("serviceName", "servicePath.1", "port.1", "users");
+        assertThat(Files.readString(dir.resolve("services.json")).replaceAll("\\s", ""))
+                .startsWith("[{\"params\":{\"serviceName\":[\"zeta\"],\"port\":[\"8080\"]");
+    }
+
+    @Test
+    void save_replacesThePreviousList_andLeavesNoTempFile() throws Exception {
+        StateStore store = StateStore.open(dir);
+        store.save(List.of(service("a"), service("b")));
+
+        store.save(List.of(service("c")));
+
+        assertThat(store.load()).containsExactly(service("c"));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("services.json");
+        }
+    }
+
+    @Test
+    void load_deletesTempFilesLeftByACrash() throws Exception {
+        StateStore store = StateStore.open(dir);
+        store.save(List.of(service("kept")));
+        Files.writeString(dir.resolve("services.json.123456.tmp"), "[{\"params\": {\"serviceName\": [\"half");
+        Files.writeString(dir.resolve("other.txt"), "not ours");
+
+        assertThat(store.load()).containsExactly(service("kept"));
+        assertThat(dir.resolve("services.json.123456.tmp")).doesNotExist();
+        assertThat(dir.resolve("other.txt")).exists();
+    }
+
+    @Test
+    void load_aCorruptFile_isAnErrorNamingTheFileAndTheProblem() throws Exception {
+        StateStore store = StateStore.open(dir);
+        Path file = dir.resolve("services.json");
+
+        Files.writeString(file, "[{\"params\": {\"serviceName\": [\"x\"]}");
+        assertThatThrownBy(store::load).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(file + ": not valid JSON (").hasMessageContaining("line 1");
+
+        Files.writeString(file, "{\"params\": {}}");
+        assertThatThrownBy(store::load).hasMessage(file + ": expected a JSON array of {\"params\": {...}} objects");
+
+        Files.writeString(file, "[{\"params\": {\"port\": 8080}}]");
+        assertThatThrownBy(store::load).hasMessage(file + ": entry 0, parameter port: expected an array of strings");
+
+        Files.writeString(file, "[] []");
+        assertThatThrownBy(store::load).hasMessageStartingWith(file + ": not valid JSON (");
+    }
+
+    @Test
+    void save_thatFails_leavesThePreviousFileIntact() throws Exception {
+        assumeThat(System.getProperty("user.name")).as("root ignores permissions").isNotEqualTo("root");
+        StateStore store = StateStore.open(dir);
+        store.save(List.of(service("old")));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assertThatThrownBy(() -> store.save(List.of(service("new"))))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith(dir.resolve("services.json") + ": cannot save the services (");
+            assertThat(store.load()).containsExactly(service("old"));
+        } finally {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void save_thatCannotRename_leavesNoTempFile_evenForRoot() throws Exception {
+        StateStore store = StateStore.open(dir);
+        Files.createDirectories(dir.resolve("services.json/in-the-way"));
+
+        assertThatThrownBy(() -> store.save(List.of(service("new"))))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(dir.resolve("services.json") + ": cannot save the services (");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("services.json");
+        }
+        assertThat(dir.resolve("services.json/in-the-way")).isDirectory();
+    }
+
+    @Test
+    void open_aDirectoryThatCannotBeCreated_isAnErrorNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        assertThatThrownBy(() -> StateStore.open(file.resolve("state")))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("STATE_DIR " + file.resolve("state") + ": cannot create the directory");
+        assertThatThrownBy(() -> StateStore.open(file))
+                .hasMessageStartingWith("STATE_DIR " + file + ": ");
+    }
+}
