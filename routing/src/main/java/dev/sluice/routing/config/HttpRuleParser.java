@@ -39,7 +39,7 @@ final class HttpRuleParser {
             case "set-path" -> new ActionConfig.SetPath(literal(kw, exactly(kw, a, 1, "set-path PATH").get(0)));
             case "replace-path" -> {
                 exactly(kw, a, 2, "replace-path REGEX REPLACEMENT");
-                yield new ActionConfig.ReplacePath(regex(kw, a.get(0)), literal(kw, a.get(1)));
+                yield new ActionConfig.ReplacePath(regex(kw, a.get(0)), groups(kw, a.get(0), literal(kw, a.get(1))));
             }
             default -> headerAction(kw, action, a, REQUEST_ACTIONS);
         };
@@ -86,7 +86,7 @@ final class HttpRuleParser {
             case "del-header" -> new ActionConfig.DelHeader(exactly(kw, a, 1, "del-header NAME").get(0));
             case "replace-header" -> {
                 exactly(kw, a, 3, "replace-header NAME REGEX REPLACEMENT");
-                yield new ActionConfig.ReplaceHeader(a.get(0), regex(kw, a.get(1)), literal(kw, a.get(2)));
+                yield new ActionConfig.ReplaceHeader(a.get(0), regex(kw, a.get(1)), groups(kw, a.get(1), literal(kw, a.get(2))));
             }
             default -> throw new ConfigException("unknown or unsupported action '" + kw
                     + "' (expected one of: " + expected + ")");
@@ -107,6 +107,20 @@ final class HttpRuleParser {
                     + "' are not supported (expected a literal value)");
         }
         return value;
+    }
+
+    /** A replacement may only name groups its regex has: {@code \\N} beyond them is refused here, not per request. */
+    private static String groups(String kw, String regex, String replacement) {
+        int groups = Pattern.compile(regex).matcher("").groupCount();
+        java.util.regex.Matcher m = Pattern.compile("\\\\(\\d)").matcher(replacement);
+        while (m.find()) {
+            int n = Integer.parseInt(m.group(1));
+            if (n > groups) {
+                throw new ConfigException("'" + kw + "': the replacement '" + replacement + "' names group \\" + n
+                        + " but the regex '" + regex + "' has " + groups + " group" + (groups == 1 ? "" : "s"));
+            }
+        }
+        return replacement;
     }
 
     private static String regex(String kw, String text) {

@@ -34,6 +34,14 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void replacementNamingAGroupTheRegexLacks_isRefusedWhenRead() {
+        assertThat(error("backend b\n http-request replace-path /a/(.*) /\\2\n")).isEqualTo(
+                "bad.cfg:2: 'http-request replace-path': the replacement '/\\2' names group \\2 but the regex "
+                + "'/a/(.*)' has 1 group");
+        assertThat(error("backend b\n http-response replace-header X-A ^x$ \\1\n")).contains("has 0 groups");
+    }
+
+    @Test
     void timeoutWithBadUnit_namesKeywordAndExpectedUnits() {
         assertThat(error("backend b\n timeout server 5x\n")).isEqualTo(
                 "bad.cfg:2: 'timeout server': invalid time '5x' (expected a number with unit us, ms, s, m, h or d)");
