@@ -2,6 +2,7 @@ package dev.sluice.proxy;
 
 import dev.sluice.routing.ErrorPages;
 import dev.sluice.routing.HttpAction;
+import dev.sluice.routing.RegexReplacement;
 import dev.sluice.routing.HttpRule;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -55,8 +56,7 @@ final class HttpActions {
             String path = HttpRequestView.pathOf(uri);
             Matcher m = a.regex().matcher(path);
             if (m.find()) {
-                String replaced = m.replaceFirst(javaReplacement(a.replacement()));
-                request.setUri(replaced + HttpRequestView.queryOf(uri));
+                request.setUri(RegexReplacement.expand(m, a.replacement()) + HttpRequestView.queryOf(uri));
             }
         } else if (action instanceof HttpAction.Redirect a) {
             return redirect(a, request, alloc);
@@ -105,11 +105,10 @@ final class HttpActions {
         if (values.isEmpty()) {
             return;
         }
-        String replacement = javaReplacement(a.replacement());
         headers.remove(a.name());
         for (String value : values) {
             Matcher m = a.regex().matcher(value);
-            headers.add(a.name(), m.matches() ? m.replaceFirst(replacement) : value);
+            headers.add(a.name(), m.find() ? RegexReplacement.expand(m, a.replacement()) : value);
         }
     }
 
@@ -151,21 +150,5 @@ final class HttpActions {
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
         }
         return r;
-    }
-
-    /** HAProxy writes regex groups as {@code \1}; Java's replacement syntax is {@code $1}. */
-    static String javaReplacement(String haproxy) {
-        StringBuilder sb = new StringBuilder(haproxy.length() + 4);
-        for (int i = 0; i < haproxy.length(); i++) {
-            char c = haproxy.charAt(i);
-            if (c == '\\' && i + 1 < haproxy.length() && Character.isDigit(haproxy.charAt(i + 1))) {
-                sb.append('$');
-            } else if (c == '$' || c == '\\') {
-                sb.append('\\').append(c);
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

@@ -169,7 +169,7 @@ class ServiceConfigsTest {
         return text.toString().lines().map(String::strip).toList();
     }
 
-    /** HAProxy's {@code \N} back-references as a Java replacement (what proxy-core runs). */
+    /** HAProxy's {@code \N} back-references as a Java replacement, for the regsub reference: {@code replaceFirst}. */
     static String javaReplacement(String haproxy) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < haproxy.length(); i++) {
@@ -427,8 +427,8 @@ class ServiceConfigsTest {
         assertThat(path.replaceFirst(search, javaReplacement(replace))).as("the table itself").isEqualTo(expected);
         SearchReplace sr = new SearchReplace(search, replace);
         Matcher direct = java.util.regex.Pattern.compile(ServiceTemplates.replacePathRegex(search)).matcher(path);
-        String viaTemplates = direct.matches() ? direct.replaceFirst(javaReplacement(ServiceTemplates.replacePathFormat(sr)))
-                : path;
+        String viaTemplates = direct.find()
+                ? dev.sluice.routing.RegexReplacement.expand(direct, ServiceTemplates.replacePathFormat(sr)) : path;
         assertThat(viaTemplates).as("replace-path %s %s", ServiceTemplates.replacePathRegex(search),
                 ServiceTemplates.replacePathFormat(sr)).isEqualTo(expected);
 
@@ -438,7 +438,7 @@ class ServiceConfigsTest {
                 .filter(r -> r.action() instanceof HttpAction.ReplacePath).findFirst().orElseThrow();
         HttpAction.ReplacePath action = (HttpAction.ReplacePath) rule.action();
         Matcher m = action.regex().matcher(path);
-        String compiled = m.find() ? m.replaceFirst(javaReplacement(action.replacement())) : path;
+        String compiled = m.find() ? dev.sluice.routing.RegexReplacement.expand(m, action.replacement()) : path;
         assertThat(compiled).isEqualTo(expected);
     }
 
