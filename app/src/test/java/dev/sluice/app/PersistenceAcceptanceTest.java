@@ -3,6 +3,7 @@ package dev.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.app.SluiceProcess.Answer;
+import dev.sluice.proxy.RawHttpClient.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +53,9 @@ class PersistenceAcceptanceTest {
                     + "&servicePath=/" + name(REPLACED) + "&port=" + origins.get(name(REPLACED) + "-new").port()
                     + "&outboundHostname=127.0.0.1");
             assertThat(replaced.status()).as("reconfigure %s again: %s", name(REPLACED), replaced).isEqualTo(200);
+            Answer guarded = first.get("/v1/docker-flow-proxy/reconfigure?serviceName=guarded&servicePath=/guarded"
+                    + "&port=" + origins.get("guarded").port() + "&outboundHostname=127.0.0.1&users=alice:wonderland");
+            assertThat(guarded.status()).as("reconfigure guarded: %s", guarded).isEqualTo(200);
             for (int i : REMOVED) {
                 Answer a = first.get("/v1/docker-flow-proxy/remove?serviceName=" + name(i));
                 assertThat(a.status()).as("remove %s: %s", name(i), a).isEqualTo(200);
@@ -75,11 +80,19 @@ class PersistenceAcceptanceTest {
                 actual.put(name, Http.servedBy(second.proxyPort(), "/" + name + "/page"));
             }
             assertThat(actual).as("who answers each service's path after the restart").isEqualTo(expected);
+            assertThat(Http.get(second.proxyPort(), "/guarded").status())
+                    .as("a service with users still asks for them").isEqualTo(401);
+            Response withCredentials = Http.get(second.proxyPort(), "/guarded",
+                    "Authorization: " + SluiceProcess.basic("alice", "wonderland"));
+            assertThat(withCredentials.status()).isEqualTo(200);
+            assertThat(withCredentials.header("x-server")).isEqualTo("guarded");
+            List<String> acknowledged = expected.entrySet().stream()
+                    .filter(e -> !e.getValue().startsWith("status")).map(Map.Entry::getKey)
+                    .collect(Collectors.toCollection(ArrayList::new));
+            acknowledged.add("guarded");
             List<String> listed = new ArrayList<>(
                     second.get("/v1/docker-flow-proxy/config?type=json").json().getJsonObject("Services").fieldNames());
-            assertThat(listed).as("services of config?type=json")
-                    .containsExactlyInAnyOrderElementsOf(expected.entrySet().stream()
-                            .filter(e -> !e.getValue().startsWith("status")).map(Map.Entry::getKey).toList());
+            assertThat(listed).as("services of config?type=json").containsExactlyInAnyOrderElementsOf(acknowledged);
             assertThat(second.get("/v1/docker-flow-proxy/ping").json().getString("Hash"))
                     .as("the same routing content has the same hash").isEqualTo(hashBefore);
         }
