@@ -39,7 +39,7 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * Listens on {@code host:port} ({@code port} 0: any free port) and serves Docker Flow
-     * Proxy's API over {@code registry}. With {@code auth}, every call needs its credentials.
+     * Proxy's API over {@code registry}. With {@code auth}, every call but {@code ping} needs its credentials.
      * Blocks until listening.
      *
      * @throws AdminBindException when the port cannot be bound
@@ -52,7 +52,9 @@ public final class AdminServer implements AutoCloseable {
         Router router = Router.router(vertx);
         if (auth != null) {
             router.route().handler(ctx -> {
-                if (auth.accepts(ctx.request().getHeader("Authorization"))) {
+                // ping stays open: container health checks call it without credentials, and it
+                // tells only the table's generation and hash
+                if (ctx.request().path().endsWith("/ping") || auth.accepts(ctx.request().getHeader("Authorization"))) {
                     ctx.next();
                 } else {
                     ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"sluice-admin\"");
