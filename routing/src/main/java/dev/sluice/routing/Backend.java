@@ -33,10 +33,13 @@ public record Backend(String name, Mode mode, List<Server> servers, Balancer bal
         return balancer.pick(servers, request, avoid);
     }
 
-    /** The usable server with room whose persistence cookie is {@code value}, or {@code null}. */
+    /**
+     * The server with room whose persistence cookie is {@code value}, or {@code null}: UP and
+     * READY, or draining (a drained server still serves its sticky clients, as in HAProxy).
+     */
     public Server stickyServer(String value) {
         for (Server s : servers) {
-            if (value.equals(s.cookie()) && s.isUsable() && s.hasCapacity()) {
+            if (value.equals(s.cookie()) && !s.disabled() && s.state().acceptsPersistent() && s.hasCapacity()) {
                 return s;
             }
         }

@@ -99,7 +99,7 @@ public final class RoutingCompiler {
     private Backend backend(BackendConfig b) {
         List<Server> servers = new ArrayList<>();
         for (ServerConfig s : b.servers()) {
-            ServerState state = previousStates.computeIfAbsent(key(b.name(), s.name()), k -> new ServerState());
+            ServerState state = previousStates.computeIfAbsent(key(b.name(), s.name()), k -> new ServerState(b.name(), s.name()));
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
                     s.disabled(), s.maxconn(), state, s.cookie()));
         }

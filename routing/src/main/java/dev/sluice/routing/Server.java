@@ -52,8 +52,8 @@ public final class Server {
     public ServerState state() { return state; }
     public String cookie() { return cookie; }
 
-    /** UP and not {@code disabled}: may be picked by the balancer. */
-    public boolean isUsable() { return !disabled && state.isUp(); }
+    /** Not {@code disabled}, UP, READY (and a slot with an address): may be picked by the balancer. */
+    public boolean isUsable() { return !disabled && state.isUsable(); }
 
     /** Whether this server may take one more request now ({@code maxconn}). */
     public boolean hasCapacity() {

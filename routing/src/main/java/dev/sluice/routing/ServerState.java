@@ -1,21 +1,171 @@
 package dev.sluice.routing;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The live state of one server: UP/DOWN and requests in flight. One instance per
- * (backend, server) name pair, handed from one compiled routing table to the next, so in-flight
- * requests release the same counter they acquired and a change elsewhere never resets it.
+ * The live state of one server: health (UP/DOWN), the operator's state (READY, DRAIN, MAINT),
+ * requests in flight, the last error, and for a {@code server-template} slot the address DNS
+ * gave it. One instance per (backend, server) name pair, handed from one compiled routing table
+ * to the next, so in-flight requests release the same counter they acquired and a change
+ * elsewhere never resets it. Every change of health or operator state is a {@link StateEvent}.
+ *
+ * <p>The request path only reads volatile fields; writes come from the health checks, DNS
+ * discovery, the admin API and, on failures, the passive checks.
  */
 public final class ServerState {
 
+    /** What an operator set: READY takes traffic; DRAIN finishes what it has and takes only sticky requests; MAINT takes none. */
+    public enum Admin { READY, DRAIN, MAINT }
+
+    private final String backend;
+    private final String server;
     private volatile boolean up = true;
+    private volatile Admin admin = Admin.READY;
     private volatile String lastError;
+    private volatile String lastCheck = "";
+    private volatile long lastChangeMillis = System.currentTimeMillis();
+    private volatile long upSinceNanos = Long.MIN_VALUE;
+    private volatile boolean slot;
+    private volatile InetSocketAddress address;
+    private final AtomicInteger addressVersion = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
 
+    public ServerState(String backend, String server) {
+        this.backend = backend;
+        this.server = server;
+    }
+
+    /** For tests and tools that do not name the server. */
+    public ServerState() {
+        this("?", "?");
+    }
+
+    public String backend() { return backend; }
+
+    public String server() { return server; }
+
+    /** Health: UP unless checks (active or passive) or DNS said otherwise. */
     public boolean isUp() { return up; }
 
-    public void setUp(boolean up) { this.up = up; }
+    public Admin admin() { return admin; }
+
+    /** UP, READY, and (for a server-template slot) holding an address: may take new requests. */
+    public boolean isUsable() {
+        return up && admin == Admin.READY && (!slot || address != null);
+    }
+
+    /** May take a request that names it (a persistence cookie): also while draining. */
+    public boolean acceptsPersistent() {
+        return up && admin != Admin.MAINT && (!slot || address != null);
+    }
+
+    /** Sets health without a reason (tests). */
+    public void setUp(boolean up) {
+        if (up) {
+            markUp("set by hand");
+        } else {
+            markDown("set by hand");
+        }
+    }
+
+    /** Health becomes UP; an event if it was DOWN. Returns whether it changed. */
+    public boolean markUp(String reason) {
+        if (up) {
+            return false;
+        }
+        up = true;
+        upSinceNanos = System.nanoTime();
+        changed("DOWN", reason);
+        return true;
+    }
+
+    /** Health becomes DOWN; an event if it was UP. Returns whether it changed. */
+    public boolean markDown(String reason) {
+        if (!up) {
+            return false;
+        }
+        up = false;
+        changed("UP", reason);
+        return true;
+    }
+
+    /** The operator's state; an event when it changes. */
+    public void setAdmin(Admin next, String reason) {
+        Admin before = admin;
+        if (before == next) {
+            return;
+        }
+        String from = describe();
+        admin = next;
+        lastChangeMillis = System.currentTimeMillis();
+        if (next == Admin.READY) {
+            upSinceNanos = System.nanoTime();
+        }
+        StateEvents.record(new StateEvent(lastChangeMillis, backend, server, from, describe(), reason));
+    }
+
+    private void changed(String fromHealth, String reason) {
+        lastChangeMillis = System.currentTimeMillis();
+        String from = admin == Admin.READY ? fromHealth : admin + " " + fromHealth;
+        StateEvents.record(new StateEvent(lastChangeMillis, backend, server, from, describe(), reason));
+    }
+
+    /** {@code UP}, {@code DOWN}, {@code DRAIN}, {@code MAINT}, or {@code MAINT (no address)}. */
+    public String describe() {
+        if (admin == Admin.MAINT) {
+            return "MAINT";
+        }
+        if (slot && address == null) {
+            return "MAINT (no address)";
+        }
+        if (admin == Admin.DRAIN) {
+            return up ? "DRAIN" : "DRAIN DOWN";
+        }
+        return up ? "UP" : "DOWN";
+    }
+
+    /** When health or the operator's state last changed (wall clock). */
+    public long lastChangeMillis() { return lastChangeMillis; }
+
+    /** When the server last came (back) UP or READY, {@link System#nanoTime()}; {@code Long.MIN_VALUE}: at start. */
+    public long upSinceNanos() { return upSinceNanos; }
+
+    /** The result of the last active check, e.g. "Layer7 OK 200" (empty before the first). */
+    public String lastCheck() { return lastCheck; }
+
+    public void lastCheck(String result) { lastCheck = result; }
+
+    // ---- server-template slots ---------------------------------------------------------------
+
+    /** Marks this server as a slot whose address comes from DNS (until then it takes no traffic). */
+    public void makeSlot() { slot = true; }
+
+    public boolean isSlot() { return slot; }
+
+    /** The address DNS gave this slot, or {@code null}. */
+    public InetSocketAddress address() { return address; }
+
+    /** Gives the slot an address ({@code null}: none); pooled connections to the old one are not reused. */
+    public void address(InetSocketAddress next, String reason) {
+        InetSocketAddress before = address;
+        if (java.util.Objects.equals(before, next)) {
+            return;
+        }
+        String from = describe();
+        address = next;
+        addressVersion.incrementAndGet();
+        lastChangeMillis = System.currentTimeMillis();
+        if (next != null) {
+            upSinceNanos = System.nanoTime();
+        }
+        StateEvents.record(new StateEvent(lastChangeMillis, backend, server, from, describe(), reason));
+    }
+
+    /** Changes whenever the slot's address changes: a pooled connection made under another version is stale. */
+    public int addressVersion() { return addressVersion.get(); }
+
+    // ---- requests and errors -------------------------------------------------------------------
 
     public int active() { return active.get(); }
 
