@@ -100,8 +100,11 @@ public final class RoutingCompiler {
         List<Server> servers = new ArrayList<>();
         for (ServerConfig s : b.servers()) {
             ServerState state = previousStates.computeIfAbsent(key(b.name(), s.name()), k -> new ServerState(b.name(), s.name()));
+            if (s.template() != null) {
+                state.makeSlot();
+            }
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
-                    s.disabled(), s.maxconn(), state, s.cookie()));
+                    s.disabled(), s.maxconn(), state, s.cookie(), s.check()));
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);

@@ -2,6 +2,8 @@ package dev.sluice.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.routing.config.HealthCheckConfig;
+
 /**
  * A {@code server} of a backend: its settings and a reference to its live {@link ServerState}.
  * The state object is carried over by identity when a new routing table is compiled.
@@ -18,6 +20,7 @@ public final class Server {
     private final int maxconn;
     private final ServerState state;
     private final String cookie;
+    private final HealthCheckConfig check;
 
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state) {
@@ -27,7 +30,16 @@ public final class Server {
     /** @param cookie the server's persistence cookie value; {@code null}: none */
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state, String cookie) {
+        this(backendName, name, host, port, weight, backup, disabled, maxconn, state, cookie,
+                HealthCheckConfig.DEFAULT);
+    }
+
+    /** @param check the {@code check} options of the server line (checks run only when enabled) */
+    public Server(String backendName, String name, String host, int port, int weight,
+                  boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
+                  HealthCheckConfig check) {
         this.cookie = cookie;
+        this.check = requireNonNull(check, "check");
         this.backendName = requireNonNull(backendName, "backendName");
         this.name = requireNonNull(name, "name");
         this.host = requireNonNull(host, "host");
@@ -51,6 +63,7 @@ public final class Server {
     public int maxconn() { return maxconn; }
     public ServerState state() { return state; }
     public String cookie() { return cookie; }
+    public HealthCheckConfig check() { return check; }
 
     /** Not {@code disabled}, UP, READY (and a slot with an address): may be picked by the balancer. */
     public boolean isUsable() { return !disabled && state.isUsable(); }
