@@ -5,6 +5,9 @@ import static dev.sluice.admin.AdminServer.json;
 import dev.sluice.routing.Backend;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.Server;
+import dev.sluice.routing.ServerState;
+import dev.sluice.routing.StateEvent;
+import dev.sluice.routing.StateEvents;
 import dev.sluice.routing.service.ServiceConfigs;
 import dev.sluice.routing.service.ServiceSpec;
 import io.vertx.core.Future;
@@ -69,9 +72,7 @@ final class AdminHandlers {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("Name", s.name());
                 m.put("Address", s.host() + ":" + s.port());
-                m.put("Status", s.isUsable() ? "UP" : "DOWN");
-                String error = s.state().lastError();
-                m.put("LastError", error == null ? "" : error);
+                m.putAll(serverFields(s));
                 servers.add(m);
             }
             Map<String, Object> bm = new LinkedHashMap<>();
@@ -80,6 +81,76 @@ final class AdminHandlers {
             out.add(bm);
         }
         return out;
+    }
+
+    /** A server's state as the admin API shows it. */
+    static Map<String, Object> serverFields(Server s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        ServerState st = s.state();
+        m.put("State", s.disabled() ? "MAINT (disabled)" : st.describe());
+        m.put("Admin", st.admin().name());
+        m.put("Health", st.isUp() ? "UP" : "DOWN");
+        m.put("SinceMillis", st.lastChangeMillis());
+        m.put("LastCheck", st.lastCheck());
+        String error = st.lastError();
+        m.put("LastError", error == null ? "" : error);
+        m.put("Active", st.active());
+        if (st.isSlot()) {
+            m.put("SlotAddress", st.address() == null ? "" : st.address().getAddress().getHostAddress());
+        }
+        List<Map<String, Object>> events = new ArrayList<>();
+        List<StateEvent> recent = StateEvents.of(s.backendName(), s.name());
+        for (StateEvent e : recent.subList(Math.max(0, recent.size() - 10), recent.size())) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("TimeMillis", e.timeMillis());
+            em.put("From", e.from());
+            em.put("To", e.to());
+            em.put("Reason", e.reason());
+            events.add(em);
+        }
+        m.put("Events", events);
+        return m;
+    }
+
+    /**
+     * {@code server?backend=B&server=S[&state=ready|drain|maint]}: shows a server, or sets the
+     * operator's state: {@code drain} lets requests in flight finish and sends no new ones
+     * (clients stuck to it by a cookie still reach it), {@code maint} sends nothing,
+     * {@code ready} takes traffic again. Runtime state, as HAProxy's runtime API: a restart
+     * starts every server READY.
+     */
+    void server(RoutingContext ctx) {
+        String backend = ctx.request().getParam("backend");
+        String server = ctx.request().getParam("server");
+        String state = ctx.request().getParam("state");
+        if (backend == null || backend.isBlank() || server == null || server.isBlank()) {
+            nok(ctx, 400, "backend and server parameters are mandatory");
+            return;
+        }
+        Backend b = registry.table().backend(backend);
+        Server s = b == null ? null : b.servers().stream().filter(x -> x.name().equals(server)).findFirst().orElse(null);
+        if (s == null) {
+            nok(ctx, 404, b == null ? "no backend '" + backend + "'" : "backend '" + backend + "' has no server '" + server + "'");
+            return;
+        }
+        if (state != null) {
+            ServerState.Admin admin;
+            try {
+                admin = ServerState.Admin.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                nok(ctx, 400, "state: '" + state + "' (expected ready, drain or maint)");
+                return;
+            }
+            s.state().setAdmin(admin, "set to " + admin.name().toLowerCase(java.util.Locale.ROOT) + " by the admin API");
+        }
+        JsonObject body = new JsonObject().put("Status", "OK").put("Message", "").put("Backend", backend)
+                .put("Server", server).put("Address", s.host() + ":" + s.port());
+        serverFields(s).forEach(body::put);
+        json(ctx, 200, body);
+    }
+
+    private static void nok(RoutingContext ctx, int status, String message) {
+        json(ctx, status, new JsonObject().put("Status", "NOK").put("Message", message));
     }
 
     void reconfigure(RoutingContext ctx) {

@@ -71,6 +71,7 @@ public final class AdminServer implements AutoCloseable {
             router.route(prefix + "/remove").handler(handlers::remove);
             router.route(prefix + "/reload").handler(handlers::reload);
             router.route(prefix + "/successfulinitreload").handler(handlers::successfulInitReload);
+            router.route(prefix + "/server").handler(handlers::server);
             for (String endpoint : NOT_BUILT_YET) {
                 router.route(prefix + "/" + endpoint).handler(ctx -> notBuiltYet(ctx, endpoint));
             }

@@ -126,6 +126,7 @@ public final class Main {
         if (config == null) {
             return 1;
         }
+        EventLog events = new EventLog(err);
         ServiceRegistry registry = registry(cli, env, settings, config, err);
         if (registry == null) {
             return 1;
@@ -156,6 +157,7 @@ public final class Main {
             admin.close();
             sluice.close();
             registry.close();
+            events.close();
             stopped.countDown();
         }, "sluice-shutdown"));
         try {
