@@ -196,7 +196,8 @@ final class SideBySide {
             Map<String, String> xHeaders = new java.util.TreeMap<>();
             for (Map.Entry<String, String> header : response.headers()) {
                 String name = header.getKey();
-                if (name.startsWith("x-") && !name.equals("x-server")) {
+                if (name.startsWith("x-") && !name.equals("x-server") || name.equals("set-cookie")
+                        || name.equals("cache-control")) {
                     xHeaders.put(name, response.header(name));
                 }
             }
@@ -216,7 +217,7 @@ final class SideBySide {
             check(differences, "backend (X-Server)", backend(server), backend(other.server));
             check(differences, "Location", location, other.location);
             check(differences, "WWW-Authenticate", authenticate, other.authenticate);
-            check(differences, "X-* response headers", xHeaders, other.xHeaders);
+            check(differences, "X-*, Set-Cookie and Cache-Control response headers", xHeaders, other.xHeaders);
             boolean redirect = status >= 300 && status < 400;
             if (!redirect && !body.startsWith(HAPROXY_BUILT_IN_PAGE)) {
                 check(differences, "Content-Type", contentType, other.contentType);

@@ -134,8 +134,11 @@ final class HttpActions {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(code), alloc.buffer(0, 0));
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0)
-                .set(HttpHeaderNames.LOCATION, location)
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                .set(HttpHeaderNames.LOCATION, location);
+        if (code != 301 && code != 308) {
+            // as HAProxy: a temporary redirect must not be cached; a permanent one may be
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        }
         return r;
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Cookie persistence as HAProxy's {@code cookie NAME insert indirect nocache}: the request's
  * {@code NAME} cookie picks the server, {@code indirect} hides the cookie from it, and a response
- * from a server the client did not name gets {@code Set-Cookie}. Only backends that declare a
+ * from a server the client did not name gets {@code Set-Cookie} ({@code nocache}: and
+ * {@code Cache-Control: private} if a shared cache could keep it). Only backends that declare a
  * cookie pay for any of it.
  */
 final class StickyCookies {
@@ -63,8 +64,28 @@ final class StickyCookies {
             return;
         }
         response.add(HttpHeaderNames.SET_COOKIE, cookie.setCookie(served.cookie()));
-        if (cookie.nocache()) {
+        if (cookie.nocache() && cacheable(response)) {
             response.set(HttpHeaderNames.CACHE_CONTROL, "private");
         }
+    }
+
+    /**
+     * Whether a shared cache could keep this response (and the cookie with it): it says how long
+     * it is fresh or how to revalidate it, and does not already forbid sharing. HAProxy marks
+     * only such responses {@code private}; a response without any of it is not touched.
+     */
+    static boolean cacheable(HttpHeaders response) {
+        String cc = response.get(HttpHeaderNames.CACHE_CONTROL);
+        if (cc != null) {
+            String lower = cc.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("private") || lower.contains("no-cache") || lower.contains("no-store")) {
+                return false;
+            }
+            if (lower.contains("max-age") || lower.contains("public")) {
+                return true;
+            }
+        }
+        return response.contains(HttpHeaderNames.EXPIRES) || response.contains(HttpHeaderNames.LAST_MODIFIED)
+                || response.contains(HttpHeaderNames.ETAG);
     }
 }
