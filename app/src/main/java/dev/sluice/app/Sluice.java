@@ -55,6 +55,14 @@ public final class Sluice implements AutoCloseable {
         return proxy.table();
     }
 
+    /**
+     * Publishes {@code table} to the data plane (opening and closing binds); on a bind failure
+     * nothing changed.
+     */
+    public void update(RoutingTable table) throws BindFailedException {
+        proxy.update(table);
+    }
+
     /** The first port bound for {@code frontend}. */
     public int port(String frontend) {
         List<Integer> ports = proxy.ports(frontend);
