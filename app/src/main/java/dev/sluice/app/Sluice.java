@@ -3,7 +3,9 @@ package dev.sluice.app;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.proxy.BindFailedException;
+import dev.sluice.proxy.DnsDiscovery;
 import dev.sluice.proxy.ProxyServer;
+import java.net.InetSocketAddress;
 import dev.sluice.routing.Bind;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RoutingCompiler;
@@ -14,13 +16,19 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A running Sluice: the compiled routing table and the data plane serving it. */
+/**
+ * A running Sluice: the compiled routing table, the data plane serving it, and the DNS discovery
+ * that fills its {@code server-template} slots.
+ */
 public final class Sluice implements AutoCloseable {
 
     private final ProxyServer proxy;
+    private final DnsDiscovery discovery;
 
-    private Sluice(ProxyServer proxy) {
+    private Sluice(ProxyServer proxy, DnsDiscovery discovery) {
         this.proxy = proxy;
+        this.discovery = discovery;
+        discovery.reconcile(proxy.table());
     }
 
     /** Compiles {@code config} and binds every frontend; warnings go to {@code warnings}. */
@@ -31,7 +39,17 @@ public final class Sluice implements AutoCloseable {
 
     /** Binds every frontend of {@code table}; warnings go to {@code warnings}. */
     public static Sluice start(RoutingTable table, PrintStream warnings) throws BindFailedException {
+        return start(table, warnings, List.of());
+    }
+
+    /**
+     * Like the other; {@code nameservers} ({@code RESOLVERS}) resolve the server-template names
+     * whose servers name no {@code resolvers} section; empty: {@code /etc/resolv.conf}.
+     */
+    public static Sluice start(RoutingTable table, PrintStream warnings, List<InetSocketAddress> nameservers)
+            throws BindFailedException {
         requireNonNull(table, "table");
+        requireNonNull(nameservers, "nameservers");
         for (Frontend f : table.frontends()) {
             for (Bind b : f.binds()) {
                 if (b.ssl() && warnings != null) {
@@ -40,7 +58,14 @@ public final class Sluice implements AutoCloseable {
                 }
             }
         }
-        return new Sluice(ProxyServer.start(table));
+        ProxyServer proxy = ProxyServer.start(table);
+        return new Sluice(proxy, DnsDiscovery.start(DnsDiscovery.Settings.DEFAULT.withNameservers(nameservers)));
+    }
+
+    /** Publishes {@code table} to the data plane, then gives its server-template slots to DNS discovery. */
+    public void publish(RoutingTable table) throws BindFailedException {
+        proxy.update(table);
+        discovery.reconcile(table);
     }
 
     public static Sluice start(ProxyConfig config) throws BindFailedException {
@@ -53,14 +78,6 @@ public final class Sluice implements AutoCloseable {
 
     public RoutingTable table() {
         return proxy.table();
-    }
-
-    /**
-     * Publishes {@code table} to the data plane (opening and closing binds); on a bind failure
-     * nothing changed.
-     */
-    public void update(RoutingTable table) throws BindFailedException {
-        proxy.update(table);
     }
 
     /** The first port bound for {@code frontend}. */
@@ -83,6 +100,7 @@ public final class Sluice implements AutoCloseable {
 
     @Override
     public void close() {
+        discovery.close();
         proxy.close();
     }
 }

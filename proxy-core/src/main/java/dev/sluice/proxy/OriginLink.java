@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpClientCodec;
+import java.net.InetSocketAddress;
 
 /**
  * The origin side of one exchange: the server it holds (counted in that server's active
@@ -66,12 +67,35 @@ final class OriginLink {
             return;
         }
         Server s = server;
-        runtime.connect(client.channel().eventLoop(), s.host(), s.port(), backend.timeouts().connectMs(), client.alloc(),
+        // A slot's address comes from DNS discovery: read the version first, so a connection
+        // opened while the address changes is never pooled as belonging to the new one.
+        int version = s.state().addressVersion();
+        InetSocketAddress address = s.isSlot() ? s.state().address()
+                : InetSocketAddress.createUnresolved(s.host(), s.port());
+        if (address == null) {
+            // the slot lost its address after the balancer picked it
+            s.state().recordError("DNS: no address for " + s.host() + " in this slot");
+            failed(s);
+            return;
+        }
+        runtime.connect(client.channel().eventLoop(), address, backend.timeouts().connectMs(), client.alloc(),
                 // Response headers are validated: a CR or NUL in a value would otherwise be
                 // relayed to the client verbatim (header injection); such a response is a 502.
-                ch -> ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, true),
-                        new OriginHandler(s.state())),
+                ch -> {
+                    ch.attr(OriginPool.ADDRESS_VERSION).set(version);
+                    ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, true),
+                            new OriginHandler(s.state()));
+                },
                 f -> onConnected(s, f));
+    }
+
+    private void failed(Server s) {
+        Server next = Retries.next(backend, view, s, ++attempt);
+        if (next != null) {
+            open(next);
+            return;
+        }
+        listener.onOriginUnreachable();
     }
 
     private void onConnected(Server s, ChannelFuture f) {
@@ -87,17 +111,14 @@ final class OriginLink {
             return;
         }
         s.state().recordError(describe(s, f.cause()));
-        Server next = Retries.next(backend, view, s, ++attempt);
-        if (next != null) {
-            open(next);
-            return;
-        }
-        listener.onOriginUnreachable();
+        failed(s);
     }
 
     /** Why a connect failed, as a person reads it: "DNS: no such host", "connection refused". */
     static String describe(Server s, Throwable cause) {
-        String target = s.host() + ":" + s.port();
+        InetSocketAddress a = s.isSlot() ? s.state().address() : null;
+        String target = a != null && a.getAddress() != null
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : s.host() + ":" + s.port();
         if (cause instanceof java.net.UnknownHostException) {
             return "DNS: no such host " + s.host();
         }

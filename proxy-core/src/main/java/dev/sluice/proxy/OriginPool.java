@@ -2,6 +2,7 @@ package dev.sluice.proxy;
 
 import dev.sluice.routing.ServerState;
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.ArrayDeque;
@@ -26,6 +27,12 @@ final class OriginPool {
         }
     };
 
+    /**
+     * The {@link ServerState#addressVersion()} a connection was opened under: when a slot's address
+     * changes, its pooled connections lead to the old address and are not reused.
+     */
+    static final AttributeKey<Integer> ADDRESS_VERSION = AttributeKey.valueOf("sluice.addressVersion");
+
     private final Map<ServerState, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
 
     /** The pool of the calling event loop. */
@@ -40,10 +47,13 @@ final class OriginPool {
             return null;
         }
         long now = System.nanoTime();
+        int version = server.addressVersion();
         Channel ch;
         while ((ch = q.pollLast()) != null) {
             OriginHandler h = ch.pipeline().get(OriginHandler.class);
-            if (ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS) {
+            Integer opened = ch.attr(ADDRESS_VERSION).get();
+            if (ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS
+                    && (opened == null || opened == version)) {
                 return ch;
             }
             ch.close();

@@ -13,7 +13,6 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +56,12 @@ final class ProxyRuntime {
      */
     void connect(EventLoop loop, String host, int port, long connectTimeoutMs, ByteBufAllocator alloc,
                  Consumer<SocketChannel> init, ChannelFutureListener onConnect) {
+        connect(loop, InetSocketAddress.createUnresolved(host, port), connectTimeoutMs, alloc, init, onConnect);
+    }
+
+    /** Like the other, to an address: a resolved one (a server-template slot's) goes without DNS. */
+    void connect(EventLoop loop, InetSocketAddress address, long connectTimeoutMs, ByteBufAllocator alloc,
+                 Consumer<SocketChannel> init, ChannelFutureListener onConnect) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -72,7 +77,6 @@ final class ProxyRuntime {
         if (connectTimeoutMs > 0) {
             b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMs));
         }
-        SocketAddress address = InetSocketAddress.createUnresolved(host, port);
         b.connect(address).addListener(onConnect);
     }
 

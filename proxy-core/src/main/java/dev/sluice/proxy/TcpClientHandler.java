@@ -55,8 +55,14 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void connect(Server server) {
+        InetSocketAddress address = server.isSlot() ? server.state().address()
+                : InetSocketAddress.createUnresolved(server.host(), server.port());
+        if (address == null) {
+            ctx.close(); // the slot lost its address after the balancer picked it
+            return;
+        }
         server.state().acquire();
-        runtime.connect(ctx.channel().eventLoop(), server.host(), server.port(), backend.timeouts().connectMs(),
+        runtime.connect(ctx.channel().eventLoop(), address, backend.timeouts().connectMs(),
                 ctx.alloc(), ch -> ch.closeFuture().addListener(f -> server.state().release()),
                 f -> onConnected(server, f));
     }

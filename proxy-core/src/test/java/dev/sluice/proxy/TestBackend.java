@@ -68,6 +68,10 @@ public final class TestBackend implements AutoCloseable {
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
 
     private TestBackend(String name) {
+        this(name, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    private TestBackend(String name, InetSocketAddress bindAddress) {
         this.name = name;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.server = new ServerBootstrap()
@@ -82,11 +86,16 @@ public final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast("app", new Handler());
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+                .bind(bindAddress).syncUninterruptibly().channel();
     }
 
     public static TestBackend start(String name) {
         return new TestBackend(name);
+    }
+
+    /** A backend on {@code host:port} (any 127.x.y.z address works on Linux: all of 127/8 is loopback). */
+    public static TestBackend start(String name, String host, int port) {
+        return new TestBackend(name, new InetSocketAddress(host, port));
     }
 
     public String name() { return name; }

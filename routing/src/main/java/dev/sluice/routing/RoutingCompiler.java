@@ -15,6 +15,7 @@ import dev.sluice.routing.config.FrontendConfig;
 import dev.sluice.routing.config.HttpRuleConfig;
 import dev.sluice.routing.config.ProxyConfig;
 import dev.sluice.routing.config.ProxySettings;
+import dev.sluice.routing.config.ResolversConfig;
 import dev.sluice.routing.config.ServerConfig;
 import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.config.UserlistConfig;
@@ -40,6 +41,7 @@ public final class RoutingCompiler {
 
     private final Map<String, ServerState> previousStates = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
+    private final Map<String, ResolversConfig> resolvers = new HashMap<>();
     /**
      * Compiled rule lists by (ACLs, rules): the two halves of a {@code listen} get the same list
      * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
@@ -53,6 +55,9 @@ public final class RoutingCompiler {
                     previousStates.put(key(b.name(), s.name()), s.state());
                 }
             }
+        }
+        for (ResolversConfig r : config.resolvers()) {
+            resolvers.putIfAbsent(r.name(), r);
         }
         for (UserlistConfig u : config.userlists()) {
             userlists.putIfAbsent(u.name(), BasicAuth.of(u));
@@ -96,6 +101,17 @@ public final class RoutingCompiler {
         return backend + '\u0000' + server;
     }
 
+    /** The nameservers of resolvers section {@code name} ({@code null} or unknown: none). */
+    private List<java.net.InetSocketAddress> nameservers(String name) {
+        ResolversConfig r = name == null ? null : resolvers.get(name);
+        if (r == null) {
+            return List.of();
+        }
+        return r.nameservers().stream()
+                .map(n -> java.net.InetSocketAddress.createUnresolved(n.host(), n.port()))
+                .toList();
+    }
+
     private Backend backend(BackendConfig b) {
         List<Server> servers = new ArrayList<>();
         for (ServerConfig s : b.servers()) {
@@ -104,7 +120,7 @@ public final class RoutingCompiler {
                 state.makeSlot();
             }
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
-                    s.disabled(), s.maxconn(), state, s.cookie(), s.check()));
+                    s.disabled(), s.maxconn(), state, s.cookie(), s.check(), nameservers(s.resolvers())));
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);

@@ -3,6 +3,8 @@ package dev.sluice.routing;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.routing.config.HealthCheckConfig;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * A {@code server} of a backend: its settings and a reference to its live {@link ServerState}.
@@ -21,6 +23,7 @@ public final class Server {
     private final ServerState state;
     private final String cookie;
     private final HealthCheckConfig check;
+    private final List<InetSocketAddress> nameservers;
 
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state) {
@@ -38,6 +41,17 @@ public final class Server {
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
                   HealthCheckConfig check) {
+        this(backendName, name, host, port, weight, backup, disabled, maxconn, state, cookie, check, List.of());
+    }
+
+    /**
+     * @param nameservers the DNS servers of the server's {@code resolvers} section (unresolved
+     *                    IP:PORT); empty: the proxy's default resolvers
+     */
+    public Server(String backendName, String name, String host, int port, int weight,
+                  boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
+                  HealthCheckConfig check, List<InetSocketAddress> nameservers) {
+        this.nameservers = List.copyOf(nameservers);
         this.cookie = cookie;
         this.check = requireNonNull(check, "check");
         this.backendName = requireNonNull(backendName, "backendName");
@@ -62,7 +76,25 @@ public final class Server {
     /** {@code 0} for no limit. */
     public int maxconn() { return maxconn; }
     public ServerState state() { return state; }
-    public String cookie() { return cookie; }
+    /**
+     * The persistence cookie value. A server-template slot's names its address ({@code COOKIE-IP}),
+     * so a client stays with its task when tasks come and go and slots are reassigned; a slot
+     * without an address has none.
+     */
+    public String cookie() {
+        if (cookie == null || !state.isSlot()) {
+            return cookie;
+        }
+        InetSocketAddress a = state.address();
+        return a == null ? null : cookie + '-' + (a.getAddress() == null ? a.getHostString()
+                : a.getAddress().getHostAddress().replace(':', '.'));
+    }
+
+    /** The DNS servers that resolve {@link #host()}; empty: the proxy's default resolvers. */
+    public List<InetSocketAddress> nameservers() { return nameservers; }
+
+    /** A {@code server-template} slot: its address comes from DNS discovery, never from {@link #host()}. */
+    public boolean isSlot() { return state.isSlot(); }
     public HealthCheckConfig check() { return check; }
 
     /** Not {@code disabled}, UP, READY (and a slot with an address): may be picked by the balancer. */

@@ -27,7 +27,8 @@ public final class StateEvents {
         listener = l == null ? e -> { } : l;
     }
 
-    static void record(StateEvent e) {
+    /** Records {@code e} (DNS discovery records what has no state change of its own, e.g. ignored addresses). */
+    public static void record(StateEvent e) {
         RECENT.addLast(e);
         if (SIZE.incrementAndGet() > CAPACITY && RECENT.pollFirst() != null) {
             SIZE.decrementAndGet();

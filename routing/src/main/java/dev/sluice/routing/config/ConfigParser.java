@@ -21,14 +21,15 @@ import java.util.Set;
 public final class ConfigParser {
 
     private static final Set<String> SKIPPED_SECTIONS =
-            Set.of("resolvers", "peers", "mailers", "cache", "ring", "http-errors", "program");
-    private static final String SECTIONS = "global, defaults, frontend, backend, listen, userlist";
+            Set.of("peers", "mailers", "cache", "ring", "http-errors", "program");
+    private static final String SECTIONS = "global, defaults, frontend, backend, listen, userlist, resolvers";
 
     private final ParseContext ctx;
     private final GlobalKeywords global;
     private final ProxyKeywords proxyKeywords;
     private final List<ProxyBuilder> proxies = new ArrayList<>();
     private final List<UserlistBuilder> userlists = new ArrayList<>();
+    private final ResolversKeywords resolvers;
     private final Map<String, ProxyBuilder> frontNames = new HashMap<>();
     private final Map<String, ProxyBuilder> backNames = new HashMap<>();
     private ProxyBuilder defaults;
@@ -40,6 +41,7 @@ public final class ConfigParser {
         this.ctx = ctx;
         this.global = new GlobalKeywords(ctx);
         this.proxyKeywords = new ProxyKeywords(ctx);
+        this.resolvers = new ResolversKeywords(ctx);
     }
 
     /** Parses {@code file}; relative paths in it are resolved against its directory. */
@@ -85,6 +87,7 @@ public final class ConfigParser {
         }
         List<UserlistConfig> lists = userlists.stream().map(UserlistBuilder::build).toList();
         new ConfigValidator(ctx, proxies, lists).validate();
+        resolvers.validateReferences(proxies);
         if (!ctx.errors.isEmpty()) {
             return new ParseResult(null, ctx.errors, ctx.warnings);
         }
@@ -98,7 +101,7 @@ public final class ConfigParser {
                 backs.add(p.backend());
             }
         }
-        return new ParseResult(new ProxyConfig(global.build(), fronts, backs, lists), ctx.errors, ctx.warnings);
+        return new ParseResult(new ProxyConfig(global.build(), fronts, backs, lists, resolvers.build()), ctx.errors, ctx.warnings);
     }
 
     private void line(int line, List<String> w) {
@@ -113,6 +116,7 @@ public final class ConfigParser {
         switch (section) {
             case "global" -> global.global(line, w);
             case "userlist" -> GlobalKeywords.userlistLine(userlist, w);
+            case "resolvers" -> resolvers.line(line, w);
             case "skipped" -> { }
             default -> proxyKeywords.handle(proxy, line, w);
         }
@@ -148,6 +152,10 @@ public final class ConfigParser {
                             + "' (expected only a name)");
                 }
                 register(proxy);
+            }
+            case "resolvers" -> {
+                section = "resolvers";
+                resolvers.open(line, w);
             }
             case "userlist" -> {
                 section = "userlist";

@@ -62,6 +62,7 @@ public final class ConfigRenderer {
         ConfigRenderer r = new ConfigRenderer(redact);
         r.global(config.global());
         config.userlists().forEach(r::userlist);
+        config.resolvers().forEach(r::resolvers);
         r.proxies(config);
         return r.out.toString();
     }
@@ -226,10 +227,36 @@ public final class ConfigRenderer {
     }
 
     private void servers(BackendConfig b) {
-        for (ServerConfig s : b.servers()) {
+        List<ServerConfig> all = b.servers();
+        for (int i = 0; i < all.size(); i++) {
+            ServerConfig s = all.get(i);
+            if (s.template() != null && s.name().endsWith("1")) {
+                // the slots of one server-template line: PREFIX1..PREFIXN, alike but for the name
+                String prefix = s.name().substring(0, s.name().length() - 1);
+                int n = 1;
+                while (i + n < all.size() && all.get(i + n).equals(s.asSlot(prefix + (n + 1), s.template()))) {
+                    n++;
+                }
+                List<String> words = new ArrayList<>(List.of("server-template", q(prefix), Integer.toString(n),
+                        q(s.template() + ":" + s.port())));
+                ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));
+                line(words.toArray(String[]::new));
+                i += n - 1;
+                continue;
+            }
             List<String> words = new ArrayList<>(List.of("server", q(s.name()), q(address(s.host(), s.port()))));
             ServerParser.renderOptions(s).forEach(o -> words.add(q(o)));
             line(words.toArray(String[]::new));
+        }
+    }
+
+    private void resolvers(ResolversConfig r) {
+        out.append("\nresolvers ").append(q(r.name())).append('\n');
+        for (ResolversConfig.Nameserver n : r.nameservers()) {
+            line("nameserver", q(n.name()), q(address(n.host(), n.port())));
+        }
+        if (r.holdValidMs() > 0) {
+            line("hold", "valid", Values.formatTime(r.holdValidMs()));
         }
     }
 

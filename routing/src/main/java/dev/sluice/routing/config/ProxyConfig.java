@@ -11,13 +11,31 @@ import java.util.List;
  * as a frontend and a backend of the same name.
  */
 public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
-                          List<BackendConfig> backends, List<UserlistConfig> userlists) {
+                          List<BackendConfig> backends, List<UserlistConfig> userlists,
+                          List<ResolversConfig> resolvers) {
 
     public ProxyConfig {
         requireNonNull(global, "global");
         frontends = List.copyOf(frontends);
         backends = List.copyOf(backends);
         userlists = List.copyOf(userlists);
+        resolvers = List.copyOf(resolvers);
+    }
+
+    /** Without {@code resolvers} sections. */
+    public ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends, List<BackendConfig> backends,
+                       List<UserlistConfig> userlists) {
+        this(global, frontends, backends, userlists, List.of());
+    }
+
+    /** The resolvers section named {@code name}, or {@code null}. */
+    public ResolversConfig resolvers(String name) {
+        for (ResolversConfig r : resolvers) {
+            if (r.name().equals(name)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     public boolean hasFrontend(String name) {
@@ -73,7 +91,7 @@ public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
     public ProxyConfig replaceFrontend(FrontendConfig frontend) {
         List<FrontendConfig> list = new ArrayList<>(frontends);
         list.replaceAll(f -> f.name().equals(frontend.name()) ? frontend : f);
-        return new ProxyConfig(global, list, backends, userlists);
+        return new ProxyConfig(global, list, backends, userlists, resolvers);
     }
 
     /** A copy with {@code backend} replacing the backend of the same name, or added after the others. */
@@ -90,7 +108,7 @@ public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
         if (!replaced) {
             list.add(backend);
         }
-        return new ProxyConfig(global, frontends, list, userlists);
+        return new ProxyConfig(global, frontends, list, userlists, resolvers);
     }
 
     /** A copy with {@code userlist} replacing the userlist of the same name, or added after the others. */
@@ -99,6 +117,6 @@ public record ProxyConfig(GlobalConfig global, List<FrontendConfig> frontends,
         List<UserlistConfig> list = new ArrayList<>(userlists);
         list.removeIf(u -> u.name().equals(userlist.name()));
         list.add(userlist);
-        return new ProxyConfig(global, frontends, backends, list);
+        return new ProxyConfig(global, frontends, backends, list, resolvers);
     }
 }

@@ -13,7 +13,7 @@ final class ProxyKeywords {
 
     private static final Set<String> COMMON = Set.of("mode", "timeout", "option", "no", "errorfile");
     private static final Set<String> FRONT = Set.of("bind", "maxconn", "use_backend", "default_backend", "monitor-uri");
-    private static final Set<String> BACK = Set.of("balance", "retries", "server", "default-server", "http-check",
+    private static final Set<String> BACK = Set.of("balance", "retries", "server", "server-template", "default-server", "http-check",
             "cookie");
     private static final Set<String> PROXY = Set.of("acl", "http-request", "http-response", "tcp-request",
             "redirect");
@@ -95,6 +95,8 @@ final class ProxyKeywords {
                 b.retries = Values.integer("retries", w.get(1), 0, 100);
             }
             case "server" -> b.servers.add(new LineRef<>(line, "server", servers.server(b, line, w)));
+            case "server-template" -> servers.template(b, line, w)
+                    .forEach(s -> b.servers.add(new LineRef<>(line, "server-template", s)));
             case "default-server" -> {
                 servers.validateDefaults(b, line, w);
                 b.defaultServer.addAll(w.subList(1, w.size()));
@@ -138,7 +140,7 @@ final class ProxyKeywords {
             throw new ConfigException("'" + k + "' is not supported in a defaults section"
                     + " (expected it in a frontend, backend or listen section)");
         }
-        if (k.equals("server") || k.equals("default-server")) {
+        if (k.equals("server") || k.equals("server-template") || k.equals("default-server")) {
             throw new ConfigException("'" + k + "' is not allowed in a frontend section (expected it in a "
                     + "backend or listen section)");
         }

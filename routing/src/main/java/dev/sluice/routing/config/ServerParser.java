@@ -7,7 +7,7 @@ import java.util.Set;
 /** {@code server NAME ADDR:PORT [options]} and {@code default-server [options]}. */
 final class ServerParser {
 
-    private static final Set<String> IGNORED_WITH_VALUE = Set.of("resolvers", "resolve-prefer",
+    private static final Set<String> IGNORED_WITH_VALUE = Set.of("resolve-prefer",
             "init-addr", "maxqueue", "minconn", "on-marked-down", "on-marked-up", "observe",
             "error-limit", "id", "agent-port", "agent-inter", "agent-send", "check-sni",
             "pool-max-conn", "pool-purge-delay", "max-reuse", "track", "resolve-opts",
@@ -55,8 +55,37 @@ final class ServerParser {
         options(o, line, w.subList(3, w.size()), "server " + name);
         HealthCheckConfig check = new HealthCheckConfig(o.check, o.inter, o.fastInter, o.downInter,
                 o.rise, o.fall, o.port, o.addr, o.slowstart);
-        return new ServerConfig(name, host, port, o.weight, o.backup, o.disabled, o.maxconn, o.cookie, check);
+        return new ServerConfig(name, host, port, o.weight, o.backup, o.disabled, o.maxconn, o.cookie, check,
+                null, o.resolvers);
     }
+
+    /**
+     * {@code server-template PREFIX COUNT FQDN:PORT [options]}: COUNT slots named PREFIX1..PREFIXCOUNT
+     * (HAProxy's naming), each with the options of a {@code server} line, filled from FQDN's DNS answers.
+     */
+    List<ServerConfig> template(ProxyBuilder b, int line, List<String> w) {
+        Values.arity(w, 3, "server-template PREFIX COUNT FQDN:PORT [options]");
+        String prefix = w.get(1);
+        int count = Values.integer("server-template " + prefix + " count", w.get(2), 1, MAX_SLOTS);
+        String addr = w.get(3);
+        int colon = addr.lastIndexOf(':');
+        if (colon <= 0 || addr.startsWith("[") || addr.indexOf(':') != colon) {
+            throw new ConfigException("'server-template " + prefix + "': invalid address '" + addr
+                    + "' (expected FQDN:PORT with a port 1-65535)");
+        }
+        List<String> asServer = new ArrayList<>(List.of("server", prefix + "1", addr));
+        asServer.addAll(w.subList(4, w.size()));
+        ServerConfig first = server(b, line, asServer);
+        String fqdn = first.host();
+        List<ServerConfig> slots = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            slots.add(first.asSlot(prefix + i, fqdn));
+        }
+        return slots;
+    }
+
+    /** The most slots one {@code server-template} line may declare. */
+    static final int MAX_SLOTS = 4096;
 
     private static final class Options {
         boolean check;
@@ -73,6 +102,7 @@ final class ServerParser {
         boolean disabled;
         int maxconn;
         String cookie;
+        String resolvers;
     }
 
     private void options(Options o, int line, List<String> w, String keyword) {
@@ -99,6 +129,7 @@ final class ServerParser {
                 case "port" -> o.port = Values.port(keyword + " port", value(w, i++, keyword));
                 case "addr" -> o.addr = value(w, i++, keyword);
                 case "cookie" -> o.cookie = value(w, i++, keyword);
+                case "resolvers" -> o.resolvers = value(w, i++, keyword);
                 default -> {
                     if (IGNORED_WITH_VALUE.contains(k)) {
                         value(w, i++, keyword);
@@ -108,7 +139,7 @@ final class ServerParser {
                     } else {
                         throw new ConfigException("'" + keyword + "': unknown or unsupported option '" + k
                                 + "' (expected one of: addr, backup, check, cookie, disabled, downinter, fall, "
-                                + "fastinter, inter, maxconn, port, rise, slowstart, weight)");
+                                + "fastinter, inter, maxconn, port, resolvers, rise, slowstart, weight)");
                     }
                 }
             }
@@ -151,6 +182,10 @@ final class ServerParser {
         if (s.cookie() != null) {
             out.add("cookie");
             out.add(s.cookie());
+        }
+        if (s.resolvers() != null) {
+            out.add("resolvers");
+            out.add(s.resolvers());
         }
         return out;
     }

@@ -215,7 +215,7 @@ public final class ServiceConfigs {
             }
             userlists.add(u);
         }
-        return new ProxyConfig(base.global(), frontends, backends, userlists);
+        return new ProxyConfig(base.global(), frontends, backends, userlists, base.resolvers());
     }
 
     private static FrontendConfig merged(FrontendConfig base, FrontendConfig dyn) {

@@ -110,11 +110,7 @@ public final class ServiceParser {
         p.bool("distribute", "");
         p.bool("checkResolvers", "");
         String discovery = p.exact("discoveryType");
-        if (!discovery.isEmpty() && !discovery.equalsIgnoreCase("overlay")) {
-            if (discovery.equals("DNS")) {
-                throw new ServiceException(400, "discoveryType=DNS is not supported yet: one server per task "
-                        + "arrives with DNS discovery; leave it out to route to the service's virtual IP");
-            }
+        if (!discovery.isEmpty() && !discovery.equalsIgnoreCase("overlay") && !discovery.equals("DNS")) {
             throw ServiceException.badParameter("discoveryType", discovery, "Overlay or DNS");
         }
         String connectionMode = p.exact("connectionMode");
@@ -150,8 +146,9 @@ public final class ServiceParser {
             if (!sessionType.equals("sticky-server")) {
                 throw ServiceException.badParameter("sessionType", sessionType, "sticky-server");
             }
-            tasks = defaults.taskResolver().apply(serviceName);
-            if (tasks.isEmpty()) {
+            // with DNS discovery the tasks are found at run time (server-template), not now
+            tasks = discovery.equals("DNS") ? List.of() : defaults.taskResolver().apply(serviceName);
+            if (tasks.isEmpty() && !discovery.equals("DNS")) {
                 warnings.add("sessionType=sticky-server: tasks." + serviceName + " did not resolve; requests go to "
                         + serviceName + " itself until the service is reconfigured");
             }

@@ -49,6 +49,26 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
         return "ServiceSpec[" + serviceName + ", aclName=" + aclName + ", " + destinations.size() + " destination(s)]";
     }
 
+    /** The slots of a {@code discoveryType=DNS} service when {@code replicas} is not given. */
+    public static final int DEFAULT_DNS_SLOTS = 16;
+
+    /**
+     * {@code discoveryType=DNS}: one server per task, from the DNS answers for {@code tasks.SERVICE}
+     * (a {@code server-template}), instead of the service's virtual IP.
+     */
+    public boolean dnsDiscovery() {
+        List<String> v = params.get("discoveryType");
+        return v != null && !v.isEmpty() && v.get(0).equals("DNS");
+    }
+
+    /**
+     * How many servers a DNS-discovered service may have: {@code replicas} when given (the Swarm
+     * Listener always sends it), else {@link #DEFAULT_DNS_SLOTS}. Tasks beyond it get no traffic.
+     */
+    public int dnsSlots() {
+        return replicas > 0 ? replicas : DEFAULT_DNS_SLOTS;
+    }
+
     /** Whether the service claims {@code /} (Docker Flow Proxy routes such services last). */
     public boolean hasRoot() {
         return destinations.stream().anyMatch(d -> d.servicePath().contains("/"));

@@ -202,7 +202,10 @@ final class ServiceTemplates {
             out.line("server " + s.serviceName() + "_" + i + " " + address(s.tasks().get(i), port)
                     + " check cookie " + s.serviceName() + "_" + i);
         }
-        if (s.tasks().isEmpty()) {
+        if (s.dnsDiscovery()) {
+            out.line(serverTemplate(s, d, port)
+                    + (s.sessionType().equals("sticky-server") ? " cookie " + s.serviceName() : ""));
+        } else if (s.tasks().isEmpty()) {
             out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port));
         }
         if (!d.ignoreAuthorization()) {
@@ -225,8 +228,23 @@ final class ServiceTemplates {
         out.section("backend " + backendName(s, d));
         out.line("mode tcp");
         timeouts(d, out);
+        if (s.dnsDiscovery()) {
+            out.line(serverTemplate(s, d, d.port()));
+            return;
+        }
         out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port())
                 + (d.checkTcp() ? " check" : ""));
+    }
+
+    /**
+     * {@code discoveryType=DNS}: one slot per task, filled from {@code tasks.SERVICE} (Swarm's DNS
+     * answers one address per running task, for VIP and dnsrr services alike). With
+     * {@code outboundHostname} that name is resolved as given (it names the addresses to use).
+     * Docker Flow Proxy writes {@code SERVICE:PORT}, which is the one VIP for a VIP service.
+     */
+    private static String serverTemplate(ServiceSpec s, Destination d, int port) {
+        String name = d.outboundHostname().isEmpty() ? "tasks." + s.serviceName() : d.outboundHostname();
+        return "server-template " + s.serviceName() + " " + s.dnsSlots() + " " + address(name, port) + " check";
     }
 
     private static void headers(ServiceSpec s, Text out) {

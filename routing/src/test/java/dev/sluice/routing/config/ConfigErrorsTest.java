@@ -69,7 +69,7 @@ class ConfigErrorsTest {
     @Test
     void keywordOutsideASection_isAnError() {
         assertThat(error("maxconn 10\n")).isEqualTo("bad.cfg:1: 'maxconn' outside of any section (expected a "
-                + "section keyword first: global, defaults, frontend, backend, listen, userlist)");
+                + "section keyword first: global, defaults, frontend, backend, listen, userlist, resolvers)");
     }
 
     @Test

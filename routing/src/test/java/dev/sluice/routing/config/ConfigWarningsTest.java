@@ -26,20 +26,20 @@ class ConfigWarningsTest {
 
     @Test
     void unsupportedSections_areSkippedWithOneWarning() {
-        ParseResult r = ConfigParser.parse("resolvers docker\n nameserver dns 127.0.0.11:53\n hold valid 10s\n"
+        ParseResult r = ConfigParser.parse("peers mypeers\n peer a 10.0.0.1:1024\n"
+                + "resolvers docker\n nameserver dns 127.0.0.11:53\n hold valid 10s\n"
                 + "backend b\n server s app:80 resolvers docker init-addr none\n", "w.cfg", null);
         assertThat(r.errors()).isEmpty();
         assertThat(r.warnings()).extracting(ConfigMessage::toString).containsExactly(
-                "w.cfg:1: 'resolvers' is ignored by Sluice (section not supported; its lines are skipped)",
-                "w.cfg:5: 'server s resolvers' is ignored by Sluice (servers are resolved and checked by Sluice)",
-                "w.cfg:5: 'server s init-addr' is ignored by Sluice (servers are resolved and checked by Sluice)");
+                "w.cfg:1: 'peers' is ignored by Sluice (section not supported; its lines are skipped)",
+                "w.cfg:7: 'server s init-addr' is ignored by Sluice (servers are resolved and checked by Sluice)");
         assertThat(r.config().backend("b").servers().get(0).host()).isEqualTo("app");
     }
 
     @Test
     void defaultServerWarnings_areNotRepeatedForEveryServer() {
-        assertThat(warnings("backend b\n default-server resolvers dns\n server a a:1\n server b b:1\n", null))
-                .containsExactly("w.cfg:2: 'default-server resolvers' is ignored by Sluice "
+        assertThat(warnings("backend b\n default-server init-addr none\n server a a:1\n server b b:1\n", null))
+                .containsExactly("w.cfg:2: 'default-server init-addr' is ignored by Sluice "
                                  + "(servers are resolved and checked by Sluice)");
     }
 

@@ -457,6 +457,35 @@ class ServiceConfigsTest {
     }
 
     @Test
+    void dnsDiscovery_oneSlotPerReplica_filledFromTheTasksName() throws Exception {
+        ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> {
+            throw new AssertionError("DNS discovery resolves at run time, not while parsing");
+        });
+        ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&discoveryType=DNS"
+                + "&replicas=3&sessionType=sticky-server"), defaults);
+        assertThat(spec.warnings()).isEmpty();
+        ProxyConfig c = ServiceConfigs.build(base(), List.of(spec), defaults);
+        assertThat(ConfigRenderer.render(c)).contains("cookie shop insert indirect nocache")
+                .contains("server-template shop 3 tasks.shop:8080 check cookie shop\n");
+        var servers = RoutingCompiler.compile(c, null).backend("shop-be8080_0").servers();
+        assertThat(servers).extracting(s -> s.name()).containsExactly("shop1", "shop2", "shop3");
+        assertThat(servers).allSatisfy(s -> assertThat(s.isSlot()).isTrue());
+    }
+
+    @Test
+    void dnsDiscovery_withoutReplicas_has16Slots_andOutboundHostnameIsResolvedAsGiven() throws Exception {
+        assertThat(ConfigRenderer.render(build(ServiceDefaults.DFP,
+                "serviceName=api&servicePath=/api&port=80&discoveryType=DNS")))
+                .contains("server-template api 16 tasks.api:80 check\n");
+        assertThat(ConfigRenderer.render(build(ServiceDefaults.DFP,
+                "serviceName=api&servicePath=/api&port=80&discoveryType=DNS&outboundHostname=tasks.api-v2")))
+                .contains("server-template api 16 tasks.api-v2:80 check\n");
+        assertThat(ConfigRenderer.render(build(ServiceDefaults.DFP,
+                "serviceName=db&reqMode=tcp&srcPort=5432&port=5432&discoveryType=DNS&replicas=2")))
+                .contains("server-template db 2 tasks.db:5432 check\n");
+    }
+
+    @Test
     void stickyServer_whoseTasksDoNotResolve_routesToTheServiceAndSaysSo() throws Exception {
         ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> List.of());
         ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server"),

@@ -707,7 +707,6 @@ class ServiceParserTest {
             "serviceGroup=g               | serviceGroup is not supported: TCP service groups",
             "balanceGroup=leastconn       | balanceGroup is not supported: TCP service groups",
             "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
-            "discoveryType=DNS            | discoveryType=DNS is not supported yet",
             "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
             "sslVerifyNone=true           | sslVerifyNone is not supported yet: TLS to the backend",
             "serviceCert=-----BEGIN       | serviceCert is not supported yet: certificates",
