@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * What Docker Flow Proxy takes from its environment for every service.
@@ -17,12 +16,9 @@ import java.util.function.Function;
  *                           (and lending passwords to {@code users} entries without one); empty: none
  * @param usersPassEncrypted {@code USERS_PASS_ENCRYPTED}: the passwords of {@code users} are crypt(3) hashes
  * @param secretsDir         where {@code usersSecret=X} reads {@code dfp_users_X} ({@code /run/secrets})
- * @param taskResolver       the addresses of a service's tasks ({@code tasks.NAME} in Swarm's DNS), for
- *                           {@code sessionType=sticky-server}; empty when they cannot be resolved
  */
 public record ServiceDefaults(String separator, String serviceDomainAlgo, String defaultReqMode,
-                              boolean httpsOnly, String users, boolean usersPassEncrypted, Path secretsDir,
-                              Function<String, List<String>> taskResolver) {
+                              boolean httpsOnly, String users, boolean usersPassEncrypted, Path secretsDir) {
 
     /** The fetches a domain ACL may use. */
     public static final List<String> DOMAIN_ALGOS = List.of("hdr(host)", "hdr_beg(host)", "hdr_end(host)",
@@ -30,38 +26,7 @@ public record ServiceDefaults(String separator, String serviceDomainAlgo, String
 
     /** Docker Flow Proxy's defaults. */
     public static final ServiceDefaults DFP = new ServiceDefaults(",", "hdr_beg(host)", "http", false, "", false,
-            Path.of("/run/secrets"), ServiceDefaults::lookupTasks);
-
-    /** Like {@code this}, with the environment's values. */
-    public ServiceDefaults(String separator, String serviceDomainAlgo, String defaultReqMode, boolean httpsOnly,
-                           String users, boolean usersPassEncrypted, Path secretsDir) {
-        this(separator, serviceDomainAlgo, defaultReqMode, httpsOnly, users, usersPassEncrypted, secretsDir,
-                ServiceDefaults::lookupTasks);
-    }
-
-    /** A copy resolving tasks with {@code resolver}. */
-    public ServiceDefaults withTaskResolver(Function<String, List<String>> resolver) {
-        return new ServiceDefaults(separator, serviceDomainAlgo, defaultReqMode, httpsOnly, users, usersPassEncrypted,
-                secretsDir, resolver);
-    }
-
-    /**
-     * The addresses of {@code tasks.SERVICE} through the system resolver (Swarm's DNS answers
-     * one address per running task), sorted so every replica numbers them alike; empty when the
-     * name does not resolve. Blocking: called on the admin writer thread only.
-     */
-    static List<String> lookupTasks(String service) {
-        try {
-            List<String> out = new java.util.ArrayList<>();
-            for (java.net.InetAddress a : java.net.InetAddress.getAllByName("tasks." + service)) {
-                out.add(a.getHostAddress());
-            }
-            out.sort(null);
-            return List.copyOf(new java.util.LinkedHashSet<>(out));
-        } catch (java.net.UnknownHostException e) {
-            return List.of();
-        }
-    }
+            Path.of("/run/secrets"));
 
     public ServiceDefaults {
         requireNonNull(separator, "separator");
@@ -69,7 +34,6 @@ public record ServiceDefaults(String separator, String serviceDomainAlgo, String
         requireNonNull(defaultReqMode, "defaultReqMode");
         requireNonNull(users, "users");
         requireNonNull(secretsDir, "secretsDir");
-        requireNonNull(taskResolver, "taskResolver");
         if (separator.isEmpty()) {
             throw new IllegalArgumentException("SEPARATOR: must not be empty");
         }

@@ -141,21 +141,12 @@ public final class ServiceParser {
         List<Destination> dests = destinations(p, defaults, domainAlgo, warnings);
         unknown(raw, warnings);
         String sessionType = p.exact("sessionType");
-        List<String> tasks = List.of();
-        if (!sessionType.isEmpty()) {
-            if (!sessionType.equals("sticky-server")) {
-                throw ServiceException.badParameter("sessionType", sessionType, "sticky-server");
-            }
-            // with DNS discovery the tasks are found at run time (server-template), not now
-            tasks = discovery.equals("DNS") ? List.of() : defaults.taskResolver().apply(serviceName);
-            if (tasks.isEmpty() && !discovery.equals("DNS")) {
-                warnings.add("sessionType=sticky-server: tasks." + serviceName + " did not resolve; requests go to "
-                        + serviceName + " itself until the service is reconfigured");
-            }
+        if (!sessionType.isEmpty() && !sessionType.equals("sticky-server")) {
+            throw ServiceException.badParameter("sessionType", sessionType, "sticky-server");
         }
         return new ServiceSpec(serviceName, aclName, raw, replicas, users, useGlobalUsers,
                 p.bool("isDefaultBackend", ""), connectionMode, p.bool("redirectWhenHttpProto", ""),
-                addReq, setReq, delReq, addRes, setRes, delRes, dests, warnings, sessionType, tasks);
+                addReq, setReq, delReq, addRes, setRes, delRes, dests, warnings, sessionType);
     }
 
     private static void checkNotYet(Params p) throws ServiceException {

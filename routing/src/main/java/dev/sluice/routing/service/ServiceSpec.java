@@ -16,16 +16,13 @@ import java.util.Map;
  * @param useGlobalUsers {@code USERS} is set: every http destination asks for one of them too
  * @param warnings       what was accepted but ignored (unknown parameters, features of other tools)
  * @param sessionType    {@code sticky-server} or ""
- * @param tasks          for {@code sticky-server}: the task addresses resolved when the service was
- *                       accepted (sorted); empty: the service's own address is used
  */
 public record ServiceSpec(String serviceName, String aclName, Map<String, List<String>> params, int replicas,
                           List<ServiceUser> users, boolean useGlobalUsers, boolean isDefaultBackend,
                           String connectionMode, boolean redirectWhenHttpProto,
                           List<String> addReqHeader, List<String> setReqHeader, List<String> delReqHeader,
                           List<String> addResHeader, List<String> setResHeader, List<String> delResHeader,
-                          List<Destination> destinations, List<String> warnings, String sessionType,
-                          List<String> tasks) {
+                          List<Destination> destinations, List<String> warnings, String sessionType) {
 
     public ServiceSpec {
         Map<String, List<String>> copy = new LinkedHashMap<>();
@@ -40,7 +37,6 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
         delResHeader = List.copyOf(delResHeader);
         destinations = List.copyOf(destinations);
         warnings = List.copyOf(warnings);
-        tasks = List.copyOf(tasks);
     }
 
     /** Names the service only: its parameters may carry passwords, which must never reach a log. */
@@ -59,6 +55,15 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
     public boolean dnsDiscovery() {
         List<String> v = params.get("discoveryType");
         return v != null && !v.isEmpty() && v.get(0).equals("DNS");
+    }
+
+    /**
+     * One server per task ({@code discoveryType=DNS} or {@code sessionType=sticky-server}): a
+     * {@code server-template} whose slots DNS fills and keeps current as tasks come and go, so a
+     * sticky client stays on its task while the task lives.
+     */
+    public boolean perTaskServers() {
+        return dnsDiscovery() || "sticky-server".equals(sessionType);
     }
 
     /**
@@ -92,7 +97,6 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
         m.put("IsDefaultBackend", isDefaultBackend);
         m.put("ConnectionMode", connectionMode);
         m.put("SessionType", sessionType);
-        m.put("Tasks", tasks);
         m.put("RedirectWhenHttpProto", redirectWhenHttpProto);
         m.put("AddReqHeader", addReqHeader);
         m.put("SetReqHeader", setReqHeader);

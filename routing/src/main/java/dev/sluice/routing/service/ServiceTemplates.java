@@ -198,14 +198,10 @@ final class ServiceTemplates {
             out.line("balance roundrobin");
             out.line("cookie " + s.serviceName() + " insert indirect nocache");
         }
-        for (int i = 0; i < s.tasks().size(); i++) {
-            out.line("server " + s.serviceName() + "_" + i + " " + address(s.tasks().get(i), port)
-                    + " check cookie " + s.serviceName() + "_" + i);
-        }
-        if (s.dnsDiscovery()) {
+        if (s.perTaskServers()) {
             out.line(serverTemplate(s, d, port)
                     + (s.sessionType().equals("sticky-server") ? " cookie " + s.serviceName() : ""));
-        } else if (s.tasks().isEmpty()) {
+        } else {
             out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port));
         }
         if (!d.ignoreAuthorization()) {

@@ -443,24 +443,18 @@ class ServiceConfigsTest {
     }
 
     @Test
-    void stickyServer_oneServerPerResolvedTask_withAnInsertedCookie() throws Exception {
-        ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> List.of("10.0.0.1", "10.0.0.2"));
-        ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server"),
-                defaults);
-        ProxyConfig c = ServiceConfigs.build(base(), List.of(spec), defaults);
-        String text = ConfigRenderer.render(c);
-        assertThat(text).contains("cookie shop insert indirect nocache")
-                .contains("server shop_0 10.0.0.1:8080 check cookie shop_0")
-                .contains("server shop_1 10.0.0.2:8080 check cookie shop_1");
-        assertThat(RoutingCompiler.compile(c, null).backend("shop-be8080_0").stickyServer("shop_1").host())
-                .isEqualTo("10.0.0.2");
+    void stickyServer_oneSlotPerTask_followedByDns_withAnInsertedCookie() throws Exception {
+        ServiceSpec spec = spec("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server&replicas=2");
+        ProxyConfig c = ServiceConfigs.build(base(), List.of(spec), ServiceDefaults.DFP);
+        assertThat(ConfigRenderer.render(c)).contains("cookie shop insert indirect nocache")
+                .contains("server-template shop 2 tasks.shop:8080 check cookie shop\n");
+        assertThat(RoutingCompiler.compile(c, null).backend("shop-be8080_0").servers())
+                .allSatisfy(s -> assertThat(s.isSlot()).isTrue());
     }
 
     @Test
     void dnsDiscovery_oneSlotPerReplica_filledFromTheTasksName() throws Exception {
-        ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> {
-            throw new AssertionError("DNS discovery resolves at run time, not while parsing");
-        });
+        ServiceDefaults defaults = ServiceDefaults.DFP;
         ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&discoveryType=DNS"
                 + "&replicas=3&sessionType=sticky-server"), defaults);
         assertThat(spec.warnings()).isEmpty();
@@ -483,16 +477,6 @@ class ServiceConfigsTest {
         assertThat(ConfigRenderer.render(build(ServiceDefaults.DFP,
                 "serviceName=db&reqMode=tcp&srcPort=5432&port=5432&discoveryType=DNS&replicas=2")))
                 .contains("server-template db 2 tasks.db:5432 check\n");
-    }
-
-    @Test
-    void stickyServer_whoseTasksDoNotResolve_routesToTheServiceAndSaysSo() throws Exception {
-        ServiceDefaults defaults = ServiceDefaults.DFP.withTaskResolver(name -> List.of());
-        ServiceSpec spec = ServiceParser.parse(q("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server"),
-                defaults);
-        assertThat(spec.warnings()).anySatisfy(w -> assertThat(w).contains("tasks.shop did not resolve"));
-        assertThat(ConfigRenderer.render(ServiceConfigs.build(base(), List.of(spec), defaults)))
-                .contains("server shop shop:8080");
     }
 
     @Test
