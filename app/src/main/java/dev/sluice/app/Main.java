@@ -131,17 +131,9 @@ public final class Main {
         if (registry == null) {
             return 1;
         }
-        List<java.net.InetSocketAddress> nameservers;
-        try {
-            nameservers = dev.sluice.proxy.DnsDiscovery.parseResolvers(env.get("RESOLVERS"));
-        } catch (IllegalArgumentException e) {
-            registry.close();
-            err.println("sluice: " + e.getMessage());
-            return 1;
-        }
         Sluice sluice;
         try {
-            sluice = Sluice.start(registry.table(), err, nameservers);
+            sluice = Sluice.start(registry.table(), err, settings.resolvers());
         } catch (BindFailedException e) {
             err.println("sluice: " + e.getMessage());
             return 1;

@@ -22,17 +22,18 @@ import java.util.Map;
  * @param services             what applies to every dynamic service
  * @param embedded             what changes in the embedded configuration
  * @param secretsDir           {@code SECRETS_DIR}: where Docker secrets are read ({@code /run/secrets})
+ * @param resolvers            {@code RESOLVERS}: nameservers for server-template names (empty: /etc/resolv.conf)
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
-                EmbeddedOverrides embedded, Path secretsDir) {
+                EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
             "ADMIN_USER", "ADMIN_PASS", "STATE_DIR", "SEPARATOR", "SERVICE_DOMAIN_ALGO", "DEFAULT_REQ_MODE",
             "HTTPS_ONLY", "USERS", "USERS_PASS_ENCRYPTED", "CONNECTION_MODE", "TIMEOUT_CONNECT", "TIMEOUT_CLIENT",
             "TIMEOUT_SERVER", "TIMEOUT_QUEUE", "TIMEOUT_TUNNEL", "TIMEOUT_HTTP_REQUEST", "TIMEOUT_HTTP_KEEP_ALIVE",
-            "EXTRA_GLOBAL", "EXTRA_FRONTEND", Environment.SECRETS_DIR);
+            "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
     static final Path DEFAULT_STATE_DIR = Path.of("sluice-state");
@@ -61,7 +62,8 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
         String stateDir = env.get("STATE_DIR");
         return new Settings(binds, explicit, env.get("ADMIN_BIND", "0.0.0.0"), adminPort,
                 AdminCredentials.from(env), stateDir == null ? DEFAULT_STATE_DIR : Path.of(stateDir),
-                ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir());
+                ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir(),
+                dev.sluice.proxy.DnsDiscovery.parseResolvers(env.get("RESOLVERS")));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */
