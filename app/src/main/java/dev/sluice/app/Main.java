@@ -137,7 +137,7 @@ public final class Main {
             err.println("sluice: " + e.getMessage());
             return 1;
         }
-        registry.attach(sluice.proxy()::update);
+        registry.attach(sluice::update);
         AdminServer admin;
         try {
             AdminCredentials credentials = settings.adminCredentials();

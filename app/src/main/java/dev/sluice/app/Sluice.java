@@ -2,6 +2,7 @@ package dev.sluice.app;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.health.HealthChecks;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.proxy.ProxyServer;
 import dev.sluice.routing.Bind;
@@ -14,13 +15,15 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A running Sluice: the compiled routing table and the data plane serving it. */
+/** A running Sluice: the compiled routing table, the data plane serving it, and the health checks of its servers. */
 public final class Sluice implements AutoCloseable {
 
     private final ProxyServer proxy;
+    private final HealthChecks checks;
 
-    private Sluice(ProxyServer proxy) {
+    private Sluice(ProxyServer proxy, HealthChecks checks) {
         this.proxy = proxy;
+        this.checks = checks;
     }
 
     /** Compiles {@code config} and binds every frontend; warnings go to {@code warnings}. */
@@ -40,7 +43,16 @@ public final class Sluice implements AutoCloseable {
                 }
             }
         }
-        return new Sluice(ProxyServer.start(table));
+        ProxyServer proxy = ProxyServer.start(table);
+        HealthChecks checks = HealthChecks.start();
+        checks.update(table);
+        return new Sluice(proxy, checks);
+    }
+
+    /** Publishes {@code table} to the data plane, then reconciles the health checks with it. */
+    public void update(RoutingTable table) throws BindFailedException {
+        proxy.update(table);
+        checks.update(table);
     }
 
     public static Sluice start(ProxyConfig config) throws BindFailedException {
@@ -75,6 +87,7 @@ public final class Sluice implements AutoCloseable {
 
     @Override
     public void close() {
+        checks.close();
         proxy.close();
     }
 }
