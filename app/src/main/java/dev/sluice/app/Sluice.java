@@ -2,6 +2,7 @@ package dev.sluice.app;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.health.HealthChecks;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.proxy.DnsDiscovery;
 import dev.sluice.proxy.ProxyServer;
@@ -17,18 +18,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running Sluice: the compiled routing table, the data plane serving it, and the DNS discovery
- * that fills its {@code server-template} slots.
+ * A running Sluice: the compiled routing table, the data plane serving it, the DNS discovery
+ * that fills its {@code server-template} slots, and the health checks of its servers.
  */
 public final class Sluice implements AutoCloseable {
 
     private final ProxyServer proxy;
     private final DnsDiscovery discovery;
+    private final HealthChecks checks;
 
-    private Sluice(ProxyServer proxy, DnsDiscovery discovery) {
+    private Sluice(ProxyServer proxy, DnsDiscovery discovery, HealthChecks checks) {
         this.proxy = proxy;
         this.discovery = discovery;
+        this.checks = checks;
         discovery.reconcile(proxy.table());
+        checks.update(proxy.table());
     }
 
     /** Compiles {@code config} and binds every frontend; warnings go to {@code warnings}. */
@@ -59,13 +63,18 @@ public final class Sluice implements AutoCloseable {
             }
         }
         ProxyServer proxy = ProxyServer.start(table);
-        return new Sluice(proxy, DnsDiscovery.start(DnsDiscovery.Settings.DEFAULT.withNameservers(nameservers)));
+        return new Sluice(proxy, DnsDiscovery.start(DnsDiscovery.Settings.DEFAULT.withNameservers(nameservers)),
+                HealthChecks.start());
     }
 
-    /** Publishes {@code table} to the data plane, then gives its server-template slots to DNS discovery. */
+    /**
+     * Publishes {@code table} to the data plane (on a bind failure nothing changed), then gives
+     * its server-template slots to DNS discovery and reconciles the health checks with it.
+     */
     public void publish(RoutingTable table) throws BindFailedException {
         proxy.update(table);
         discovery.reconcile(table);
+        checks.update(table);
     }
 
     public static Sluice start(ProxyConfig config) throws BindFailedException {
@@ -100,6 +109,7 @@ public final class Sluice implements AutoCloseable {
 
     @Override
     public void close() {
+        checks.close();
         discovery.close();
         proxy.close();
     }

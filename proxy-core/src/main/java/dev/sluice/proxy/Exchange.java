@@ -226,6 +226,7 @@ final class Exchange implements OriginLink.Listener {
 
     private void onResponseHead(HttpResponse response) {
         if (response.decoderResult().isFailure()) {
+            link.server().observeResponseFailure("Layer7 invalid response");
             ReferenceCountUtil.release(response);
             originKeepAlive = false;
             answerError(502);
@@ -243,6 +244,8 @@ final class Exchange implements OriginLink.Listener {
             }
             return;
         }
+        // passive checks (observe layer7): nothing is written unless errors were counted
+        link.server().observeStatus(status);
         originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !hasBodyItMayNotHave(response);
         if (requestHasBody && !requestComplete) {
@@ -342,6 +345,7 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         if (closed != null && !responseStarted) {
+            link.server().observeResponseFailure("Layer7 connection closed before the response");
             originKeepAlive = false;
             answerError(502);
             return;
@@ -358,6 +362,9 @@ final class Exchange implements OriginLink.Listener {
         }
         originKeepAlive = false;
         if (!responseStarted) {
+            if (link != null && link.server() != null) {
+                link.server().observeResponseFailure("Layer7 timeout");
+            }
             answerError(504);
         } else {
             abort();

@@ -107,10 +107,13 @@ final class OriginLink {
         }
         if (f.isSuccess()) {
             s.state().clearError();
+            s.observeConnected();
             ready(f.channel(), false);
             return;
         }
-        s.state().recordError(describe(s, f.cause()));
+        String error = describe(s, f.cause());
+        s.state().recordError(error);
+        s.observeConnectFailure(error);
         failed(s);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.routing;
 
+import dev.sluice.routing.config.HttpCheckConfig;
 import java.util.List;
 
 /**
@@ -9,11 +10,22 @@ import java.util.List;
  * @param retries    HAProxy's {@code retries}: extra connection attempts after a connect failure
  * @param redispatch {@code option redispatch}: the last retry may go to another server
  * @param cookie     {@code null}: no cookie persistence
+ * @param httpCheck  {@code option httpchk} and {@code http-check expect}; {@code null}: servers
+ *                   with {@code check} are checked by TCP connect
  */
 public record Backend(String name, Mode mode, List<Server> servers, Balancer balancer,
                       Timeouts timeouts, int retries, boolean redispatch, ForwardFor forwardFor,
                       ConnectionMode connectionMode, List<HttpRule> requestRules,
-                      List<HttpRule> responseRules, ErrorPages errorPages, StickyCookie cookie) {
+                      List<HttpRule> responseRules, ErrorPages errorPages, StickyCookie cookie,
+                      HttpCheckConfig httpCheck) {
+
+    public Backend(String name, Mode mode, List<Server> servers, Balancer balancer, Timeouts timeouts, int retries,
+                   boolean redispatch, ForwardFor forwardFor, ConnectionMode connectionMode,
+                   List<HttpRule> requestRules, List<HttpRule> responseRules, ErrorPages errorPages,
+                   StickyCookie cookie) {
+        this(name, mode, servers, balancer, timeouts, retries, redispatch, forwardFor, connectionMode, requestRules,
+                responseRules, errorPages, cookie, null);
+    }
 
     public Backend(String name, Mode mode, List<Server> servers, Balancer balancer, Timeouts timeouts, int retries,
                    boolean redispatch, ForwardFor forwardFor, ConnectionMode connectionMode,

@@ -127,7 +127,7 @@ public final class RoutingCompiler {
         return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
                 rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
-                errorPages(st), b.cookie() == null ? null : b.cookie().compile());
+                errorPages(st), b.cookie() == null ? null : b.cookie().compile(), b.httpCheck());
     }
 
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {

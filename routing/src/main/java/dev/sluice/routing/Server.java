@@ -105,6 +105,44 @@ public final class Server {
         return maxconn <= 0 || state.active() < maxconn;
     }
 
+    // ---- passive observation: called by the data plane; nothing is written on success -----------
+
+    /** A connection to this server failed (refused, timed out, reset before any response). */
+    public void observeConnectFailure(String reason) {
+        if (check.observe() != HealthCheckConfig.Observe.NONE) {
+            state.observeError(check.errorLimit(), reason);
+        }
+    }
+
+    /** A connection to this server was established. Resets the count under {@code observe layer4} only. */
+    public void observeConnected() {
+        if (check.observe() == HealthCheckConfig.Observe.LAYER4) {
+            state.observeSuccess();
+        }
+    }
+
+    /**
+     * This server answered {@code status}. Under {@code observe layer7} a 5xx other than 501 and
+     * 505 counts as an error (as in HAProxy), any other status resets the count.
+     */
+    public void observeStatus(int status) {
+        if (check.observe() != HealthCheckConfig.Observe.LAYER7) {
+            return;
+        }
+        if (status >= 500 && status != 501 && status != 505) {
+            state.observeError(check.errorLimit(), "Layer7 status " + status);
+        } else {
+            state.observeSuccess();
+        }
+    }
+
+    /** No valid response: a timeout, an invalid response, a close before it. Counted under {@code observe layer7}. */
+    public void observeResponseFailure(String reason) {
+        if (check.observe() == HealthCheckConfig.Observe.LAYER7) {
+            state.observeError(check.errorLimit(), reason);
+        }
+    }
+
     @Override
     public String toString() {
         return backendName + '/' + name + '(' + host + ':' + port + ')';

@@ -30,6 +30,9 @@ public final class ServerState {
     private volatile InetSocketAddress address;
     private final AtomicInteger addressVersion = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
+    /** Consecutive errors seen on live traffic ({@code observe}); written on errors, reset only when non-zero. */
+    private final AtomicInteger observedErrors = new AtomicInteger();
+    private volatile ErrorLimitListener errorLimitListener;
 
     public ServerState(String backend, String server) {
         this.backend = backend;
@@ -183,6 +186,40 @@ public final class ServerState {
     public void clearError() {
         if (lastError != null) {
             lastError = null;
+        }
+    }
+
+    // ---- passive observation (observe, error-limit, on-error) ----------------------------------
+
+    /** Who applies {@code on-error} (the server's active checker); {@code null}: nobody, errors are only counted. */
+    public void errorLimitListener(ErrorLimitListener l) { errorLimitListener = l; }
+
+    public ErrorLimitListener errorLimitListener() { return errorLimitListener; }
+
+    /** Consecutive errors observed on live traffic since the last success or the last {@code on-error}. */
+    public int observedErrors() { return observedErrors.get(); }
+
+    /**
+     * One more observed error; at {@code limit} the count restarts and the listener is told (as
+     * HAProxy does, the action repeats every {@code limit} errors). Returns whether the limit was hit.
+     */
+    public boolean observeError(int limit, String reason) {
+        int n = observedErrors.incrementAndGet();
+        if (n < limit) {
+            return false;
+        }
+        observedErrors.set(0);
+        ErrorLimitListener l = errorLimitListener;
+        if (l != null) {
+            l.onErrorLimit(n, reason);
+        }
+        return true;
+    }
+
+    /** A success on live traffic: a write only when errors were counted, so the common case only reads. */
+    public void observeSuccess() {
+        if (observedErrors.get() != 0) {
+            observedErrors.set(0);
         }
     }
 }

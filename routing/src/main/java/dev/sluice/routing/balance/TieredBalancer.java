@@ -60,10 +60,35 @@ abstract class TieredBalancer implements Balancer {
         if (tier.isEmpty()) {
             return null;
         }
-        Server s = choose(tier, request, x -> x != avoid && x.isUsable() && x.hasCapacity());
+        Server s = choose(tier, request, x -> x != avoid && x.isUsable() && x.hasCapacity() && admitsDuringSlowstart(x));
+        if (s == null) {
+            // every candidate was ramping up: one of them still takes it (HAProxy's ramped weight is never 0)
+            s = choose(tier, request, x -> x != avoid && x.isUsable() && x.hasCapacity());
+        }
         if (s == null && avoid != null && avoid.isUsable() && avoid.hasCapacity() && tier.contains(avoid)) {
             return avoid;
         }
         return s;
+    }
+
+    /**
+     * {@code slowstart}: during the window after a server came back UP (or READY, or got an
+     * address) it is skipped with probability {@code 1 - elapsed / slowstart}, so its share of the
+     * traffic ramps from about 0 to its full weight without touching the balancers' precomputed,
+     * lock-free structures. HAProxy ramps the weight itself; the expected share is the same for
+     * round robin and random, and close for the others. Servers UP since start are not ramped.
+     */
+    static boolean admitsDuringSlowstart(Server s) {
+        long window = s.check().slowstartMs();
+        if (window <= 0) {
+            return true;
+        }
+        long since = s.state().upSinceNanos();
+        if (since == Long.MIN_VALUE) {
+            return true;
+        }
+        long windowNanos = window * 1_000_000L;
+        long elapsed = System.nanoTime() - since;
+        return elapsed >= windowNanos || java.util.concurrent.ThreadLocalRandom.current().nextLong(windowNanos) < elapsed;
     }
 }

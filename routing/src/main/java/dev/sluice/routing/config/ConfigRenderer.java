@@ -271,8 +271,12 @@ public final class ConfigRenderer {
             return;
         }
         line("option", "httpchk", q(c.method()), q(c.uri()), q(c.version()));
-        if (c.expectStatus() != null) {
-            line("http-check", "expect", "status", c.expectStatus());
+        if (c.expect() != null) {
+            List<String> words = new ArrayList<>(List.of("http-check", "expect"));
+            for (String x : c.expect().words()) {
+                words.add(q(x));
+            }
+            line(words.toArray(String[]::new));
         }
     }
 

@@ -55,7 +55,7 @@ final class ProxyBuilder {
     LineRef<String> defaultBackend;
     String monitorUri;
     HttpCheckConfig httpCheck;
-    String httpCheckExpect;
+    HttpCheckExpect httpCheckExpect;
     CookieConfig cookie;
 
     final List<BindConfig> binds = new ArrayList<>();
@@ -130,7 +130,7 @@ final class ProxyBuilder {
     /** A listen's back half carries its ACLs and rules too: HAProxy runs them when another frontend routes to it. */
     BackendConfig backend() {
         HttpCheckConfig check = httpCheck == null ? null
-                : new HttpCheckConfig(httpCheck.method(), httpCheck.uri(), httpCheck.version(), httpCheckExpect);
+                : httpCheck.withExpect(httpCheckExpect);
         return new BackendConfig(name, backSettings(), balance, values(servers), values(acls), requestRules(),
                 values(responseRules), check, cookie);
     }

@@ -25,7 +25,7 @@ final class ProxyKeywords {
     private static final Set<Integer> ERRORFILE_CODES =
             Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413, 425, 429, 500, 501, 502, 503, 504);
     private static final Set<String> IGNORED_OPTIONS = Set.of("httplog", "dontlognull", "tcplog",
-            "log-health-checks", "tcp-check", "ssl-hello-chk", "dontlog-normal",
+            "log-health-checks", "ssl-hello-chk", "dontlog-normal",
             "log-separate-errors", "abortonclose", "http-buffer-request", "splice-auto",
             "splice-request", "splice-response", "contstats", "socket-stats", "tcpka", "clitcpka",
             "srvtcpka", "http-ignore-probes", "http-no-delay", "prefer-last-server",
@@ -245,6 +245,16 @@ final class ProxyKeywords {
                     ctx.warn(line, "'option httpchk' is ignored in " + b.describe() + " (no backend capability)");
                 }
             }
+            case "tcp-check" -> {
+                // TCP connect checks (without tcp-check rules, that is all HAProxy does); the last
+                // of httpchk and tcp-check wins, as in HAProxy
+                if (on) {
+                    b.httpCheck = null;
+                }
+                if (b.kind == Kind.FRONTEND) {
+                    ctx.warn(line, "'option tcp-check' is ignored in " + b.describe() + " (no backend capability)");
+                }
+            }
             case "redispatch" -> {
                 b.redispatch = on;
                 if (b.kind == Kind.FRONTEND) {
@@ -252,7 +262,8 @@ final class ProxyKeywords {
                 }
             }
             default -> throw new ConfigException("unknown option '" + name + "' (expected one of: forwardfor, "
-                    + "http-keep-alive, http-server-close, httpclose, redispatch, or an ignored logging option)");
+                    + "http-keep-alive, http-server-close, httpchk, httpclose, redispatch, tcp-check, "
+                    + "or an ignored logging option)");
         }
         if (!name.equals("forwardfor") && !name.equals("httpchk") && w.size() > 2) {
             throw new ConfigException("'option " + name + "' takes no argument");
@@ -265,26 +276,22 @@ final class ProxyKeywords {
         List<String> a = w.subList(2, w.size());
         return switch (a.size()) {
             case 0 -> d;
-            case 1 -> new HttpCheckConfig(d.method(), a.get(0), d.version(), null);
-            case 2 -> new HttpCheckConfig(a.get(0), a.get(1), d.version(), null);
-            case 3 -> new HttpCheckConfig(a.get(0), a.get(1), a.get(2), null);
+            case 1 -> new HttpCheckConfig(d.method(), a.get(0), d.version());
+            case 2 -> new HttpCheckConfig(a.get(0), a.get(1), d.version());
+            case 3 -> new HttpCheckConfig(a.get(0), a.get(1), a.get(2));
             default -> throw new ConfigException("'option httpchk': too many arguments (expected "
                     + "option httpchk [METHOD] [URI] [VERSION])");
         };
     }
 
-    /** {@code http-check expect status CODES} is kept for the health module; other forms are warnings. */
+    /** {@code http-check expect [!] status|rstatus|string|rstring PATTERN} is kept for the health module. */
     private void httpCheck(ProxyBuilder b, int line, List<String> w) {
-        if (w.size() == 4 && w.get(1).equals("expect") && w.get(2).equals("status")) {
-            if (!w.get(3).matches("\\d{3}(-\\d{3})?(,\\d{3}(-\\d{3})?)*")) {
-                throw new ConfigException("'http-check expect status': invalid status '" + w.get(3)
-                        + "' (expected a code, a range like 200-399, or a comma-separated list)");
-            }
-            b.httpCheckExpect = w.get(3);
+        if (w.size() > 1 && w.get(1).equals("expect")) {
+            b.httpCheckExpect = HttpCheckExpect.parse(w.subList(2, w.size()));
             return;
         }
         ctx.ignored(line, "http-check " + (w.size() > 1 ? w.get(1) : ""),
-                "only 'http-check expect status CODES' is supported; checks expect 2xx or 3xx");
+                "only 'http-check expect' is supported; checks send the 'option httpchk' request");
     }
 
     private static ForwardForConfig forwardFor(List<String> w) {

@@ -8,8 +8,8 @@ import java.util.Set;
 final class ServerParser {
 
     private static final Set<String> IGNORED_WITH_VALUE = Set.of("resolve-prefer",
-            "init-addr", "maxqueue", "minconn", "on-marked-down", "on-marked-up", "observe",
-            "error-limit", "id", "agent-port", "agent-inter", "agent-send", "check-sni",
+            "init-addr", "maxqueue", "minconn", "on-marked-down", "on-marked-up", "id", "agent-port",
+            "agent-inter", "agent-send", "check-sni",
             "pool-max-conn", "pool-purge-delay", "max-reuse", "track", "resolve-opts",
             "resolve-net", "log-proto", "namespace", "proto");
     private static final Set<String> IGNORED_FLAGS = Set.of("agent-check", "check-send-proxy",
@@ -54,7 +54,7 @@ final class ServerParser {
         }
         options(o, line, w.subList(3, w.size()), "server " + name);
         HealthCheckConfig check = new HealthCheckConfig(o.check, o.inter, o.fastInter, o.downInter,
-                o.rise, o.fall, o.port, o.addr, o.slowstart);
+                o.rise, o.fall, o.port, o.addr, o.slowstart, o.observe, o.errorLimit, o.onError);
         return new ServerConfig(name, host, port, o.weight, o.backup, o.disabled, o.maxconn, o.cookie, check,
                 null, o.resolvers);
     }
@@ -97,6 +97,9 @@ final class ServerParser {
         int port;
         String addr;
         long slowstart;
+        HealthCheckConfig.Observe observe = HealthCheckConfig.Observe.NONE;
+        int errorLimit = 10;
+        HealthCheckConfig.OnError onError = HealthCheckConfig.OnError.FAIL_CHECK;
         int weight = 1;
         boolean backup;
         boolean disabled;
@@ -130,6 +133,10 @@ final class ServerParser {
                 case "addr" -> o.addr = value(w, i++, keyword);
                 case "cookie" -> o.cookie = value(w, i++, keyword);
                 case "resolvers" -> o.resolvers = value(w, i++, keyword);
+                case "observe" -> o.observe = observe(keyword, value(w, i++, keyword));
+                case "error-limit" -> o.errorLimit = Values.integer(keyword + " error-limit",
+                        value(w, i++, keyword), 1, 1_000_000);
+                case "on-error" -> o.onError = onError(keyword, value(w, i++, keyword));
                 default -> {
                     if (IGNORED_WITH_VALUE.contains(k)) {
                         value(w, i++, keyword);
@@ -138,12 +145,33 @@ final class ServerParser {
                         if (!quiet) ctx.ignored(line, keyword + " " + k, "it does not change routing");
                     } else {
                         throw new ConfigException("'" + keyword + "': unknown or unsupported option '" + k
-                                + "' (expected one of: addr, backup, check, cookie, disabled, downinter, fall, "
-                                + "fastinter, inter, maxconn, port, resolvers, rise, slowstart, weight)");
+                                + "' (expected one of: addr, backup, check, cookie, disabled, downinter, error-limit, "
+                                + "fall, fastinter, inter, maxconn, observe, on-error, port, resolvers, rise, "
+                                + "slowstart, weight)");
                     }
                 }
             }
         }
+    }
+
+    private static HealthCheckConfig.Observe observe(String keyword, String v) {
+        return switch (v) {
+            case "none" -> HealthCheckConfig.Observe.NONE;
+            case "layer4" -> HealthCheckConfig.Observe.LAYER4;
+            case "layer7" -> HealthCheckConfig.Observe.LAYER7;
+            default -> throw new ConfigException("'" + keyword + " observe': '" + v
+                    + "' (expected none, layer4 or layer7)");
+        };
+    }
+
+    private static HealthCheckConfig.OnError onError(String keyword, String v) {
+        for (HealthCheckConfig.OnError e : HealthCheckConfig.OnError.values()) {
+            if (e.word().equals(v)) {
+                return e;
+            }
+        }
+        throw new ConfigException("'" + keyword + " on-error': '" + v
+                + "' (expected fastinter, fail-check, sudden-death or mark-down)");
     }
 
     private static String value(List<String> w, int i, String keyword) {
@@ -171,6 +199,15 @@ final class ServerParser {
             out.add(c.addr());
         }
         addTime(out, "slowstart", c.slowstartMs(), 0);
+        if (c.observe() != d.observe()) {
+            out.add("observe");
+            out.add(c.observe().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        addInt(out, "error-limit", c.errorLimit(), d.errorLimit());
+        if (c.onError() != d.onError()) {
+            out.add("on-error");
+            out.add(c.onError().word());
+        }
         addInt(out, "weight", s.weight(), 1);
         if (s.backup()) {
             out.add("backup");

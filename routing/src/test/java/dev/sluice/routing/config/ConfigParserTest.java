@@ -139,7 +139,7 @@ class ConfigParserTest {
         assertThat(c.backend("c").httpCheck()).isNull();
         assertThat(c.backend("d").httpCheck()).isEqualTo(new HttpCheckConfig("OPTIONS", "/", "HTTP/1.0", "200-299"));
         assertThat(Configs.parse("backend e\n option httpchk /up\n").backend("e").httpCheck())
-                .isEqualTo(new HttpCheckConfig("OPTIONS", "/up", "HTTP/1.0", null));
+                .isEqualTo(new HttpCheckConfig("OPTIONS", "/up", "HTTP/1.0"));
     }
 
     @Test

@@ -87,10 +87,10 @@ class ConfigWarningsTest {
     }
 
     @Test
-    void httpCheckFormsOtherThanExpectStatus_areWarnings() {
+    void httpCheckFormsOtherThanExpect_areWarnings() {
         assertThat(warnings("backend b\n option httpchk\n http-check send meth GET uri /x\n", null)).containsExactly(
-                "w.cfg:3: 'http-check send' is ignored by Sluice (only 'http-check expect status CODES' is supported; "
-                + "checks expect 2xx or 3xx)");
+                "w.cfg:3: 'http-check send' is ignored by Sluice (only 'http-check expect' is supported; "
+                + "checks send the 'option httpchk' request)");
     }
 
     @Test

@@ -69,7 +69,7 @@ class RenderFuzzTest {
         FrontendConfig f = new FrontendConfig("f", settings, List.of(), acls, rules, List.of(),
                 List.of(new UseBackendConfig("b", cond)), "b");
         HttpCheckConfig check = r.nextBoolean() ? null
-                : new HttpCheckConfig("GET", "/" + word(r), r.nextBoolean() ? "HTTP/1.1" : "HTTP/1.0", null);
+                : new HttpCheckConfig("GET", "/" + word(r), r.nextBoolean() ? "HTTP/1.1" : "HTTP/1.0");
         BackendConfig b = new BackendConfig("b", settings, BalanceConfig.DEFAULT, List.of(), List.of(), List.of(),
                 List.of(), check);
         UserlistConfig u = new UserlistConfig("u", List.of(new UserlistConfig.User("ann", word(r), true, List.of())),
