@@ -66,6 +66,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+    /** Accepted connections, closed by {@link #close} as a dying process's sockets would be. */
+    private final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
     private TestBackend(String name) {
         this(name, new InetSocketAddress("127.0.0.1", 0));
@@ -81,6 +83,8 @@ public final class TestBackend implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
+                        accepted.add(ch);
+                        ch.closeFuture().addListener(f -> accepted.remove(ch));
                         ch.pipeline().addLast("http", new HttpServerCodec());
                         ch.pipeline().addLast("continue", new HttpServerExpectContinueHandler());
                         ch.pipeline().addLast("app", new Handler());
@@ -109,7 +113,14 @@ public final class TestBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        if (group.isShuttingDown()) {
+            return; // closed already
+        }
         server.close().syncUninterruptibly();
+        // like a process that dies: every connection is closed, none is left open and unread
+        for (Channel ch : accepted) {
+            ch.close().syncUninterruptibly();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
