@@ -11,6 +11,7 @@ import dev.sluice.routing.StateEvents;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.ResolvedAddressTypes;
+import io.netty.util.NetUtil;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.DnsNameResolverTimeoutException;
@@ -77,7 +78,9 @@ public final class DnsDiscovery implements AutoCloseable {
     }
 
     /** The slots of one template line: same backend, name, port and resolvers. */
-    private record GroupKey(String backend, String fqdn, int port, List<InetSocketAddress> nameservers) {
+    /** @param named a plain {@code server NAME HOST:PORT} with a host name: one address, kept current */
+    private record GroupKey(String backend, String fqdn, int port, List<InetSocketAddress> nameservers,
+                            boolean named) {
     }
 
     private static final class Group {
@@ -161,8 +164,13 @@ public final class DnsDiscovery implements AutoCloseable {
         for (Backend b : table.backends().values()) {
             for (Server s : b.servers()) {
                 if (s.isSlot()) {
-                    out.computeIfAbsent(new GroupKey(b.name(), s.host(), s.port(), s.nameservers()),
+                    out.computeIfAbsent(new GroupKey(b.name(), s.host(), s.port(), s.nameservers(), false),
                             k -> new ArrayList<>()).add(s.state());
+                } else if (!NetUtil.isValidIpV4Address(s.host()) && !NetUtil.isValidIpV6Address(s.host())) {
+                    // resolved in the background too, so requests need no DNS lookup and a name
+                    // that stops resolving marks its server DOWN with the reason
+                    out.put(new GroupKey(b.name() + '/' + s.name(), s.host(), s.port(), s.nameservers(), true),
+                            List.of(s.state()));
                 }
             }
         }
@@ -212,6 +220,14 @@ public final class DnsDiscovery implements AutoCloseable {
 
     /** Stable assignment: kept addresses stay, gone ones free their slot, new ones take the lowest free. */
     private static void assign(Group g, List<InetAddress> answers) {
+        if (g.key.named()) {
+            ServerState s = g.slots.get(0);
+            s.clearError();
+            s.dnsFailure(null);
+            g.failure = null;
+            s.resolvedAddress(answers.isEmpty() ? null : new InetSocketAddress(answers.get(0), g.key.port()));
+            return;
+        }
         Set<InetSocketAddress> wanted = new LinkedHashSet<>();
         for (InetAddress a : answers) {
             wanted.add(new InetSocketAddress(a, g.key.port()));
@@ -268,11 +284,17 @@ public final class DnsDiscovery implements AutoCloseable {
                 : "DNS: no such host " + g.key.fqdn();
         for (ServerState s : g.slots) {
             s.recordError(reason);
-            if (!timeout) {
+            if (timeout) {
+                continue;
+            }
+            if (g.key.named()) {
+                s.resolvedAddress(null);
+                s.dnsFailure(reason);
+            } else {
                 s.address(null, reason);
             }
         }
-        if (!reason.equals(g.failure)) {
+        if (!g.key.named() && !reason.equals(g.failure)) {
             g.failure = reason;
             if (!g.slots.isEmpty()) {
                 ServerState first = g.slots.get(0);

@@ -70,7 +70,9 @@ final class OriginLink {
         // A slot's address comes from DNS discovery: read the version first, so a connection
         // opened while the address changes is never pooled as belonging to the new one.
         int version = s.state().addressVersion();
-        InetSocketAddress address = s.isSlot() ? s.state().address()
+        InetSocketAddress resolved = s.state().address();
+        InetSocketAddress address = s.isSlot() || resolved != null ? resolved
+                // a host name not resolved in the background yet: resolved now (asynchronously)
                 : InetSocketAddress.createUnresolved(s.host(), s.port());
         if (address == null) {
             // the slot lost its address after the balancer picked it

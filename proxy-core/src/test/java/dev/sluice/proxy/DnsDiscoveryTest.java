@@ -8,6 +8,7 @@ import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.Server;
 import dev.sluice.routing.ServerState;
+import dev.sluice.routing.StateEvents;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ParseResult;
 import java.net.InetSocketAddress;
@@ -190,6 +191,31 @@ class DnsDiscoveryTest {
         discovery.reconcile(next).get(5, TimeUnit.SECONDS);
         assertThat(slotsByAddress()).isEqualTo(before);
         assertThat(servedBy(8)).containsExactly("b1", "b2");
+    }
+
+    @Test
+    void serverNamedByAHostName_isResolvedInTheBackground_andIsDownWhileTheNameDoesNotResolve() throws Exception {
+        dns.answer("shop.swarm", "127.0.0.2");
+        startProxy(" server shop shop.swarm:" + backendPort + " resolvers test\n");
+        ServerState shop = proxy.table().backend("web").servers().get(0).state();
+        assertThat(shop.address()).isEqualTo(new InetSocketAddress("127.0.0.2", backendPort));
+        assertThat(get("/", null).headers().firstValue("X-Server")).hasValue("b2");
+
+        // the service is removed from the Swarm: its name stops resolving
+        dns.remove("shop.swarm");
+        discovery.refreshNow().get(5, TimeUnit.SECONDS);
+        assertThat(shop.describe()).isEqualTo("DOWN (DNS)");
+        assertThat(shop.lastError()).isEqualTo("DNS: no such host shop.swarm");
+        assertThat(get("/", null).statusCode()).isEqualTo(503);
+        assertThat(get("/other", null).statusCode()).isEqualTo(200);
+        assertThat(StateEvents.of("web", "shop")).last()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo("DNS: no such host shop.swarm"));
+
+        // it comes back on another address (a new virtual IP): traffic follows, no restart
+        dns.answer("shop.swarm", "127.0.0.3");
+        discovery.refreshNow().get(5, TimeUnit.SECONDS);
+        assertThat(shop.describe()).isEqualTo("UP");
+        assertThat(get("/", null).headers().firstValue("X-Server")).hasValue("b3");
     }
 
     @Test

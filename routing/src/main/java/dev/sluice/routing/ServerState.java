@@ -27,6 +27,7 @@ public final class ServerState {
     private volatile long lastChangeMillis = System.currentTimeMillis();
     private volatile long upSinceNanos = Long.MIN_VALUE;
     private volatile boolean slot;
+    private volatile String dnsFailure;
     private volatile InetSocketAddress address;
     private final AtomicInteger addressVersion = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
@@ -55,12 +56,12 @@ public final class ServerState {
 
     /** UP, READY, and (for a server-template slot) holding an address: may take new requests. */
     public boolean isUsable() {
-        return up && admin == Admin.READY && (!slot || address != null);
+        return up && admin == Admin.READY && (!slot || address != null) && dnsFailure == null;
     }
 
     /** May take a request that names it (a persistence cookie): also while draining. */
     public boolean acceptsPersistent() {
-        return up && admin != Admin.MAINT && (!slot || address != null);
+        return up && admin != Admin.MAINT && (!slot || address != null) && dnsFailure == null;
     }
 
     /** Sets health without a reason (tests). */
@@ -122,6 +123,9 @@ public final class ServerState {
         if (slot && address == null) {
             return "MAINT (no address)";
         }
+        if (dnsFailure != null) {
+            return "DOWN (DNS)";
+        }
         if (admin == Admin.DRAIN) {
             return up ? "DRAIN" : "DRAIN DOWN";
         }
@@ -163,6 +167,32 @@ public final class ServerState {
             upSinceNanos = System.nanoTime();
         }
         StateEvents.record(new StateEvent(lastChangeMillis, backend, server, from, describe(), reason));
+    }
+
+    /**
+     * A server named by a host name: the address its name resolved to in the background, used
+     * instead of resolving on the request path. No event: the server's state does not change.
+     */
+    public void resolvedAddress(InetSocketAddress next) {
+        if (!java.util.Objects.equals(address, next)) {
+            address = next;
+            addressVersion.incrementAndGet();
+        }
+    }
+
+    /** Why the server's name does not resolve ({@code null}: it does); such a server takes no traffic. */
+    public String dnsFailure() { return dnsFailure; }
+
+    /** The server's name does not resolve: it is DOWN (DNS) until it does again; an event when that changes. */
+    public void dnsFailure(String reason) {
+        if (java.util.Objects.equals(dnsFailure, reason)) {
+            return;
+        }
+        String from = describe();
+        dnsFailure = reason;
+        lastChangeMillis = System.currentTimeMillis();
+        StateEvents.record(new StateEvent(lastChangeMillis, backend, server, from, describe(),
+                reason == null ? "DNS: the name resolves again" : reason));
     }
 
     /** Changes whenever the slot's address changes: a pooled connection made under another version is stale. */
