@@ -150,7 +150,7 @@ final class Checker implements ErrorLimitListener {
         }
         if (cause instanceof java.nio.channels.UnresolvedAddressException
                 || cause instanceof java.net.UnknownHostException) {
-            return "Layer4 connection problem: cannot resolve the address";
+            return "Layer4 connection problem: cannot resolve the address (DNS)";
         }
         String m = cause == null ? null : cause.getMessage();
         if (m != null && m.toLowerCase(Locale.ROOT).contains("refused")) {

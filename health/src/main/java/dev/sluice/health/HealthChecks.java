@@ -7,6 +7,9 @@ import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.Server;
 import dev.sluice.routing.ServerState;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,11 +37,16 @@ public final class HealthChecks implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final Map<ServerState, Checker> checkers = new IdentityHashMap<>();
     private boolean closed;
+    private final DnsAddressResolverGroup resolver;
 
     private HealthChecks() {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-health", true),
                 NioIoHandler.newFactory());
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        // Netty's asynchronous resolver: a check of a server named by a host name (before the
+        // background resolution knows its address, or an `addr` host name) never blocks the loop
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(NioDatagramChannel.class).ttl(1, 10));
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class).resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_LINGER, 0);
     }
@@ -100,6 +108,7 @@ public final class HealthChecks implements AutoCloseable {
             checkers.values().forEach(Checker::stop);
             checkers.clear();
         }
+        resolver.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
