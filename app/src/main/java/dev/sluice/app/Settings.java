@@ -63,7 +63,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
         return new Settings(binds, explicit, env.get("ADMIN_BIND", "0.0.0.0"), adminPort,
                 AdminCredentials.from(env), stateDir == null ? DEFAULT_STATE_DIR : Path.of(stateDir),
                 ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir(),
-                dev.sluice.proxy.DnsDiscovery.parseResolvers(env.get("RESOLVERS")));
+                dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

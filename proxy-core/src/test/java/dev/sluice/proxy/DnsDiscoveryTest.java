@@ -275,13 +275,13 @@ class DnsDiscoveryTest {
 
     @Test
     void resolversVariable_isReadInDockerFlowProxysFormat() {
-        assertThat(DnsDiscovery.parseResolvers("nameserver dns 127.0.0.11:53, nameserver b 10.0.0.2:5353\n10.0.0.3"))
+        assertThat(Resolvers.parse("nameserver dns 127.0.0.11:53, nameserver b 10.0.0.2:5353\n10.0.0.3"))
                 .containsExactly(new InetSocketAddress("127.0.0.11", 53), new InetSocketAddress("10.0.0.2", 5353),
                         new InetSocketAddress("10.0.0.3", 53));
-        assertThat(DnsDiscovery.parseResolvers("")).isEmpty();
-        assertThatThrownBy(() -> DnsDiscovery.parseResolvers("nameserver dns"))
+        assertThat(Resolvers.parse("")).isEmpty();
+        assertThatThrownBy(() -> Resolvers.parse("nameserver dns"))
                 .hasMessageContaining("expected nameserver NAME IP:PORT");
-        assertThatThrownBy(() -> DnsDiscovery.parseResolvers("nameserver dns dns.example:53"))
+        assertThatThrownBy(() -> Resolvers.parse("nameserver dns dns.example:53"))
                 .hasMessageContaining("expected an IP address");
     }
 }
