@@ -204,7 +204,7 @@ public final class ConfigRenderer {
         }
         proxyRules(f.acls(), f.requestRules(), f.responseRules());
         for (UseBackendConfig u : f.useBackends()) {
-            line("use_backend", q(u.backend()) + condition(u.condition()));
+            line("use_backend", q(u.backend()) + RuleText.condition(u.condition()));
         }
         if (withDefault && f.defaultBackend() != null) {
             line("default_backend", q(f.defaultBackend()));
@@ -338,85 +338,13 @@ public final class ConfigRenderer {
 
     private void proxyRules(List<AclConfig> acls, List<HttpRuleConfig> request, List<HttpRuleConfig> response) {
         for (AclConfig a : acls) {
-            line("acl", q(a.name()), expr(a.expr()));
+            line("acl", q(a.name()), RuleText.expr(a.expr()));
         }
         for (HttpRuleConfig r : request) {
-            line("http-request", action(r.action()) + condition(r.condition()));
+            line("http-request", RuleText.action(r.action()) + RuleText.condition(r.condition()));
         }
         for (HttpRuleConfig r : response) {
-            line("http-response", action(r.action()) + condition(r.condition()));
+            line("http-response", RuleText.action(r.action()) + RuleText.condition(r.condition()));
         }
-    }
-
-    static String expr(AclExpr e) {
-        List<String> words = new ArrayList<>();
-        words.add(e.sampleText());
-        if (e.ignoreCase()) {
-            words.add("-i");
-        }
-        if (e.match() != null) {
-            words.add("-m");
-            words.add(e.match());
-        }
-        if (!e.patterns().isEmpty() && e.patterns().get(0).startsWith("-")) {
-            words.add("--");
-        }
-        e.patterns().forEach(p -> words.add(q(p)));
-        return String.join(" ", words);
-    }
-
-    static String condition(ConditionConfig c) {
-        if (c == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(c.unless() ? " unless" : " if");
-        for (int g = 0; g < c.groups().size(); g++) {
-            if (g > 0) {
-                b.append(" ||");
-            }
-            for (ConditionConfig.Term t : c.groups().get(g)) {
-                b.append(' ');
-                if (t.negated()) {
-                    b.append('!');
-                }
-                b.append(t.anonymous() != null ? "{ " + expr(t.anonymous()) + " }" : q(t.aclName()));
-            }
-        }
-        return b.toString();
-    }
-
-    static String action(ActionConfig a) {
-        if (a instanceof ActionConfig.Redirect r) {
-            return "redirect " + r.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + q(r.value())
-                   + " code " + r.code();
-        }
-        if (a instanceof ActionConfig.SetHeader s) {
-            return "set-header " + q(s.name()) + " " + q(s.value());
-        }
-        if (a instanceof ActionConfig.AddHeader s) {
-            return "add-header " + q(s.name()) + " " + q(s.value());
-        }
-        if (a instanceof ActionConfig.DelHeader d) {
-            return "del-header " + q(d.name());
-        }
-        if (a instanceof ActionConfig.ReplaceHeader r) {
-            return "replace-header " + q(r.name()) + " " + q(r.regex()) + " " + q(r.replacement());
-        }
-        if (a instanceof ActionConfig.SetPath s) {
-            return "set-path " + q(s.path());
-        }
-        if (a instanceof ActionConfig.ReplacePath r) {
-            return "replace-path " + q(r.regex()) + " " + q(r.replacement());
-        }
-        if (a instanceof ActionConfig.Deny d) {
-            return "deny deny_status " + d.status();
-        }
-        if (a instanceof ActionConfig.Auth au) {
-            return "auth realm " + q(au.realm());
-        }
-        ActionConfig.Return r = (ActionConfig.Return) a;
-        return "return status " + r.status()
-               + (r.contentType() == null ? "" : " content-type " + q(r.contentType()))
-               + (r.body() == null ? "" : " string " + q(r.body()));
     }
 }
