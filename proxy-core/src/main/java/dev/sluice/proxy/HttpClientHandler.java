@@ -211,9 +211,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (connection == null) {
             connection = ConnectionInfo.of((InetSocketAddress) ctx.channel().remoteAddress(),
-                    (InetSocketAddress) ctx.channel().localAddress());
+                    (InetSocketAddress) ctx.channel().localAddress(), ctx.channel().hasAttr(TlsTermination.TLS),
+                    ctx.channel().attr(TlsTermination.SNI).get());
         }
-        HttpRequestView view = new HttpRequestView(request, connection, null);
+        HttpRequestView view = new HttpRequestView(request, connection, connection.sni());
         Exchange e = new Exchange(this, ctx, frontend, view);
         exchange = e;
         armClientTimer(frontend.timeouts().clientMs());

@@ -74,7 +74,7 @@ final class HttpRequestView implements RequestView {
 
     @Override
     public boolean isTls() {
-        return false; // TLS termination is not built yet
+        return connection.tls();
     }
 
     /** The path of a request target: origin form up to '?', or the path of an absolute URI. */

@@ -49,7 +49,11 @@ public final class ProxyServer implements AutoCloseable {
     private final ConnectionLimit globalLimit = ConnectionLimit.global();
     private final Map<String, ConnectionLimit> connectionLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private ProxyServer(RoutingTable table, int threads) {
+    /** {@code null}: TLS binds are not opened. */
+    private final TlsContexts tls;
+
+    private ProxyServer(RoutingTable table, int threads, TlsContexts tls) {
+        this.tls = tls;
         this.transport = Transport.best();
         this.group = transport.newGroup(threads, "sluice-proxy");
         this.runtime = new ProxyRuntime(transport, table);
@@ -64,8 +68,16 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     public static ProxyServer start(RoutingTable table, int threads) throws BindFailedException {
+        return start(table, threads, null);
+    }
+
+    /**
+     * Like {@link #start(RoutingTable, int)}; {@code ssl} binds of http frontends terminate TLS
+     * with certificates from {@code tls} ({@code null}: they are not opened).
+     */
+    public static ProxyServer start(RoutingTable table, int threads, TlsContexts tls) throws BindFailedException {
         requireNonNull(table, "table");
-        ProxyServer server = new ProxyServer(table, threads);
+        ProxyServer server = new ProxyServer(table, threads, tls);
         try {
             server.bindAll(table);
         } catch (BindFailedException e) {
@@ -141,14 +153,14 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
-    private static List<BindKey> bindKeys(RoutingTable table) {
+    private List<BindKey> bindKeys(RoutingTable table) {
         List<BindKey> keys = new ArrayList<>();
         for (Frontend f : table.frontends()) {
             for (Bind b : f.binds()) {
-                if (b.ssl()) {
-                    continue; // TLS termination arrives with the tls module; never serve plain text there
+                if (b.ssl() && (tls == null || f.mode() == Mode.TCP)) {
+                    continue; // never serve plain text on a TLS bind (tcp-mode TLS termination is not built)
                 }
-                keys.add(new BindKey(f.name(), f.mode(), b.host(), b.port()));
+                keys.add(new BindKey(f.name(), f.mode(), b.host(), b.port(), b.ssl()));
             }
         }
         return keys;
@@ -162,7 +174,8 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend()) : httpInitializer(key.frontend()));
+                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend())
+                        : httpInitializer(key.frontend(), key.ssl()));
         ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> globalLimit.child());
         InetSocketAddress address = key.host() == null || key.host().isEmpty() || key.host().equals("*")
                 ? new InetSocketAddress(key.port())
@@ -176,7 +189,7 @@ public final class ProxyServer implements AutoCloseable {
         return f.channel();
     }
 
-    private ChannelInitializer<SocketChannel> httpInitializer(String frontend) {
+    private ChannelInitializer<SocketChannel> httpInitializer(String frontend, boolean ssl) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -190,6 +203,10 @@ public final class ProxyServer implements AutoCloseable {
                 // answer is still sent (HttpClientHandler closes once nothing is left to do).
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 HttpClientHandler handler = new HttpClientHandler(runtime, frontend);
+                if (ssl) {
+                    ch.attr(TlsTermination.TLS).set(Boolean.TRUE);
+                    ch.pipeline().addLast("tls", new TlsTermination(tls));
+                }
                 ch.pipeline().addLast("request-start", handler.requestStartWatcher());
                 ch.pipeline().addLast("http", new HttpServerCodec(config, MAX_DECODED_PIPELINE));
                 ch.pipeline().addLast("proxy", handler);
@@ -219,6 +236,6 @@ public final class ProxyServer implements AutoCloseable {
         runtime.close();
     }
 
-    private record BindKey(String frontend, Mode mode, String host, int port) {
+    private record BindKey(String frontend, Mode mode, String host, int port, boolean ssl) {
     }
 }
