@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +28,10 @@ public final class AdminServer implements AutoCloseable {
     /** Both path prefixes Docker Flow Proxy answers under. */
     public static final List<String> PREFIXES = List.of("/v1/docker-flow-proxy", "/v1/proxy");
 
-    private static final List<String> NOT_BUILT_YET = List.of("cert", "certs", "metrics");
+    private static final List<String> NOT_BUILT_YET = List.of("metrics");
+
+    /** The largest PEM {@code cert} accepts. */
+    static final int MAX_CERT_BYTES = 1 << 20;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -46,6 +50,12 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth)
             throws AdminBindException {
+        return start(host, port, registry, auth, null);
+    }
+
+    /** Like the other; {@code certs} ({@code null}: none) answers {@code cert} and {@code certs}. */
+    public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth,
+                                    CertificateAdmin certs) throws AdminBindException {
         requireNonNull(host, "host");
         requireNonNull(registry, "registry");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
@@ -72,6 +82,15 @@ public final class AdminServer implements AutoCloseable {
             router.route(prefix + "/reload").handler(handlers::reload);
             router.route(prefix + "/successfulinitreload").handler(handlers::successfulInitReload);
             router.route(prefix + "/server").handler(handlers::server);
+            if (certs != null) {
+                CertHandlers ch = new CertHandlers(certs);
+                router.route(prefix + "/cert").handler(BodyHandler.create().setBodyLimit(MAX_CERT_BYTES))
+                        .handler(ch::put);
+                router.route(prefix + "/certs").handler(ch::list);
+            } else {
+                router.route(prefix + "/cert").handler(ctx -> notBuiltYet(ctx, "cert"));
+                router.route(prefix + "/certs").handler(ctx -> notBuiltYet(ctx, "certs"));
+            }
             for (String endpoint : NOT_BUILT_YET) {
                 router.route(prefix + "/" + endpoint).handler(ctx -> notBuiltYet(ctx, endpoint));
             }

@@ -1,0 +1,22 @@
+package dev.sluice.admin;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** The certificates behind Docker Flow Proxy's {@code cert} and {@code certs} endpoints. */
+public interface CertificateAdmin {
+
+    /**
+     * Validates {@code pem} (chain plus key), writes it durably under the certificates directory
+     * as {@code name} and serves it from the next handshake on, without a restart.
+     *
+     * @return what is now served (names, expiry, warnings), for the answer
+     * @throws IllegalArgumentException a bad name or PEM: the message says what is wrong; nothing changed
+     * @throws IOException              it could not be written; nothing changed
+     */
+    Map<String, Object> put(String name, String pem) throws IOException;
+
+    /** The certificates served, without their keys. */
+    List<Map<String, Object>> list();
+}
