@@ -23,17 +23,21 @@ import java.util.Map;
  * @param embedded             what changes in the embedded configuration
  * @param secretsDir           {@code SECRETS_DIR}: where Docker secrets are read ({@code /run/secrets})
  * @param resolvers            {@code RESOLVERS}: nameservers for server-template names (empty: /etc/resolv.conf)
+ * @param certsDir             {@code CERTS_DIR}: the certificates of ssl binds ({@code /certs})
+ * @param preferredCertificate {@code PREFERRED_CERTIFICATE}: the default certificate's name or glob, or null
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
-                EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers) {
+                EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers,
+                Path certsDir, String preferredCertificate) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
             "ADMIN_USER", "ADMIN_PASS", "STATE_DIR", "SEPARATOR", "SERVICE_DOMAIN_ALGO", "DEFAULT_REQ_MODE",
             "HTTPS_ONLY", "USERS", "USERS_PASS_ENCRYPTED", "CONNECTION_MODE", "TIMEOUT_CONNECT", "TIMEOUT_CLIENT",
             "TIMEOUT_SERVER", "TIMEOUT_QUEUE", "TIMEOUT_TUNNEL", "TIMEOUT_HTTP_REQUEST", "TIMEOUT_HTTP_KEEP_ALIVE",
-            "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", Environment.SECRETS_DIR);
+            "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE",
+            Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
     static final Path DEFAULT_STATE_DIR = Path.of("sluice-state");
@@ -63,7 +67,8 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
         return new Settings(binds, explicit, env.get("ADMIN_BIND", "0.0.0.0"), adminPort,
                 AdminCredentials.from(env), stateDir == null ? DEFAULT_STATE_DIR : Path.of(stateDir),
                 ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir(),
-                dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")));
+                dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")), Path.of(env.get("CERTS_DIR", "/certs")),
+                env.get("PREFERRED_CERTIFICATE"));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

@@ -6,6 +6,7 @@ import dev.sluice.health.HealthChecks;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.proxy.DnsDiscovery;
 import dev.sluice.proxy.ProxyServer;
+import dev.sluice.proxy.TlsContexts;
 import java.net.InetSocketAddress;
 import dev.sluice.routing.Bind;
 import dev.sluice.routing.Frontend;
@@ -52,17 +53,27 @@ public final class Sluice implements AutoCloseable {
      */
     public static Sluice start(RoutingTable table, PrintStream warnings, List<InetSocketAddress> nameservers)
             throws BindFailedException {
+        return start(table, warnings, nameservers, null);
+    }
+
+    /**
+     * Like the other; {@code tls} gives the certificates of {@code ssl} binds ({@code null}: such
+     * binds are not opened, with a warning).
+     */
+    public static Sluice start(RoutingTable table, PrintStream warnings, List<InetSocketAddress> nameservers,
+                               TlsContexts tls) throws BindFailedException {
         requireNonNull(table, "table");
         requireNonNull(nameservers, "nameservers");
         for (Frontend f : table.frontends()) {
             for (Bind b : f.binds()) {
-                if (b.ssl() && warnings != null) {
+                if (b.ssl() && (tls == null || f.mode() == dev.sluice.routing.Mode.TCP) && warnings != null) {
                     warnings.println("warning: frontend '" + f.name() + "': bind " + (b.host() == null ? "" : b.host())
-                            + ':' + b.port() + " ssl is not opened: TLS termination is not built yet");
+                            + ':' + b.port() + " ssl is not opened: " + (tls == null ? "no certificates were loaded"
+                            : "TLS termination in mode tcp is not built yet"));
                 }
             }
         }
-        ProxyServer proxy = ProxyServer.start(table);
+        ProxyServer proxy = ProxyServer.start(table, Runtime.getRuntime().availableProcessors(), tls);
         return new Sluice(proxy, DnsDiscovery.start(DnsDiscovery.Settings.DEFAULT.withNameservers(nameservers)),
                 HealthChecks.start());
     }
