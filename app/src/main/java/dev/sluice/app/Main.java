@@ -131,9 +131,10 @@ public final class Main {
         if (registry == null) {
             return 1;
         }
+        TlsSetup tls = TlsSetup.load(settings, err);
         Sluice sluice;
         try {
-            sluice = Sluice.start(registry.table(), err, settings.resolvers());
+            sluice = Sluice.start(registry.table(), err, settings.resolvers(), tls.contexts());
         } catch (BindFailedException e) {
             err.println("sluice: " + e.getMessage());
             return 1;
@@ -143,15 +144,15 @@ public final class Main {
         try {
             AdminCredentials credentials = settings.adminCredentials();
             admin = AdminServer.start(settings.adminBind(), settings.adminPort(), registry,
-                    credentials == null ? null : new AdminAuth(credentials.user(), credentials.password()));
+                    credentials == null ? null : new AdminAuth(credentials.user(), credentials.password()), tls);
         } catch (AdminBindException e) {
             sluice.close();
             registry.close();
             err.println("sluice: " + e.getMessage());
             return 1;
         }
-        out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; admin API on "
-                + settings.adminBind() + ':' + admin.port() + ")");
+        out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; TLS: " + tls.describe()
+                + "; admin API on " + settings.adminBind() + ':' + admin.port() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             admin.close();

@@ -69,7 +69,8 @@ final class SluiceProcess implements AutoCloseable {
         this.env = env;
         this.stdout = stdout;
         this.stderr = stderr;
-        this.proxyPort = Integer.parseInt(env.get("DEFAULT_PORTS"));
+        // the first of DEFAULT_PORTS (e.g. "8000,8443:ssl"): the plain HTTP port
+        this.proxyPort = Integer.parseInt(env.get("DEFAULT_PORTS").split(",")[0].split(":")[0].trim());
         this.adminPort = Integer.parseInt(env.get("ADMIN_PORT"));
     }
 

@@ -1,0 +1,81 @@
+package dev.sluice.app;
+
+import dev.sluice.admin.CertificateAdmin;
+import dev.sluice.proxy.TlsContexts;
+import dev.sluice.tls.CertificateStore;
+import dev.sluice.tls.TlsCertificate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The certificates of {@code ssl} binds: loaded from CERTS_DIR and the {@code cert-*} secrets
+ * (a self-signed one when there is none, so a 443:ssl bind always speaks TLS), chosen by SNI for
+ * the data plane, and replaced through the admin API's {@code cert} without a restart.
+ */
+final class TlsSetup implements CertificateAdmin {
+
+    private final CertificateStore store;
+    private final Settings settings;
+    private final PrintStream log;
+
+    private TlsSetup(CertificateStore store, Settings settings, PrintStream log) {
+        this.store = store;
+        this.settings = settings;
+        this.log = log;
+    }
+
+    static TlsSetup load(Settings settings, PrintStream log) {
+        CertificateStore store = CertificateStore.load(settings.certsDir(), settings.secretsDir(),
+                settings.preferredCertificate(), w -> log.println("warning: " + w));
+        return new TlsSetup(store, settings, log);
+    }
+
+    /** What the data plane asks at each handshake. */
+    TlsContexts contexts() {
+        return sni -> sni == null ? store.defaultContext() : store.select(sni);
+    }
+
+    String describe() {
+        return store.certificates().size() + " certificate(s), " + store.provider();
+    }
+
+    @Override
+    public Map<String, Object> put(String name, String pem) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        TlsCertificate c;
+        try {
+            c = store.put(name, pem, warnings::add);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        log.println("certificate " + name + " stored and served for " + String.join(", ", c.dnsNames()));
+        warnings.forEach(w -> log.println("warning: " + w));
+        Map<String, Object> out = describe(c);
+        out.put("Warnings", warnings);
+        return out;
+    }
+
+    @Override
+    public List<Map<String, Object>> list() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TlsCertificate c : store.certificates()) {
+            out.add(describe(c));
+        }
+        return out;
+    }
+
+    private Map<String, Object> describe(TlsCertificate c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ProxyServiceName", c.name());
+        m.put("CertsDir", settings.certsDir().toString());
+        m.put("Names", c.dnsNames());
+        m.put("NotAfter", c.notAfter().toString());
+        return m;
+    }
+}
