@@ -25,18 +25,19 @@ import java.util.Map;
  * @param resolvers            {@code RESOLVERS}: nameservers for server-template names (empty: /etc/resolv.conf)
  * @param certsDir             {@code CERTS_DIR}: the certificates of ssl binds ({@code /certs})
  * @param preferredCertificate {@code PREFERRED_CERTIFICATE}: the default certificate's name or glob, or null
+ * @param enableH2             {@code ENABLE_H2}: offer HTTP/2 by ALPN on ssl binds (default true)
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
                 EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers,
-                Path certsDir, String preferredCertificate) {
+                Path certsDir, String preferredCertificate, boolean enableH2) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
             "ADMIN_USER", "ADMIN_PASS", "STATE_DIR", "SEPARATOR", "SERVICE_DOMAIN_ALGO", "DEFAULT_REQ_MODE",
             "HTTPS_ONLY", "USERS", "USERS_PASS_ENCRYPTED", "CONNECTION_MODE", "TIMEOUT_CONNECT", "TIMEOUT_CLIENT",
             "TIMEOUT_SERVER", "TIMEOUT_QUEUE", "TIMEOUT_TUNNEL", "TIMEOUT_HTTP_REQUEST", "TIMEOUT_HTTP_KEEP_ALIVE",
-            "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE",
+            "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE", "ENABLE_H2",
             Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
@@ -68,7 +69,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
                 AdminCredentials.from(env), stateDir == null ? DEFAULT_STATE_DIR : Path.of(stateDir),
                 ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir(),
                 dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")), Path.of(env.get("CERTS_DIR", "/certs")),
-                env.get("PREFERRED_CERTIFICATE"));
+                env.get("PREFERRED_CERTIFICATE"), env.bool("ENABLE_H2", true));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

@@ -32,7 +32,8 @@ final class TlsSetup implements CertificateAdmin {
 
     static TlsSetup load(Settings settings, PrintStream log) {
         CertificateStore store = CertificateStore.load(settings.certsDir(), settings.secretsDir(),
-                settings.preferredCertificate(), w -> log.println("warning: " + w));
+                settings.preferredCertificate(), settings.enableH2() ? List.of("h2", "http/1.1") : List.of("http/1.1"),
+                w -> log.println("warning: " + w));
         return new TlsSetup(store, settings, log);
     }
 

@@ -75,7 +75,7 @@ class SwarmTasksAcceptanceTest {
         int task2Before = task2.requests();
         boolean switched = false;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (int i = 0; i < 3000 && System.nanoTime() < deadline && !switched; i++) {
+        for (int i = 0; i < 100_000 && System.nanoTime() < deadline && !switched; i++) {
             Response r = Http.get(sluice.proxyPort(), "/shop/" + i);
             if (r.status() != 200) {
                 failures.add(i + ": " + r.statusLine());

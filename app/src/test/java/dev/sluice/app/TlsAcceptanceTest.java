@@ -42,7 +42,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * TLS on a real process: a {@code :ssl} bind speaks TLS from the start (a self-signed default),
@@ -74,6 +73,14 @@ class TlsAcceptanceTest {
             assertThat(routed.status()).as("%s", routed).isEqualTo(200);
             assertThat(httpsGet(tls, "shop.test", "/hello")).startsWith("HTTP/1.1 200")
                     .contains("x-forwarded-proto: https");
+            // HTTP/2 by ALPN (ENABLE_H2 defaults to true), to the same HTTP/1.1 backend
+            HttpResponse<String> h2 = HttpClient.newBuilder().sslContext(trustAll())
+                    .version(HttpClient.Version.HTTP_2).build()
+                    .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls + "/h2")).timeout(Duration.ofSeconds(10))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(h2.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(h2.statusCode()).isEqualTo(200);
+            assertThat(h2.body()).contains("server=app", "uri=/h2");
 
             // a certificate replaced while clients keep connecting: no handshake fails
             AtomicBoolean stop = new AtomicBoolean();
@@ -143,14 +150,23 @@ class TlsAcceptanceTest {
         return out.toString();
     }
 
-    private static SSLSocket connect(int port, String sni) throws Exception {
+    /** Trusts any certificate and skips host name checks (the test's certificates are its own). */
+    private static SSLContext trustAll() throws Exception {
         SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) { }
-            public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+        ssl.init(null, new TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) { }
+            public void checkServerTrusted(X509Certificate[] c, String a) { }
+            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
+            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
+            public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
+            public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
             public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
         }}, null);
-        SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port);
+        return ssl;
+    }
+
+    private static SSLSocket connect(int port, String sni) throws Exception {
+        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(5000);
         SSLParameters params = socket.getSSLParameters();
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));

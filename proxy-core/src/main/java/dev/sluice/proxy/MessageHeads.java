@@ -14,6 +14,17 @@ import io.netty.handler.codec.http.HttpVersion;
 /** How a request head is rewritten for the origin, and a response head for the client. */
 final class MessageHeads {
 
+    private static final io.netty.util.AsciiString H2_STREAM_ID =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text();
+    private static final io.netty.util.AsciiString H2_SCHEME =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.SCHEME.text();
+    private static final io.netty.util.AsciiString H2_PATH =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.PATH.text();
+    private static final io.netty.util.AsciiString H2_DEPENDENCY =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text();
+    private static final io.netty.util.AsciiString H2_WEIGHT =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text();
+
     private MessageHeads() {
     }
 
@@ -23,6 +34,11 @@ final class MessageHeads {
      */
     static void prepareRequest(HttpRequest request, Frontend frontend, Backend backend, HttpRequestView view) {
         HopByHop.stripRequest(request.headers());
+        if (request.headers().contains(H2_STREAM_ID)) {
+            // added by the HTTP/2 conversion; not the client's and not for the server
+            request.headers().remove(H2_STREAM_ID).remove(H2_SCHEME).remove(H2_PATH).remove(H2_DEPENDENCY)
+                    .remove(H2_WEIGHT);
+        }
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (backend.connectionMode() != ConnectionMode.KEEP_ALIVE || frontend.connectionMode() == ConnectionMode.CLOSE) {
             request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -41,8 +41,14 @@ class TlsTerminationTest {
         backend = TestBackend.start("app");
         shop = new SelfSignedCertificate("shop.test");
         fallback = new SelfSignedCertificate("default.test");
-        SslContext shopContext = SslContextBuilder.forServer(shop.certificate(), shop.privateKey()).build();
-        SslContext fallbackContext = SslContextBuilder.forServer(fallback.certificate(), fallback.privateKey()).build();
+        io.netty.handler.ssl.ApplicationProtocolConfig alpn = new io.netty.handler.ssl.ApplicationProtocolConfig(
+                io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1");
+        SslContext shopContext = SslContextBuilder.forServer(shop.certificate(), shop.privateKey())
+                .applicationProtocolConfig(alpn).build();
+        SslContext fallbackContext = SslContextBuilder.forServer(fallback.certificate(), fallback.privateKey())
+                .applicationProtocolConfig(alpn).build();
         Map<String, SslContext> byName = Map.of("shop.test", shopContext);
         String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
                 + "frontend fe\n acl secure ssl_fc\n http-request deny deny_status 403 unless secure\n"
@@ -103,5 +109,35 @@ class TlsTerminationTest {
         Exchange none = get(null, "/");
         assertThat(none.subject()).isEqualTo("CN=default.test");
         assertThat(none.response()).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void http2_hundredConcurrentStreamsOnOneConnection_reachTheHttp11Backend() throws Exception {
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, new TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) { }
+            public void checkServerTrusted(X509Certificate[] c, String a) { }
+            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
+            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
+            public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
+            public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
+            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+        }}, null);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(ssl)
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            all.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://127.0.0.1:" + port + "/h2/" + i)).timeout(java.time.Duration.ofSeconds(20)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < 100; i++) {
+            java.net.http.HttpResponse<String> r = all.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("server=app", "uri=/h2/" + i, "x-forwarded-proto: https")
+                    .doesNotContain("x-http2");
+        }
+        assertThat(backend.requests()).isEqualTo(100);
     }
 }

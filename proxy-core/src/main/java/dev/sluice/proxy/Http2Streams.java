@@ -1,0 +1,55 @@
+package dev.sluice.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+
+import java.util.function.Supplier;
+
+/**
+ * After the TLS handshake, what the client chose by ALPN: {@code h2} turns the connection into
+ * HTTP/2, each stream a child channel (on the connection's event loop) carrying one request
+ * through the same HTTP/1.1 handling as any other (the stream's frames converted to and from
+ * HTTP/1.1 objects), so routing, rules and backends are the same; anything else stays HTTP/1.1.
+ */
+final class Http2Streams extends ApplicationProtocolNegotiationHandler {
+
+    private final Supplier<HttpClientHandler> handlers;
+
+    Http2Streams(Supplier<HttpClientHandler> handlers) {
+        super(ApplicationProtocolNames.HTTP_1_1);
+        this.handlers = handlers;
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            return; // HTTP/1.1: the pipeline is ready as it is
+        }
+        ChannelPipeline p = ctx.pipeline();
+        p.remove("request-start");
+        p.remove("http");
+        p.remove("proxy");
+        Channel parent = ctx.channel();
+        p.addLast("h2", Http2FrameCodecBuilder.forServer().build());
+        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                stream.attr(TlsTermination.TLS).set(Boolean.TRUE);
+                String sni = parent.attr(TlsTermination.SNI).get();
+                if (sni != null) {
+                    stream.attr(TlsTermination.SNI).set(sni);
+                }
+                stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("proxy", handlers.get());
+            }
+        }));
+    }
+}
