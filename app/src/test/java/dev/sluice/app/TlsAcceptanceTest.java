@@ -73,6 +73,15 @@ class TlsAcceptanceTest {
             assertThat(routed.status()).as("%s", routed).isEqualTo(200);
             assertThat(httpsGet(tls, "shop.test", "/hello")).startsWith("HTTP/1.1 200")
                     .contains("x-forwarded-proto: https");
+            // httpsOnly: plain HTTP is redirected to https, TLS is served
+            Answer secure = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=secure&servicePath=/secure&port="
+                    + backend.port() + "&outboundHostname=127.0.0.1&httpsOnly=true");
+            assertThat(secure.status()).as("%s", secure).isEqualTo(200);
+            dev.sluice.proxy.RawHttpClient.Response redirect = Http.get(plain, "/secure/x", "Host: shop.test");
+            assertThat(redirect.status()).isEqualTo(302);
+            assertThat(redirect.header("location")).isEqualTo("https://shop.test/secure/x");
+            assertThat(httpsGet(tls, "shop.test", "/secure/x")).startsWith("HTTP/1.1 200");
+
             // HTTP/2 by ALPN (ENABLE_H2 defaults to true), to the same HTTP/1.1 backend
             HttpResponse<String> h2 = HttpClient.newBuilder().sslContext(trustAll())
                     .version(HttpClient.Version.HTTP_2).build()
