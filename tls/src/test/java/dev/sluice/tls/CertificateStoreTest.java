@@ -229,8 +229,12 @@ class CertificateStoreTest {
     }
 
     @Test
-    void provider_isTheJdk_withoutNettyTcnative() {
-        assertThat(CertificateStore.load(dir, null, null, warnings::add).provider()).isEqualTo("JDK");
+    void provider_isOpenSsl_whereNettyTcnativeLoads_elseTheJdk() {
+        String expected = io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL (BoringSSL)" : "JDK";
+        assertThat(CertificateStore.load(dir, null, null, warnings::add).provider()).isEqualTo(expected);
+        // on this build's machines (linux-x86_64) the BoringSSL library of netty-tcnative loads
+        assertThat(io.netty.handler.ssl.OpenSsl.isAvailable() || !System.getProperty("os.arch").equals("amd64"))
+                .as("OpenSSL unavailable: %s", io.netty.handler.ssl.OpenSsl.unavailabilityCause()).isTrue();
     }
 
     @Test
