@@ -11,7 +11,6 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -154,7 +153,8 @@ class TlsAcceptanceTest {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             w.writeObject(cert);
-            w.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null)); // "PRIVATE KEY", as openssl writes it
+            // SEC1 "EC PRIVATE KEY" as BouncyCastle writes it: without the curve, which the certificate names
+            w.writeObject(keys.getPrivate());
         }
         return out.toString();
     }

@@ -256,9 +256,30 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
                 closeAfterFlush();
                 return;
             }
-            armIdleTimer();
+            armIdleTimerOnceSent();
         }
         updateReading();
+    }
+
+    /**
+     * {@code timeout http-keep-alive} counts from when the response has left, not while a slow
+     * client is still reading it (that wait is {@code timeout client}'s): with bytes still queued,
+     * the timer starts when they are written.
+     */
+    private void armIdleTimerOnceSent() {
+        io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+        if (out == null || out.totalPendingWriteBytes() == 0) {
+            armIdleTimer();
+            return;
+        }
+        // the next request's first byte still switches to timeout http-request (onNextRequestStarted)
+        awaitingNextRequest = !firstRequest;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (f.isSuccess() && exchange == null && !closing && pending.isEmpty()
+                    && (firstRequest || awaitingNextRequest)) {
+                armIdleTimer();
+            }
+        });
     }
 
     /**

@@ -46,21 +46,35 @@ final class PemCertificates {
             throws CertificateException {
         List<X509Certificate> chain = new ArrayList<>();
         PrivateKey key = null;
+        String curvelessEc = null;
+        CertificateException curvelessError = null;
         Matcher m = BLOCK.matcher(pem);
         while (m.find()) {
             String type = m.group(1);
             if (type.equals("CERTIFICATE")) {
                 chain.add(certificate(name, m.group(), chain.size()));
             } else if (type.endsWith("PRIVATE KEY")) {
-                if (key != null) {
+                if (key != null || curvelessEc != null) {
                     throw error(name, "more than one private key in the PEM (expected: one, the leaf's)");
                 }
-                key = privateKey(name, type, m.group());
+                try {
+                    key = privateKey(name, type, m.group());
+                } catch (CertificateException e) {
+                    if (!type.equals("EC PRIVATE KEY")) {
+                        throw e;
+                    }
+                    // a SEC1 key written without its curve: the leaf certificate names the curve
+                    curvelessEc = m.group();
+                    curvelessError = e;
+                }
             }
             // Other blocks (DH PARAMETERS, EC PARAMETERS) are not ours to use: HAProxy PEMs may carry them.
         }
         if (chain.isEmpty()) {
             throw error(name, "no certificate in the PEM (expected: -----BEGIN CERTIFICATE-----)");
+        }
+        if (key == null && curvelessEc != null) {
+            key = ecKeyOnTheCurveOf(curvelessEc, chain.get(0), curvelessError);
         }
         if (key == null) {
             throw error(name, "no private key in the PEM (expected: -----BEGIN PRIVATE KEY-----, "
@@ -101,6 +115,28 @@ final class PemCertificates {
                     + " (expected: an unencrypted RSA or EC key)");
         } catch (IOException | RuntimeException e) {
             throw error(name, "the " + type + " of the PEM does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A SEC1 {@code EC PRIVATE KEY} without its curve parameters (BouncyCastle's writer leaves them
+     * out): the private value on the curve of the leaf certificate's public key. When that fails,
+     * the original parse error stands.
+     */
+    private static PrivateKey ecKeyOnTheCurveOf(String block, X509Certificate leaf, CertificateException original)
+            throws CertificateException {
+        if (!(leaf.getPublicKey() instanceof java.security.interfaces.ECPublicKey ecPublic)) {
+            throw original;
+        }
+        try (org.bouncycastle.util.io.pem.PemReader reader = new org.bouncycastle.util.io.pem.PemReader(
+                new StringReader(block))) {
+            byte[] der = reader.readPemObject().getContent();
+            java.math.BigInteger d = org.bouncycastle.asn1.sec.ECPrivateKey
+                    .getInstance(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(der)).getKey();
+            return java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.ECPrivateKeySpec(d, ecPublic.getParams()));
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            throw original;
         }
     }
 
