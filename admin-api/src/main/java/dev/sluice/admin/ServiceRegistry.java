@@ -72,21 +72,35 @@ public final class ServiceRegistry implements AutoCloseable {
         this.store = requireNonNull(store, "store");
         List<Map<String, List<String>>> all = new ArrayList<>(fromEnvironment);
         all.addAll(stored);
+        Map<String, ServiceSpec> parsed = new LinkedHashMap<>();
+        Map<String, Map<String, List<String>>> paramsOf = new LinkedHashMap<>();
         for (Map<String, List<String>> params : all) {
             String name = first(params, "serviceName");
             try {
                 ServiceSpec spec = ServiceParser.parse(params, defaults);
-                Map<String, ServiceSpec> next = new LinkedHashMap<>(services);
-                next.put(spec.serviceName(), spec);
-                ServiceConfigs.build(base, next.values(), defaults);
-                services.put(spec.serviceName(), spec);
+                parsed.put(spec.serviceName(), spec);
+                paramsOf.put(spec.serviceName(), params);
                 setAside.remove(spec.serviceName());
                 setAsideWhy.remove(spec.serviceName());
             } catch (ServiceException e) {
-                setAside.put(name, params);
-                setAsideWhy.put(name, e.getMessage());
-                log.println("warning: service '" + name + "' not restored (kept in the state directory): "
-                        + e.getMessage());
+                setAside(name, params, e, log);
+            }
+        }
+        try {
+            // the usual case: everything fits together, one build
+            ServiceConfigs.build(base, parsed.values(), defaults);
+            services.putAll(parsed);
+        } catch (ServiceException together) {
+            // find the services that no longer fit, one at a time
+            for (ServiceSpec spec : parsed.values()) {
+                Map<String, ServiceSpec> next = new LinkedHashMap<>(services);
+                next.put(spec.serviceName(), spec);
+                try {
+                    ServiceConfigs.build(base, next.values(), defaults);
+                    services.put(spec.serviceName(), spec);
+                } catch (ServiceException e) {
+                    setAside(spec.serviceName(), paramsOf.get(spec.serviceName()), e, log);
+                }
             }
         }
         try {
@@ -96,6 +110,12 @@ public final class ServiceRegistry implements AutoCloseable {
         } catch (ServiceException e) {
             throw new IllegalStateException("services restored one by one no longer fit together", e);
         }
+    }
+
+    private void setAside(String name, Map<String, List<String>> params, ServiceException e, PrintStream log) {
+        setAside.put(name, params);
+        setAsideWhy.put(name, e.getMessage());
+        log.println("warning: service '" + name + "' not restored (kept in the state directory): " + e.getMessage());
     }
 
     /** Starts sending accepted tables to {@code publisher} (the data plane, once started). */

@@ -63,6 +63,19 @@ class ServiceRegistryTest {
     }
 
     @Test
+    void storedServicesThatNoLongerFitTogether_theLaterOneIsSetAside() throws Exception {
+        Map<String, List<String>> first = new LinkedHashMap<>(Map.of("serviceName", List.of("redis"),
+                "reqMode", List.of("tcp"), "srcPort", List.of("7379"), "port", List.of("6379")));
+        Map<String, List<String>> second = new LinkedHashMap<>(Map.of("serviceName", List.of("cache"),
+                "reqMode", List.of("tcp"), "srcPort", List.of("7379"), "port", List.of("6380")));
+        try (ServiceRegistry r = registry(List.of(), List.of(first, service("a"), second), saved::add)) {
+            assertThat(r.snapshot().services()).extracting(s -> s.serviceName()).containsExactly("redis", "a");
+            assertThat(r.snapshot().setAside()).containsKey("cache");
+            assertThat(r.snapshot().setAside().get("cache")).contains("srcPort 7379 is already taken", "redis", "cache");
+        }
+    }
+
+    @Test
     void aChangeThatCannotBeSaved_isRefused_andThePublishedTableIsPutBack() throws Exception {
         List<Long> published = new ArrayList<>();
         try (ServiceRegistry r = registry(List.of(), List.of(), services -> {
