@@ -169,8 +169,9 @@ public final class DnsDiscovery implements AutoCloseable {
                 } else if (!NetUtil.isValidIpV4Address(s.host()) && !NetUtil.isValidIpV6Address(s.host())) {
                     // resolved in the background too, so requests need no DNS lookup and a name
                     // that stops resolving marks its server DOWN with the reason
-                    out.put(new GroupKey(b.name() + '/' + s.name(), s.host(), s.port(), s.nameservers(), true),
-                            List.of(s.state()));
+                    // one query per name, however many servers (backends) use it
+                    out.computeIfAbsent(new GroupKey("", s.host(), s.port(), s.nameservers(), true),
+                            k -> new ArrayList<>()).add(s.state());
                 }
             }
         }
@@ -221,11 +222,13 @@ public final class DnsDiscovery implements AutoCloseable {
     /** Stable assignment: kept addresses stay, gone ones free their slot, new ones take the lowest free. */
     private static void assign(Group g, List<InetAddress> answers) {
         if (g.key.named()) {
-            ServerState s = g.slots.get(0);
-            s.clearError();
-            s.dnsFailure(null);
             g.failure = null;
-            s.resolvedAddress(answers.isEmpty() ? null : new InetSocketAddress(answers.get(0), g.key.port()));
+            InetSocketAddress first = answers.isEmpty() ? null : new InetSocketAddress(answers.get(0), g.key.port());
+            for (ServerState s : g.slots) {
+                s.clearError();
+                s.dnsFailure(null);
+                s.resolvedAddress(first);
+            }
             return;
         }
         Set<InetSocketAddress> wanted = new LinkedHashSet<>();
