@@ -40,7 +40,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 /**
  * TLS on a real process: a {@code :ssl} bind speaks TLS from the start (a self-signed default),
@@ -82,7 +81,7 @@ class TlsAcceptanceTest {
             assertThat(httpsGet(tls, "shop.test", "/secure/x")).startsWith("HTTP/1.1 200");
 
             // HTTP/2 by ALPN (ENABLE_H2 defaults to true), to the same HTTP/1.1 backend
-            HttpResponse<String> h2 = HttpClient.newBuilder().sslContext(trustAll())
+            HttpResponse<String> h2 = HttpClient.newBuilder().sslContext(dev.sluice.proxy.TrustAll.context())
                     .version(HttpClient.Version.HTTP_2).build()
                     .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tls + "/h2")).timeout(Duration.ofSeconds(10))
                             .build(), HttpResponse.BodyHandlers.ofString());
@@ -159,23 +158,8 @@ class TlsAcceptanceTest {
         return out.toString();
     }
 
-    /** Trusts any certificate and skips host name checks (the test's certificates are its own). */
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) { }
-            public void checkServerTrusted(X509Certificate[] c, String a) { }
-            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
-            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
-            public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
-            public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
-        return ssl;
-    }
-
     private static SSLSocket connect(int port, String sni) throws Exception {
-        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+        SSLSocket socket = (SSLSocket) dev.sluice.proxy.TrustAll.context().getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(5000);
         SSLParameters params = socket.getSSLParameters();
         params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));

@@ -24,8 +24,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** A TLS bind: the certificate is chosen by SNI, the request is routed as on plain HTTP, and it knows it is TLS. */
 class TlsTerminationTest {
@@ -73,12 +71,7 @@ class TlsTerminationTest {
     }
 
     private Exchange get(String sni, String path) throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String authType) { }
-            public void checkServerTrusted(X509Certificate[] chain, String authType) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
+        SSLContext ssl = TrustAll.context();
         try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             SSLParameters params = socket.getSSLParameters();
@@ -113,16 +106,7 @@ class TlsTerminationTest {
 
     @Test
     void http2_hundredConcurrentStreamsOnOneConnection_reachTheHttp11Backend() throws Exception {
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, new TrustManager[] {new javax.net.ssl.X509ExtendedTrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) { }
-            public void checkServerTrusted(X509Certificate[] c, String a) { }
-            public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
-            public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) { }
-            public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
-            public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) { }
-            public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
-        }}, null);
+        SSLContext ssl = TrustAll.context();
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(ssl)
                 .version(java.net.http.HttpClient.Version.HTTP_2).build();
         List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> all = new java.util.ArrayList<>();
