@@ -39,7 +39,7 @@ final class BindParser {
         }
         if (!ignored.isEmpty()) {
             ctx.warn(line, "'bind' options " + ignored + " are kept but not applied by Sluice"
-                    + " (certificates come from the certificate store)");
+                    + " (certificates come from CERTS_DIR, the certificate store; ALPN is h2,http/1.1 when ENABLE_H2)");
         }
         List<BindConfig> out = new ArrayList<>();
         for (String addr : w.get(1).split(",")) {

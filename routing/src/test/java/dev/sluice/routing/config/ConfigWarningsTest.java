@@ -20,7 +20,7 @@ class ConfigWarningsTest {
     void bindOptionsBesidesSsl_areKeptWithAWarning() {
         assertThat(warnings("frontend f\n bind :443 ssl crt /c.pem alpn h2\n", null)).containsExactly(
                 "w.cfg:2: 'bind' options [crt, alpn] are kept but not applied by Sluice "
-                + "(certificates come from the certificate store)");
+                + "(certificates come from CERTS_DIR, the certificate store; ALPN is h2,http/1.1 when ENABLE_H2)");
         assertThat(warnings("frontend f\n bind :443 ssl\n", null)).isEmpty();
     }
 
