@@ -129,6 +129,7 @@ public final class Main {
         EventLog events = new EventLog(err);
         ServiceRegistry registry = registry(cli, env, settings, config, err);
         if (registry == null) {
+            events.close();
             return 1;
         }
         TlsSetup tls = TlsSetup.load(settings, err);
@@ -136,6 +137,8 @@ public final class Main {
         try {
             sluice = Sluice.start(registry.table(), err, settings.resolvers(), tls.contexts());
         } catch (BindFailedException e) {
+            registry.close();
+            events.close();
             err.println("sluice: " + e.getMessage());
             return 1;
         }
@@ -148,6 +151,7 @@ public final class Main {
         } catch (AdminBindException e) {
             sluice.close();
             registry.close();
+            events.close();
             err.println("sluice: " + e.getMessage());
             return 1;
         }
