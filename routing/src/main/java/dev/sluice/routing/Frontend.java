@@ -8,16 +8,28 @@ import java.util.List;
  * @param selector chooses the backend: the first {@code use_backend} rule whose condition holds,
  *                 else {@code default_backend}, else {@code null} (503)
  * @param monitorUri {@code monitor-uri}: a request target answered 200 by Sluice itself, or {@code null}
+ * @param tcpInspection {@code mode tcp}: the content rules a connection passes before it is routed
  */
 public record Frontend(String name, Mode mode, List<Bind> binds, int maxconn, Timeouts timeouts,
                        ForwardFor forwardFor, ConnectionMode connectionMode,
                        List<HttpRule> requestRules, List<HttpRule> responseRules,
-                       ErrorPages errorPages, BackendSelector selector, String monitorUri) {
+                       ErrorPages errorPages, BackendSelector selector, String monitorUri,
+                       TcpInspection tcpInspection) {
 
     public Frontend {
         binds = List.copyOf(binds);
         requestRules = List.copyOf(requestRules);
         responseRules = List.copyOf(responseRules);
+        tcpInspection = tcpInspection == null ? TcpInspection.NONE : tcpInspection;
+    }
+
+    /** A frontend without {@code tcp-request} content rules. */
+    public Frontend(String name, Mode mode, List<Bind> binds, int maxconn, Timeouts timeouts,
+                    ForwardFor forwardFor, ConnectionMode connectionMode,
+                    List<HttpRule> requestRules, List<HttpRule> responseRules,
+                    ErrorPages errorPages, BackendSelector selector, String monitorUri) {
+        this(name, mode, binds, maxconn, timeouts, forwardFor, connectionMode, requestRules, responseRules,
+                errorPages, selector, monitorUri, TcpInspection.NONE);
     }
 
     /** The backend for {@code request}, or {@code null} when no rule holds and there is no default. */

@@ -41,4 +41,21 @@ public interface RequestView {
     default boolean isTls() {
         return sni() != null;
     }
+
+    /**
+     * HAProxy's {@code req.ssl_hello_type}: the handshake type of the first TLS record the client
+     * sent ({@code 1} for a ClientHello), read without deciphering it; {@code -1} when there is
+     * none (no data yet, not TLS, or not a tcp frontend that inspects its content).
+     */
+    default int sslHelloType() {
+        return -1;
+    }
+
+    /**
+     * Whether the client's first TLS record may still arrive ({@code tcp-request inspect-delay}
+     * running, neither complete nor refuted yet): fetches that read it have no final sample yet.
+     */
+    default boolean helloPending() {
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.routing.acl.BasicAuth;
 import dev.sluice.routing.acl.ConditionCompiler;
+import dev.sluice.routing.acl.ContentConditions;
 import dev.sluice.routing.acl.IpNet;
 import dev.sluice.routing.balance.Balancers;
 import dev.sluice.routing.config.AclConfig;
@@ -17,6 +18,7 @@ import dev.sluice.routing.config.ProxyConfig;
 import dev.sluice.routing.config.ProxySettings;
 import dev.sluice.routing.config.ResolversConfig;
 import dev.sluice.routing.config.ServerConfig;
+import dev.sluice.routing.config.TcpRequestConfig;
 import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.config.UserlistConfig;
 import dev.sluice.routing.select.IndexedSelector;
@@ -42,6 +44,7 @@ public final class RoutingCompiler {
     private final Map<String, ServerState> previousStates = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
     private final Map<String, ResolversConfig> resolvers = new HashMap<>();
+    private final int bufsize;
     /**
      * Compiled rule lists by (ACLs, rules): the two halves of a {@code listen} get the same list
      * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
@@ -49,6 +52,7 @@ public final class RoutingCompiler {
     private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
 
     private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
+        bufsize = config.global().bufsize();
         if (previous != null) {
             for (Backend b : previous.backends().values()) {
                 for (Server s : b.servers()) {
@@ -148,7 +152,22 @@ public final class RoutingCompiler {
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
                 forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
                 rules(f.acls(), f.responseRules(), conditions), errorPages(st),
-                new IndexedSelector(selectorRules, defaultBackend), f.monitorUri());
+                new IndexedSelector(selectorRules, defaultBackend), f.monitorUri(),
+                tcpInspection(f, conditions));
+    }
+
+    /** HAProxy buffers at most {@code tune.bufsize} less {@code tune.maxrewrite} (1024, at most half). */
+    private TcpInspection tcpInspection(FrontendConfig f, ConditionCompiler conditions) {
+        TcpRequestConfig tcp = f.tcpRequest();
+        if (tcp.contentRules().isEmpty()) {
+            return TcpInspection.NONE;
+        }
+        ContentConditions compiler = new ContentConditions(conditions, userlists::get);
+        List<TcpInspection.Rule> rules = new ArrayList<>();
+        for (TcpRequestConfig.ContentRule r : tcp.contentRules()) {
+            rules.add(new TcpInspection.Rule(r.accept(), compiler.compile(r.condition())));
+        }
+        return new TcpInspection(tcp.inspectDelayMs(), bufsize - Math.min(1024, bufsize / 2), rules);
     }
 
     private static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {

@@ -118,7 +118,7 @@ public final class AclCompiler {
 
     private static Condition integerCondition(AclExpr expr, Fetch fetch, String method) {
         if (method.equals("found")) {
-            return r -> true;
+            return fetch == Fetch.SSL_HELLO_TYPE ? r -> r.sslHelloType() >= 0 : r -> true;
         }
         if (!method.equals("int")) {
             throw new IllegalArgumentException("match method '-m " + method + "' does not apply to integer fetch '"
@@ -127,7 +127,14 @@ public final class AclCompiler {
         List<IntRange> ranges = IntRange.parseAll(expr.patterns());
         String arg = expr.arg();
         return r -> {
-            long v = fetch == Fetch.DST_PORT ? r.localPort() : Fetch.headerValues(r, arg).size();
+            long v = switch (fetch) {
+                case DST_PORT -> r.localPort();
+                case SSL_HELLO_TYPE -> r.sslHelloType();
+                default -> Fetch.headerValues(r, arg).size();
+            };
+            if (v < 0) {
+                return false; // no sample
+            }
             for (IntRange range : ranges) {
                 if (range.contains(v)) {
                     return true;

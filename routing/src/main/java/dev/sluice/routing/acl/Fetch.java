@@ -20,6 +20,8 @@ public enum Fetch {
     SRC(Type.ADDRESS, false),
     DST_PORT(Type.INTEGER, false),
     SSL_FC(Type.BOOLEAN, false),
+    /** {@code req.ssl_hello_type}: the handshake type of a TLS record the client sent, not deciphered. */
+    SSL_HELLO_TYPE(Type.INTEGER, false),
     HTTP_AUTH(Type.BOOLEAN, true),
     ALWAYS_TRUE(Type.BOOLEAN, false),
     ALWAYS_FALSE(Type.BOOLEAN, false);
@@ -67,6 +69,15 @@ public enum Fetch {
         return needsArg;
     }
 
+    /**
+     * Whether this fetch reads the TLS ClientHello from the client's data as it arrives
+     * ({@code req.ssl_sni}, {@code req.ssl_hello_type}): while {@link RequestView#helloPending()}
+     * its sample may still change, so a {@code tcp-request content} rule waits for it.
+     */
+    public boolean readsClientHello() {
+        return this == SNI || this == SSL_HELLO_TYPE;
+    }
+
     /** The fetch keyword {@code name}, or {@code null} when Sluice does not know it. */
     public static Resolved resolve(String name) {
         return KEYWORDS.get(name);
@@ -96,6 +107,8 @@ public enum Fetch {
         m.put("src", new Resolved(SRC, "ip"));
         m.put("dst_port", new Resolved(DST_PORT, "int"));
         m.put("ssl_fc", new Resolved(SSL_FC, "bool"));
+        m.put("req.ssl_hello_type", new Resolved(SSL_HELLO_TYPE, "int"));
+        m.put("req_ssl_hello_type", new Resolved(SSL_HELLO_TYPE, "int"));
         m.put("http_auth", new Resolved(HTTP_AUTH, "bool"));
         m.put("always_true", new Resolved(ALWAYS_TRUE, "bool"));
         m.put("always_false", new Resolved(ALWAYS_FALSE, "bool"));

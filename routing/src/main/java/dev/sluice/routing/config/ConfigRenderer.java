@@ -202,7 +202,13 @@ public final class ConfigRenderer {
         if (f.monitorUri() != null) {
             line("monitor-uri", q(f.monitorUri()));
         }
+        if (f.tcpRequest().inspectDelayMs() > 0) {
+            line("tcp-request", "inspect-delay", Values.formatTime(f.tcpRequest().inspectDelayMs()));
+        }
         proxyRules(f.acls(), f.requestRules(), f.responseRules());
+        for (TcpRequestConfig.ContentRule r : f.tcpRequest().contentRules()) {
+            line("tcp-request", "content", (r.accept() ? "accept" : "reject") + RuleText.condition(r.condition()));
+        }
         for (UseBackendConfig u : f.useBackends()) {
             line("use_backend", q(u.backend()) + RuleText.condition(u.condition()));
         }

@@ -53,6 +53,7 @@ final class ConfigValidator {
                 ctx.warn(p.line, p.describe() + " is in mode tcp: its http-request/http-response rules never run");
             }
             if (p.kind.front()) {
+                tcpRequest(p, aclNames);
                 for (LineRef<UseBackendConfig> u : p.useBackends) {
                     condition(p, aclNames, u.line(), u.keyword(), u.value().condition());
                     target(p, u.line(), u.keyword(), u.value().backend());
@@ -65,6 +66,44 @@ final class ConfigValidator {
                 servers(p);
             }
         }
+    }
+
+    /**
+     * Content rules are applied by mode tcp frontends. A mode http frontend keeps only the wait for
+     * a TLS ClientHello, which changes nothing there: its TLS is terminated before routing.
+     */
+    private void tcpRequest(ProxyBuilder p, Map<String, Integer> aclNames) {
+        for (LineRef<TcpRequestConfig.ContentRule> r : p.contentRules) {
+            condition(p, aclNames, r.line(), r.keyword(), r.value().condition());
+            if (p.mode == Mode.HTTP) {
+                if (isHelloAccept(r.value())) {
+                    ctx.ignored(r.line(), "tcp-request content accept", "in mode http, TLS is terminated before routing");
+                } else {
+                    ctx.error(r.line(), "'tcp-request content': " + p.describe() + " is in mode http (expected "
+                            + "tcp-request content rules in a mode tcp frontend; use http-request rules here)");
+                }
+            }
+        }
+        if (p.mode == Mode.HTTP && p.inspectDelayLine > 0) {
+            ctx.ignored(p.inspectDelayLine, "tcp-request inspect-delay", "in mode http, TLS is terminated before routing");
+        }
+        if (p.mode == Mode.TCP && p.inspectDelay == 0 && !p.contentRules.isEmpty()) {
+            ctx.warn(p.contentRules.get(0).line(), "'tcp-request content' without 'tcp-request inspect-delay' in "
+                    + p.describe() + ": rules are evaluated at once, before any data is read (expected an "
+                    + "inspect-delay, e.g. 5s, to wait for a TLS ClientHello)");
+        }
+    }
+
+    /** {@code tcp-request content accept if { req_ssl_hello_type 1 }} (or {@code req.ssl_hello_type}). */
+    static boolean isHelloAccept(TcpRequestConfig.ContentRule rule) {
+        ConditionConfig c = rule.condition();
+        if (!rule.accept() || c == null || c.unless() || c.groups().size() != 1 || c.groups().get(0).size() != 1) {
+            return false;
+        }
+        ConditionConfig.Term t = c.groups().get(0).get(0);
+        AclExpr e = t.anonymous();
+        return !t.negated() && e != null && (e.fetch().equals("req_ssl_hello_type") || e.fetch().equals("req.ssl_hello_type"))
+                && e.patterns().equals(List.of("1"));
     }
 
     private void servers(ProxyBuilder p) {

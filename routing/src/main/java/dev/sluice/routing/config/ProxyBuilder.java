@@ -57,6 +57,9 @@ final class ProxyBuilder {
     HttpCheckConfig httpCheck;
     HttpCheckExpect httpCheckExpect;
     CookieConfig cookie;
+    /** {@code tcp-request inspect-delay}, and the line that set it (0: inherited or unset). */
+    long inspectDelay;
+    int inspectDelayLine;
 
     final List<BindConfig> binds = new ArrayList<>();
     final List<LineRef<AclConfig>> acls = new ArrayList<>();
@@ -66,6 +69,7 @@ final class ProxyBuilder {
     final List<LineRef<HttpRuleConfig>> redirectRules = new ArrayList<>();
     final List<LineRef<UseBackendConfig>> useBackends = new ArrayList<>();
     final List<LineRef<ServerConfig>> servers = new ArrayList<>();
+    final List<LineRef<TcpRequestConfig.ContentRule>> contentRules = new ArrayList<>();
 
     ProxyBuilder(Kind kind, String name, int line, ProxyBuilder defaults) {
         this.kind = kind;
@@ -98,6 +102,7 @@ final class ProxyBuilder {
         httpCheck = d.httpCheck;
         httpCheckExpect = d.httpCheckExpect;
         cookie = d.cookie;
+        inspectDelay = d.inspectDelay;
     }
 
     String describe() {
@@ -123,8 +128,11 @@ final class ProxyBuilder {
         if (kind == Kind.LISTEN && defaultName == null) {
             defaultName = name;
         }
+        // http frontends read no tcp-request lines (the validator said so where it matters)
+        TcpRequestConfig tcp = mode == Mode.TCP
+                ? new TcpRequestConfig(inspectDelay, values(contentRules)) : TcpRequestConfig.NONE;
         return new FrontendConfig(name, frontSettings(), binds, values(acls), requestRules(),
-                values(responseRules), values(useBackends), defaultName, monitorUri);
+                values(responseRules), values(useBackends), defaultName, monitorUri, tcp);
     }
 
     /** A listen's back half carries its ACLs and rules too: HAProxy runs them when another frontend routes to it. */

@@ -104,7 +104,7 @@ final class ProxyKeywords {
             case "acl" -> b.acls.add(new LineRef<>(line, "acl", acls.acl(w)));
             case "http-request" -> b.requestRules.add(new LineRef<>(line, "http-request", rules.request(b, w)));
             case "http-response" -> b.responseRules.add(new LineRef<>(line, "http-response", rules.response(w)));
-            case "tcp-request" -> tcpRequest(line, w);
+            case "tcp-request" -> tcpRequest(b, line, w);
             case "redirect" -> b.redirectRules.add(new LineRef<>(line, "redirect", rules.redirectKeyword(w)));
             case "http-check" -> httpCheck(b, line, w);
             default -> throw new IllegalStateException(k);
@@ -159,22 +159,44 @@ final class ProxyKeywords {
     }
 
     /**
-     * Only the lines that make HAProxy wait for a TLS ClientHello before SNI routing are accepted:
-     * Sluice reads the ClientHello before routing anyway. Anything else would change behaviour.
+     * {@code tcp-request inspect-delay TIME} and {@code tcp-request content accept|reject [COND]}.
+     * Frontends keep them (a mode tcp frontend applies them, see the validator for mode http);
+     * a backend accepts only the ClientHello wait, which changes nothing there.
      */
-    private void tcpRequest(int line, List<String> w) {
-        if (w.size() == 3 && w.get(1).equals("inspect-delay")) {
-            Values.time("tcp-request inspect-delay", w.get(2));
-            ctx.ignored(line, "tcp-request inspect-delay", "the TLS ClientHello is always read before SNI routing");
+    private void tcpRequest(ProxyBuilder b, int line, List<String> w) {
+        if (w.size() >= 2 && w.get(1).equals("inspect-delay")) {
+            if (w.size() != 3) {
+                throw new ConfigException("'tcp-request inspect-delay': expected tcp-request inspect-delay TIME");
+            }
+            long ms = Values.time("tcp-request inspect-delay", w.get(2));
+            if (b.kind == Kind.BACKEND) {
+                ctx.ignored(line, "tcp-request inspect-delay", "backends do not inspect content");
+                return;
+            }
+            b.inspectDelay = ms;
+            b.inspectDelayLine = line;
             return;
         }
         String rest = String.join(" ", w.subList(1, w.size()));
-        if (rest.matches("content accept if \\{ (req_ssl_hello_type|req\\.ssl_hello_type) 1 \\}")) {
-            ctx.ignored(line, "tcp-request content accept", "the TLS ClientHello is always read before SNI routing");
-            return;
+        if (w.size() < 3 || !w.get(1).equals("content") || !(w.get(2).equals("accept") || w.get(2).equals("reject"))) {
+            throw new ConfigException("unsupported tcp-request rule '" + rest + "' (expected 'tcp-request "
+                    + "inspect-delay TIME' or 'tcp-request content accept|reject [if|unless CONDITION]')");
         }
-        throw new ConfigException("unsupported tcp-request rule '" + rest + "' (expected only 'tcp-request "
-                + "inspect-delay TIME' and 'tcp-request content accept if { req_ssl_hello_type 1 }')");
+        if (b.kind == Kind.BACKEND) {
+            if (rest.matches("content accept if \\{ (req_ssl_hello_type|req\\.ssl_hello_type) 1 \\}")) {
+                ctx.ignored(line, "tcp-request content accept", "backends do not inspect content");
+                return;
+            }
+            throw new ConfigException("'tcp-request content' rules are supported in frontend and listen "
+                    + "sections only (expected it in the frontend that receives the connection)");
+        }
+        if (b.kind == Kind.DEFAULTS) {
+            throw new ConfigException("'tcp-request content' is not supported in a defaults section "
+                    + "(expected it in a frontend or listen section)");
+        }
+        ConditionConfig cond = w.size() > 3 ? acls.condition(w, 3) : null;
+        b.contentRules.add(new LineRef<>(line, "tcp-request content",
+                new TcpRequestConfig.ContentRule(w.get(2).equals("accept"), cond)));
     }
 
     private static Mode mode(List<String> w) {

@@ -70,20 +70,28 @@ class ConfigWarningsTest {
     }
 
     @Test
-    void sniRoutingPreamble_isAcceptedAndOtherTcpRequestRulesAreNot() {
+    void sniRoutingPreamble_isAppliedInModeTcp_ignoredInModeHttp_andOtherTcpRequestRulesAreErrors() {
         String text = "frontend tls\n mode tcp\n bind :443\n tcp-request inspect-delay 5s\n"
                 + " tcp-request content accept if { req_ssl_hello_type 1 }\n"
                 + " use_backend a if { req_ssl_sni -i a.example.com }\n backend a\n mode tcp\n";
-        assertThat(warnings(text, null)).containsExactly(
-                "w.cfg:4: 'tcp-request inspect-delay' is ignored by Sluice (the TLS ClientHello is always read "
-                + "before SNI routing)",
-                "w.cfg:5: 'tcp-request content accept' is ignored by Sluice (the TLS ClientHello is always read "
-                + "before SNI routing)");
+        assertThat(warnings(text, null)).isEmpty();
+        String http = "frontend web\n bind :443\n tcp-request inspect-delay 5s\n"
+                + " tcp-request content accept if { req_ssl_hello_type 1 }\n default_backend a\nbackend a\n";
+        assertThat(warnings(http, null)).containsExactly(
+                "w.cfg:4: 'tcp-request content accept' is ignored by Sluice (in mode http, TLS is terminated "
+                + "before routing)",
+                "w.cfg:3: 'tcp-request inspect-delay' is ignored by Sluice (in mode http, TLS is terminated "
+                + "before routing)");
         ParseResult bad = ConfigParser.parse("frontend f\n tcp-request connection reject if { src 10.0.0.1 }\n",
                 "w.cfg", null);
         assertThat(bad.errors()).extracting(ConfigMessage::toString).containsExactly("w.cfg:2: unsupported "
-                + "tcp-request rule 'connection reject if { src 10.0.0.1 }' (expected only 'tcp-request inspect-delay "
-                + "TIME' and 'tcp-request content accept if { req_ssl_hello_type 1 }')");
+                + "tcp-request rule 'connection reject if { src 10.0.0.1 }' (expected 'tcp-request inspect-delay "
+                + "TIME' or 'tcp-request content accept|reject [if|unless CONDITION]')");
+        ParseResult httpReject = ConfigParser.parse("frontend f\n tcp-request content reject if { src 10.0.0.1 }\n",
+                "w.cfg", null);
+        assertThat(httpReject.errors()).extracting(ConfigMessage::toString).containsExactly("w.cfg:2: "
+                + "'tcp-request content': frontend 'f' is in mode http (expected tcp-request content rules in a "
+                + "mode tcp frontend; use http-request rules here)");
     }
 
     @Test
