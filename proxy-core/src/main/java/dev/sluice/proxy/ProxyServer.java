@@ -157,8 +157,8 @@ public final class ProxyServer implements AutoCloseable {
         List<BindKey> keys = new ArrayList<>();
         for (Frontend f : table.frontends()) {
             for (Bind b : f.binds()) {
-                if (b.ssl() && (tls == null || f.mode() == Mode.TCP)) {
-                    continue; // never serve plain text on a TLS bind (tcp-mode TLS termination is not built)
+                if (b.ssl() && tls == null) {
+                    continue; // never serve plain text on a TLS bind
                 }
                 keys.add(new BindKey(f.name(), f.mode(), b.host(), b.port(), b.ssl()));
             }
@@ -174,7 +174,7 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend())
+                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend(), key.ssl())
                         : httpInitializer(key.frontend(), key.ssl()));
         ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> globalLimit.child());
         InetSocketAddress address = key.host() == null || key.host().isEmpty() || key.host().equals("*")
@@ -215,13 +215,18 @@ public final class ProxyServer implements AutoCloseable {
         };
     }
 
-    private ChannelInitializer<SocketChannel> tcpInitializer(String frontend) {
+    private ChannelInitializer<SocketChannel> tcpInitializer(String frontend, boolean ssl) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connectionLimits.get(frontend).track(ch);
-                // Nothing is read before the server connection is open and the tunnel linked.
+                // Nothing is read before the server connection is open and the tunnel linked
+                // (TcpClientHandler reads for a TLS handshake or a content inspection first).
                 ch.config().setAutoRead(false);
+                if (ssl) {
+                    ch.attr(TlsTermination.TLS).set(Boolean.TRUE);
+                    ch.pipeline().addLast("tls", new TlsTermination(tls));
+                }
                 ch.pipeline().addLast("proxy", new TcpClientHandler(runtime, frontend));
             }
         };

@@ -4,20 +4,27 @@ import dev.sluice.routing.Backend;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RequestView;
 import dev.sluice.routing.Server;
+import dev.sluice.routing.TcpInspection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * A client connection on a {@code mode tcp} frontend: picks a backend and server when the
- * connection opens, connects (with {@code retries} and {@code option redispatch}), then turns
- * both connections into a byte tunnel. Nothing is read from the client before that.
+ * A client connection on a {@code mode tcp} frontend: picks a backend and server, connects (with
+ * {@code retries} and {@code option redispatch}), then turns both connections into a byte tunnel.
+ * It routes when the connection opens; on a TLS bind once the handshake is done (the tunnel
+ * carries the deciphered bytes); with {@code tcp-request content} rules once a
+ * {@link TcpInspector} accepted the connection. Bytes that arrive before the tunnel exists (those
+ * the inspector held, or deciphered early) are held here and written to the server first; they
+ * are released if the connection ends before.
  */
 final class TcpClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -28,6 +35,7 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
     private Backend backend;
     private RequestView view;
     private int attempt;
+    private ArrayDeque<Object> early;
 
     TcpClientHandler(ProxyRuntime runtime, String frontendName) {
         this.runtime = runtime;
@@ -42,9 +50,49 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (isTls()) {
+            ctx.channel().config().setAutoRead(true); // the handshake reads; routing waits for its end
+            return;
+        }
+        TcpInspection inspection = frontend.tcpInspection();
+        if (inspection.inspects()) {
+            ctx.pipeline().addBefore(ctx.name(), "inspect", new TcpInspector(inspection, this));
+            return;
+        }
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        view = new ConnectionView(remote.getAddress(), local.getPort());
+        route(new ConnectionView(remote.getAddress(), local.getPort(), null, false, -1, false));
+    }
+
+    private boolean isTls() {
+        return Boolean.TRUE.equals(ctx.channel().attr(TlsTermination.TLS).get());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done && view == null && frontend != null) {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            ctx.channel().config().setAutoRead(false);
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+            ConnectionView tls = new ConnectionView(remote.getAddress(), local.getPort(),
+                    ctx.channel().attr(TlsTermination.SNI).get(), true, -1, false);
+            // the deciphered stream holds no ClientHello: content rules see their final samples at once
+            if (frontend.tcpInspection().evaluate(tls) == TcpInspection.Verdict.REJECT) {
+                ctx.close();
+                return;
+            }
+            route(tls);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** Chooses the backend for {@code view} and connects to one of its servers. */
+    void route(RequestView view) {
+        this.view = view;
         backend = frontend.select(view);
         Server server = backend == null ? null : backend.pick(view, null);
         if (server == null) {
@@ -76,6 +124,14 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (f.isSuccess()) {
             Channel origin = f.channel();
+            if (early != null) {
+                Object m;
+                while ((m = early.poll()) != null) {
+                    origin.write(m, origin.voidPromise());
+                }
+                origin.flush();
+                early = null;
+            }
             Tunnels.splice(ctx.channel(), origin, Tunnels.idleTimeoutMs(frontend, backend));
             return;
         }
@@ -90,7 +146,23 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg);
+        if (view == null || !ctx.channel().isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (early == null) {
+            early = new ArrayDeque<>(2);
+        }
+        early.add(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override
@@ -98,13 +170,15 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** A connection as routing sees it in tcp mode: addresses only. */
-    private record ConnectionView(InetAddress clientAddress, int localPort) implements RequestView {
+    /**
+     * A connection as routing sees it in tcp mode: addresses, and what the client's TLS says
+     * (its ClientHello read without deciphering, or the handshake of a TLS bind).
+     */
+    record ConnectionView(InetAddress clientAddress, int localPort, String sni, boolean isTls,
+                          int sslHelloType, boolean helloPending) implements RequestView {
         @Override public String method() { return null; }
         @Override public String uri() { return null; }
         @Override public String path() { return null; }
         @Override public List<String> headerLines(String name) { return List.of(); }
-        @Override public String sni() { return null; }
-        @Override public boolean isTls() { return false; }
     }
 }

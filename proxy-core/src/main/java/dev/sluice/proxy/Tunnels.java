@@ -5,6 +5,7 @@ import dev.sluice.routing.Frontend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 
 /** Turns two connected channels into a byte tunnel (after a 101, and for {@code mode tcp}). */
 final class Tunnels {
@@ -25,7 +26,8 @@ final class Tunnels {
 
     /**
      * Replaces every handler of both pipelines with a {@link TunnelHandler}, then links them.
-     * Bytes a decoder still held when it was removed reach the tunnel and are forwarded.
+     * Bytes a decoder still held when it was removed reach the tunnel and are forwarded. An
+     * {@link SslHandler} stays: a TLS client connection is tunnelled deciphered.
      * Both channels must be on the calling event loop.
      */
     static void splice(Channel client, Channel origin, long idleTimeoutMs) {
@@ -43,7 +45,7 @@ final class Tunnels {
     private static void removeAllBut(ChannelPipeline pipeline, ChannelHandler keep) {
         for (String name : pipeline.names()) {
             ChannelHandler h = pipeline.get(name);
-            if (h != null && h != keep) {
+            if (h != null && h != keep && !(h instanceof SslHandler)) {
                 pipeline.remove(h);
             }
         }
