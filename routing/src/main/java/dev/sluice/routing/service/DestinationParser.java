@@ -23,6 +23,10 @@ final class DestinationParser {
     private static final List<String> PATH_TYPES = List.of("path", "path_beg", "path_end", "path_sub", "path_reg",
             "path_dir", "path_dom", "url", "url_beg", "url_end", "url_sub", "url_reg", "url_dir", "url_dom",
             "base", "base_beg", "base_end", "base_sub", "base_reg", "base_dir", "base_dom");
+    /** Docker Flow Proxy's match of an sni destination's servicePath against the client's SNI. */
+    static final String SNI_PATH_TYPE = "req_ssl_sni -i -m beg";
+    private static final Pattern SNI_PATH_TYPE_FORM =
+            Pattern.compile("(req_ssl_sni|req\\.ssl_sni)( -i| -m (str|beg|end|sub|dom|reg))*");
     private static final List<Integer> REDIRECT_CODES = List.of(301, 302, 303, 307, 308);
     /** Parameters that mark a destination as present (Docker Flow Proxy's {@code isServiceDestValid}). */
     private static final List<String> DEST_MARKERS = List.of("servicePath", "port", "serviceDomain", "httpsPort");
@@ -112,16 +116,24 @@ final class DestinationParser {
             if (srcPort == 0 || port == 0) {
                 throw new ServiceException(400, "srcPort and port parameters are mandatory for reqMode " + reqMode);
             }
-            if (reqMode.equals("sni")) {
-                throw new ServiceException(400, "reqMode=sni is not supported yet: TLS passthrough by SNI arrives "
-                        + "with TLS termination");
+            if (reqMode.equals("sni") && paths.isEmpty()) {
+                throw new ServiceException(400, "servicePath is mandatory for reqMode sni (expected the TLS server "
+                        + "names to route to this service, matched as pathType says, e.g. pathType=req_ssl_sni -i "
+                        + "-m end and servicePath=.example.com)");
             }
         }
         if (paths.isEmpty() && !domains.isEmpty()) {
             paths = List.of("/");
         }
         String pathType = p.get("pathType", s);
-        if (pathType.isEmpty()) {
+        if (reqMode.equals("sni")) {
+            pathType = sniPathType(p.nameWithSuffix("pathType", s), pathType);
+            if (pathType.contains("-m reg")) {
+                for (String path : paths) {
+                    regex(p.nameWithSuffix("servicePath", s), path);
+                }
+            }
+        } else if (pathType.isEmpty()) {
             pathType = "path_beg";
         } else if (!PATH_TYPES.contains(pathType)) {
             throw ServiceException.badParameter(p.nameWithSuffix("pathType", s), pathType, String.join(", ", PATH_TYPES));
@@ -152,6 +164,22 @@ final class DestinationParser {
                 p.bool("ignoreAuthorization", s), outbound, timeout(p, "timeoutServer", s),
                 timeout(p, "timeoutTunnel", s), timeout(p, "timeoutClient", s), p.bool("checkTcp", s),
                 searchReplace(p, s, index));
+    }
+
+    /**
+     * The ACL fetch and flags of an sni destination, as Docker Flow Proxy users write them
+     * ({@code req_ssl_sni -i -m beg}, its default); white space normalised.
+     */
+    private static String sniPathType(String name, String value) throws ServiceException {
+        if (value.isBlank()) {
+            return SNI_PATH_TYPE;
+        }
+        String normal = String.join(" ", value.trim().split("\\s+"));
+        if (!SNI_PATH_TYPE_FORM.matcher(normal).matches()) {
+            throw ServiceException.badParameter(name, value, "req_ssl_sni or req.ssl_sni, then -i and/or "
+                    + "-m str|beg|end|sub|dom|reg, e.g. 'req_ssl_sni -i -m end'");
+        }
+        return normal;
     }
 
     private static int timeout(Params p, String name, String suffix) throws ServiceException {

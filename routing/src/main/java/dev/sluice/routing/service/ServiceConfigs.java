@@ -28,7 +28,8 @@ import java.util.Set;
  * Flow Proxy's templates would add it. Http destinations become ACLs and {@code use_backend}
  * rules of frontend {@code services} (after its static rules, services in Docker Flow Proxy's
  * order: {@code /.well-known} first, {@code /} last, the rest by aclName) and a backend each;
- * tcp destinations become a frontend {@code tcpFE_<srcPort>} per port. The generated lines are
+ * tcp destinations become a frontend {@code tcpFE_<srcPort>} per port, sni destinations a frontend
+ * {@code service_<srcPort>} per port that routes by the TLS SNI (see {@link SniTemplates}). The generated lines are
  * parsed by the same parser as a configuration file, behind a {@code defaults} section carrying
  * the settings of frontend {@code services}, so a service runs with the timeouts, retries and
  * options the static configuration gives that frontend.
@@ -135,15 +136,29 @@ public final class ServiceConfigs {
             }
         }
         Map<Integer, List<Object[]>> byPort = new LinkedHashMap<>();
+        Map<Integer, List<SniTemplates.Entry>> sniByPort = new java.util.TreeMap<>();
         Map<Integer, String> catchAll = new HashMap<>();
+        Map<Integer, String> portMode = new HashMap<>();
         for (ServiceSpec s : sorted) {
-            for (Destination d : s.destinations()) {
+            for (int i = 0; i < s.destinations().size(); i++) {
+                Destination d = s.destinations().get(i);
                 if (d.isHttp()) {
                     continue;
                 }
                 if (staticPorts.contains(d.srcPort())) {
                     throw new ServiceException(409, "service " + s.serviceName() + ": srcPort " + d.srcPort()
                             + " is a port of the static configuration");
+                }
+                String mode = portMode.putIfAbsent(d.srcPort(), d.reqMode());
+                if (mode != null && !mode.equals(d.reqMode())) {
+                    throw new ServiceException(409, "service " + s.serviceName() + ": srcPort " + d.srcPort()
+                            + " already serves reqMode " + mode + " (expected another srcPort for reqMode "
+                            + d.reqMode() + ")");
+                }
+                if (d.reqMode().equals("sni")) {
+                    sniByPort.computeIfAbsent(d.srcPort(), p -> new ArrayList<>())
+                            .add(new SniTemplates.Entry(s, d, i + 1));
+                    continue;
                 }
                 if (d.serviceDomain().isEmpty()) {
                     String holder = catchAll.putIfAbsent(d.srcPort(), s.serviceName());
@@ -181,6 +196,13 @@ public final class ServiceConfigs {
             for (Object[] sd : e.getValue()) {
                 text.owner(((ServiceSpec) sd[0]).serviceName());
                 ServiceTemplates.tcpBackend((ServiceSpec) sd[0], (Destination) sd[1], text);
+            }
+        }
+        for (Map.Entry<Integer, List<SniTemplates.Entry>> e : sniByPort.entrySet()) {
+            SniTemplates.frontend(e.getKey(), e.getValue(), text);
+            for (SniTemplates.Entry sd : e.getValue()) {
+                text.owner(sd.service().serviceName());
+                ServiceTemplates.tcpBackend(sd.service(), sd.destination(), text);
             }
         }
     }

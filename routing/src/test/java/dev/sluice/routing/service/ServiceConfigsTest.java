@@ -27,6 +27,23 @@ import java.util.regex.Matcher;
 
 class ServiceConfigsTest {
 
+    private static final String EXPECTED_SNI_FRONTEND = """
+            frontend service_8443
+                mode tcp
+                timeout connect 5s
+                timeout client 30s
+                timeout server 20s
+                option forwardfor
+                bind *:8443
+                tcp-request inspect-delay 5s
+                acl sni_api443-1 req_ssl_sni -i -m end .api.example api.example
+                acl sni_web443-1 req_ssl_sni -i -m beg web.
+                tcp-request content accept if { req_ssl_hello_type 1 }
+                use_backend api-be443_0 if sni_api443-1
+                use_backend web-be443_0 if sni_web443-1
+            """;
+
+
     static final String BASE = """
             defaults
                 mode http
@@ -91,6 +108,32 @@ class ServiceConfigsTest {
         assertThat(c.frontend("tcpFE_6379")).isNotNull();
         assertThat(c.frontend("tcpFE_6379").defaultBackend()).isEqualTo("redis-be6379_0");
         RoutingCompiler.compile(c, null);
+    }
+
+    @Test
+    void sniServicesOnOnePort_shareOneFrontendThatRoutesByTheClientHello() throws Exception {
+        ProxyConfig c = ServiceConfigs.build(base(), List.of(
+                spec("serviceName=web&reqMode=sni&srcPort=8443&port=443&servicePath=web."),
+                spec("serviceName=api&reqMode=sni&srcPort=8443&port=443&pathType=req_ssl_sni  -i -m end"
+                        + "&servicePath=.api.example,api.example&timeoutClient=30")), ServiceDefaults.DFP);
+        String text = ConfigRenderer.render(c);
+        String frontend = text.substring(text.indexOf("frontend service_8443"), text.indexOf("\nbackend api-be443_0"));
+        assertThat(frontend).isEqualTo(EXPECTED_SNI_FRONTEND);
+        assertThat(text).contains("backend web-be443_0\n    mode tcp\n");
+        dev.sluice.routing.Frontend f = RoutingCompiler.compile(c, null).frontend("service_8443");
+        assertThat(f.tcpInspection().inspects()).isTrue();
+        assertThat(f.select(new TestRequest().sni("x.api.example")).name()).isEqualTo("api-be443_0");
+        assertThat(f.select(new TestRequest().sni("web.example")).name()).isEqualTo("web-be443_0");
+        assertThat(f.select(new TestRequest().sni("other.example"))).isNull();
+    }
+
+    @Test
+    void sniAndTcpServices_cannotShareASourcePort() throws Exception {
+        assertThatThrownBy(() -> ServiceConfigs.build(base(), List.of(
+                spec("serviceName=web&reqMode=sni&srcPort=8443&port=443&servicePath=web."),
+                spec("serviceName=raw&reqMode=tcp&srcPort=8443&port=443")), ServiceDefaults.DFP))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("srcPort 8443 already serves reqMode");
     }
 
     @Test

@@ -709,12 +709,21 @@ class ServiceParserTest {
             "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
             "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
             "sslVerifyNone=true           | sslVerifyNone is not supported yet: TLS to the backend",
-            "serviceCert=-----BEGIN       | serviceCert is not supported yet: certificates",
-            "reqMode=sni&srcPort=443      | reqMode=sni is not supported yet"})
+            "serviceCert=-----BEGIN       | serviceCert is not supported yet: certificates"})
     void unsupportedParameters_are400WithTheirReason(String param, String message) {
         ServiceException e = rejected("serviceName=a&servicePath=/a&port=80&" + param);
         assertThat(e.status()).isEqualTo(400);
         assertThat(e).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void sni_needsServerNames_andTakesAnSniPathType() {
+        assertThat(rejected("serviceName=a&reqMode=sni&srcPort=443&port=443"))
+                .hasMessageStartingWith("servicePath is mandatory for reqMode sni");
+        assertThat(rejected("serviceName=a&reqMode=sni&srcPort=443&port=443&servicePath=a.&pathType=path_beg"))
+                .hasMessageStartingWith("pathType: 'path_beg' (expected req_ssl_sni or req.ssl_sni");
+        assertThat(rejected("serviceName=a&reqMode=sni&srcPort=443&port=443&servicePath=(&pathType=req.ssl_sni -m reg"))
+                .hasMessageStartingWith("servicePath: '(' (expected a regular expression");
     }
 
     @Test
