@@ -66,10 +66,9 @@ public final class Sluice implements AutoCloseable {
         requireNonNull(nameservers, "nameservers");
         for (Frontend f : table.frontends()) {
             for (Bind b : f.binds()) {
-                if (b.ssl() && (tls == null || f.mode() == dev.sluice.routing.Mode.TCP) && warnings != null) {
+                if (b.ssl() && tls == null && warnings != null) {
                     warnings.println("warning: frontend '" + f.name() + "': bind " + (b.host() == null ? "" : b.host())
-                            + ':' + b.port() + " ssl is not opened: " + (tls == null ? "no certificates were loaded"
-                            : "TLS termination in mode tcp is not built yet"));
+                            + ':' + b.port() + " ssl is not opened: no certificates were loaded");
                 }
             }
         }
