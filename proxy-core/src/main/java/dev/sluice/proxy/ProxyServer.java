@@ -72,8 +72,9 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Like {@link #start(RoutingTable, int)}; {@code ssl} binds of http frontends terminate TLS
-     * with certificates from {@code tls} ({@code null}: they are not opened).
+     * Like {@link #start(RoutingTable, int)}; {@code ssl} binds terminate TLS with certificates
+     * from {@code tls} ({@code null}: they are not opened): http frontends route the deciphered
+     * requests, tcp frontends tunnel the deciphered bytes.
      */
     public static ProxyServer start(RoutingTable table, int threads, TlsContexts tls) throws BindFailedException {
         requireNonNull(table, "table");
