@@ -73,7 +73,6 @@ class SniPassthroughTest {
                     tcp-request content accept if { req_ssl_hello_type 1 }
                     tcp-request content reject
                     use_backend a if { req_ssl_sni -i a.example }
-                    default_backend d
                 frontend terminated
                     use_backend e if { ssl_fc_sni -i shop.test } { ssl_fc }
                     default_backend d
@@ -228,14 +227,15 @@ class SniPassthroughTest {
     }
 
     @Test
-    void rejectRule_closesPlainTextAndSilentClients_butRoutesTls() throws Exception {
+    void rejectRule_closesPlainTextAndSilentClients_butRoutesTls_andAnUnknownNameWithoutDefaultIsClosed() throws Exception {
         assertThat(exchange(port("strict"), 1, ascii("hello\n"))).isEmpty();
         try (Socket socket = new Socket("127.0.0.1", port("strict"))) {
             socket.setSoTimeout(5000);
             assertThat(socket.getInputStream().read()).as("closed when the delay ends").isEqualTo(-1);
         }
-        assertThat(d.connections()).isZero();
         assertThat(tls(port("strict"), "a.example")).containsExactly("CN=a.example", "a.example:hello");
+        assertThat(exchange(port("strict"), 1, clientHello("c.example"))).as("no default_backend: closed").isEmpty();
+        assertThat(d.connections()).isZero();
     }
 
     @Test
