@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,6 +33,8 @@ public final class AdminServer implements AutoCloseable {
 
     /** The largest PEM {@code cert} accepts. */
     static final int MAX_CERT_BYTES = 1 << 20;
+    /** The longest request line: reconfigure?serviceCert= carries a whole PEM (a chain) in the query. */
+    static final int MAX_REQUEST_LINE = 64 * 1024;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -73,7 +76,7 @@ public final class AdminServer implements AutoCloseable {
                 }
             });
         }
-        AdminHandlers handlers = new AdminHandlers(registry);
+        AdminHandlers handlers = new AdminHandlers(registry, certs);
         for (String prefix : PREFIXES) {
             router.route(prefix + "/ping").handler(handlers::ping);
             router.route(prefix + "/config").handler(handlers::config);
@@ -96,7 +99,9 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         try {
-            HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                            .setMaxInitialLineLength(MAX_REQUEST_LINE))
+                    .requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AdminServer(vertx, server);
         } catch (ExecutionException | TimeoutException e) {

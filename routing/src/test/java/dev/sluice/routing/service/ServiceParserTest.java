@@ -709,7 +709,7 @@ class ServiceParserTest {
             "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
             "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
             "sslVerifyNone=true           | sslVerifyNone is not supported yet: TLS to the backend",
-            "serviceCert=-----BEGIN       | serviceCert is not supported yet: certificates",
+            "serviceCert=-----BEGIN       | serviceCert is not accepted here: it is taken only by the admin API",
             "reqMode=sni&srcPort=443      | reqMode=sni is not supported yet"})
     void unsupportedParameters_are400WithTheirReason(String param, String message) {
         ServiceException e = rejected("serviceName=a&servicePath=/a&port=80&" + param);
