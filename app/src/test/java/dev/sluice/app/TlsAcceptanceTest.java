@@ -96,6 +96,10 @@ class TlsAcceptanceTest {
                 for (int i = 0; i < 400 && !stop.get(); i++) {
                     try {
                         subject(tls, "shop.test");
+                        String answer = httpsGet(tls, "shop.test", "/during");
+                        if (!answer.startsWith("HTTP/1.1 200")) {
+                            failures.add(answer.lines().findFirst().orElse("no answer"));
+                        }
                     } catch (Exception e) {
                         failures.add(e.toString());
                     }
@@ -108,7 +112,7 @@ class TlsAcceptanceTest {
             }
             stop.set(true);
             clients.join(30_000);
-            assertThat(failures).as("failed handshakes while the certificate was replaced").isEmpty();
+            assertThat(failures).as("failed handshakes or requests while the certificate was replaced").isEmpty();
 
             assertThat(subject(tls, "shop.test")).isEqualTo("CN=shop.test");
             assertThat(Files.readString(certsDir.resolve("shop.pem"))).contains("BEGIN CERTIFICATE");
