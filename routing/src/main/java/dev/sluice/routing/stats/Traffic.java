@@ -57,7 +57,13 @@ public final class Traffic {
     /** Failed TLS handshakes with clients. */
     public static final int TLS_FAILED_HANDSHAKES = 22;
 
-    static final int FIELDS = 23;
+    /**
+     * Client connections open now (a frontend): +1 when one opens, -1 when it closes, both on its
+     * own event loop, so the sum of the stripes is the current count.
+     */
+    public static final int OPEN = 23;
+
+    static final int FIELDS = 24;
     /** Fields plus padding: two stripes never share a 64-byte line. */
     private static final int STRIDE = FIELDS + 8;
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
