@@ -10,6 +10,7 @@ import dev.sluice.routing.stats.Traffic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -163,6 +164,37 @@ class StatsEndpointsTest {
                 "Layer4 connection refused", "routing generation");
         // and the admin API itself still needs the admin credentials
         assertThat(get("/v1/docker-flow-proxy/config", "stats", "pass").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void page_rendersInAHeadlessChromium(@TempDir Path dir) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assertThat(Files.isExecutable(chromium)).as("/usr/bin/chromium (apt-get install -y chromium; CI does)").isTrue();
+        try (AdminServer open = AdminServer.start("127.0.0.1", 0, registry, null, null, null)) {
+            String url = "http://127.0.0.1:" + open.port() + "/stats";
+            String dom = chromium(chromium, dir, "--dump-dom", url);
+            assertThat(dom).contains("Sluice statistics", "Frontend <span>fe</span>", "Backend <span>be</span>",
+                    "Layer4 connection refused", "class=\"down\"", "class=\"maint\"", "class=\"backup\"",
+                    "1.50 ms"); // s2's one response time, as p50/p99/p99.9
+            Path png = dir.resolve("stats.png");
+            chromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,900", url);
+            assertThat(png).exists();
+            assertThat(Files.size(png)).isGreaterThan(10_000);
+            // a phone's width: the page still renders, tables scroll sideways
+            Path phone = dir.resolve("phone.png");
+            chromium(chromium, dir, "--screenshot=" + phone, "--window-size=390,844", url);
+            assertThat(phone).exists();
+        }
+    }
+
+    private static String chromium(Path chromium, Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("profile")));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(dir.resolve("chromium.log").toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return out;
     }
 
     private HttpResponse<String> get(String path, String user, String password) throws Exception {
