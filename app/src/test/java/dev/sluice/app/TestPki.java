@@ -24,7 +24,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import java.security.Principal;
+import java.security.PrivateKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -122,7 +126,17 @@ final class TestPki {
                     new Certificate[] {client.certificate()});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, "x".toCharArray());
-            keyManagers = kmf.getKeyManagers();
+            X509ExtendedKeyManager keys = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+            // present the certificate even when the server names other CAs (a JDK client would stay silent)
+            keyManagers = new KeyManager[] {new X509ExtendedKeyManager() {
+                public String[] getClientAliases(String t, Principal[] i) { return new String[] {"client"}; }
+                public String chooseClientAlias(String[] t, Principal[] i, Socket s) { return "client"; }
+                public String chooseEngineClientAlias(String[] t, Principal[] i, SSLEngine e) { return "client"; }
+                public String[] getServerAliases(String t, Principal[] i) { return null; }
+                public String chooseServerAlias(String t, Principal[] i, Socket s) { return null; }
+                public X509Certificate[] getCertificateChain(String alias) { return keys.getCertificateChain(alias); }
+                public PrivateKey getPrivateKey(String alias) { return keys.getPrivateKey(alias); }
+            }};
         }
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(keyManagers, new TrustManager[] {new X509ExtendedTrustManager() {
