@@ -52,7 +52,12 @@ final class TestPki {
 
         /** The certificate then the key, as HAProxy's crt files. */
         String pem() {
-            return TestPki.pem(certificate) + TestPki.pem(keys.getPrivate());
+            try { // PKCS#8: OpenSSL (HAProxy) reads it; BouncyCastle's EC form leaves out the curve
+                return TestPki.pem(certificate) + TestPki.pem(
+                        new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null).generate());
+            } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         Path write(Path file) throws IOException {

@@ -65,11 +65,31 @@ final class SslContexts {
                     .clientAuth(tls.verify() == BindTls.Verify.REQUIRED ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
         }
         SslContext context = builder.build();
-        if (tls.noTlsTickets() && context instanceof ReferenceCountedOpenSslContext openSsl) {
-            io.netty.internal.tcnative.SSLContext.setOptions(openSsl.sslCtxPointer(),
-                    io.netty.internal.tcnative.SSL.SSL_OP_NO_TICKET);
+        if (tls.noTlsTickets()) {
+            noTickets(context);
         }
         return context;
+    }
+
+    /**
+     * {@code no-tls-tickets}: SSL_OP_NO_TICKET on the context, as Netty's own session context
+     * does. Netty keeps the tcnative context handle package-private (its public
+     * {@code sslCtxPointer()} is the raw SSL_CTX, which tcnative's calls do not take), so it is read
+     * reflectively; when that or the provider does not allow it, the bind is refused rather than
+     * served with tickets.
+     */
+    private static void noTickets(SslContext context) throws SSLException {
+        if (!(context instanceof ReferenceCountedOpenSslContext openSsl)) {
+            throw new SSLException("no-tls-tickets: not supported by the JDK's TLS provider");
+        }
+        try {
+            java.lang.reflect.Field field = ReferenceCountedOpenSslContext.class.getDeclaredField("ctx");
+            field.setAccessible(true);
+            io.netty.internal.tcnative.SSLContext.setOptions(field.getLong(openSsl),
+                    io.netty.internal.tcnative.SSL.SSL_OP_NO_TICKET);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new SSLException("no-tls-tickets: cannot be applied (" + e + ")", e);
+        }
     }
 
     /** The suites to enable, or null for the provider's defaults. */
