@@ -57,6 +57,18 @@ class ClientCertificateAcceptanceTest {
             assertThat(alice.answer()).contains("server=app", "uri=/secure/x");
             assertThat(TestPki.get(tls, "shop.test", null, "/open/x").status()).as("verify optional")
                     .isEqualTo(200);
+            // a certificate PUT later is served on the CA_FILE bind too, which still asks for client certificates
+            java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + sluice.adminPort()
+                            + "/v1/docker-flow-proxy/cert?certName=shop.pem"))
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    TestPki.leaf(CA, "CN=shop.test").pem())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            TestPki.Seen shop = TestPki.get(tls, "shop.test", ALICE, "/secure/y");
+            assertThat(shop.subject()).isEqualTo("CN=shop.test");
+            assertThat(shop.status()).isEqualTo(200);
+            assertThat(TestPki.get(tls, "shop.test", null, "/secure/y").status()).isEqualTo(403);
             assertThat(sluice.get("/v1/docker-flow-proxy/config").body())
                     .contains("ssl ca-file " + ca + " verify optional", "acl valid_client_cert_secure")
                     .contains("unless valid_client_cert_secure");
