@@ -1,13 +1,28 @@
 package dev.sluice.routing.config;
 
+import java.util.List;
+
 /**
  * The {@code global} settings Sluice uses.
  *
- * @param maxconn    {@code 0} when unset
- * @param bufsize    {@code tune.bufsize}: the largest request head accepted
- * @param maxHeaders {@code tune.http.maxhdr}
+ * @param maxconn             {@code 0} when unset
+ * @param bufsize             {@code tune.bufsize}: the largest request head accepted
+ * @param maxHeaders          {@code tune.http.maxhdr}
+ * @param sslBindOptions      {@code ssl-default-bind-options}: the options every {@code ssl} bind
+ *                            starts from (SSL_BIND_OPTIONS), as written; empty when unset
+ * @param sslBindCiphers      {@code ssl-default-bind-ciphers} (SSL_BIND_CIPHERS), or {@code null}
+ * @param sslBindCiphersuites {@code ssl-default-bind-ciphersuites}, or {@code null}
  */
-public record GlobalConfig(int maxconn, int bufsize, int maxHeaders) {
+public record GlobalConfig(int maxconn, int bufsize, int maxHeaders, List<String> sslBindOptions,
+                           String sslBindCiphers, String sslBindCiphersuites) {
 
     public static final GlobalConfig DEFAULT = new GlobalConfig(0, 16384, 101);
+
+    public GlobalConfig {
+        sslBindOptions = List.copyOf(sslBindOptions);
+    }
+
+    public GlobalConfig(int maxconn, int bufsize, int maxHeaders) {
+        this(maxconn, bufsize, maxHeaders, List.of(), null, null);
+    }
 }

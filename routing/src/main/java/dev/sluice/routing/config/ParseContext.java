@@ -13,6 +13,8 @@ final class ParseContext {
     final Path baseDir;
     final List<ConfigMessage> errors = new ArrayList<>();
     final List<ConfigMessage> warnings = new ArrayList<>();
+    /** What {@code ssl} binds start from: the {@code ssl-default-bind-*} lines read so far (HAProxy reads them in order). */
+    BindTlsParser.Defaults sslDefaults = BindTlsParser.Defaults.NONE;
 
     ParseContext(String file, Path baseDir) {
         this.file = file;

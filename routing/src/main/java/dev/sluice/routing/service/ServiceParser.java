@@ -39,7 +39,6 @@ public final class ServiceParser {
 
     /** Features Sluice does not have yet: refused rather than silently routed differently. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "verifyClientSsl", "client certificates need TLS termination, which is not built yet",
             "sslVerifyNone", "TLS to the backend is not built yet",
             "serviceCert", "it is taken only by the admin API's reconfigure, which stores it as a certificate");
 
@@ -137,7 +136,10 @@ public final class ServiceParser {
     }
 
     private static void checkNotYet(Params p) throws ServiceException {
-        for (String name : List.of("verifyClientSsl", "sslVerifyNone")) {
+        for (String suffix : suffixes()) {
+            p.bool("verifyClientSsl", suffix); // a bad value is a 400 here, not a surprise later
+        }
+        for (String name : List.of("sslVerifyNone")) {
             for (String suffix : suffixes()) {
                 if (p.bool(name, suffix)) {
                     throw new ServiceException(400, name + suffix + " is not supported yet: " + NOT_YET.get(name));

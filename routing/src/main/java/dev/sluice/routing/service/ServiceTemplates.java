@@ -166,6 +166,18 @@ final class ServiceTemplates {
         }
     }
 
+    /**
+     * {@code verifyClientSsl} of the destination (its {@code .N} value, else the un-suffixed one):
+     * requests without a verified client certificate (CA_FILE) are denied.
+     */
+    private static boolean verifyClientSsl(ServiceSpec s, Destination d) {
+        try {
+            return new Params(s.params(), ",").bool("verifyClientSsl", d.index() == 0 ? "" : "." + d.index());
+        } catch (ServiceException e) {
+            return false; // refused by ServiceParser already
+        }
+    }
+
     /** Docker Flow Proxy's backend template; the https one has no redirect to https and no denyHttp. */
     private static void httpBackend(ServiceSpec s, Destination d, String name, int port, boolean https, Text out) {
         out.section("backend " + name);
@@ -182,6 +194,13 @@ final class ServiceTemplates {
         for (SearchReplace sr : d.reqPathSearchReplace()) {
             out.line("http-request replace-path " + quote(replacePathRegex(sr.search())) + " "
                     + quote(replacePathFormat(sr)));
+        }
+        if (verifyClientSsl(s, d)) {
+            // Docker Flow Proxy writes "acl valid_client_cert_X ssl_c_used ssl_c_verify 0", which HAProxy
+            // reads as ssl_c_used alone (a boolean fetch ignores patterns); both tests are meant.
+            String acl = "valid_client_cert_" + s.serviceName() + port;
+            out.line("acl " + acl + " ssl_c_used");
+            out.line("http-request deny unless " + acl + " { ssl_c_verify 0 }");
         }
         if (!d.allowedMethods().isEmpty()) {
             out.line("acl valid_allowed_method method " + String.join(" ", d.allowedMethods()));

@@ -707,7 +707,7 @@ class ServiceParserTest {
             "serviceGroup=g               | serviceGroup is not supported: TCP service groups",
             "balanceGroup=leastconn       | balanceGroup is not supported: TCP service groups",
             "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
-            "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
+            "verifyClientSsl=maybe        | verifyClientSsl: 'maybe' (expected true or false)",
             "sslVerifyNone=true           | sslVerifyNone is not supported yet: TLS to the backend",
             "serviceCert=-----BEGIN       | serviceCert is not accepted here: it is taken only by the admin API",
             "reqMode=sni&srcPort=443      | reqMode=sni is not supported yet"})
