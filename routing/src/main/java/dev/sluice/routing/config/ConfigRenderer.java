@@ -93,6 +93,9 @@ public final class ConfigRenderer {
         if (g.maxHeaders() != GlobalConfig.DEFAULT.maxHeaders()) {
             line("tune.http.maxhdr", Integer.toString(g.maxHeaders()));
         }
+        if (g.sslServerVerify() != ServerTlsConfig.Verify.DEFAULT) {
+            line("ssl-server-verify", g.sslServerVerify().name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private void userlist(UserlistConfig u) {

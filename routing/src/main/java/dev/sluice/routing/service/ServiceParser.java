@@ -40,7 +40,6 @@ public final class ServiceParser {
     /** Features Sluice does not have yet: refused rather than silently routed differently. */
     private static final Map<String, String> NOT_YET = Map.of(
             "verifyClientSsl", "client certificates need TLS termination, which is not built yet",
-            "sslVerifyNone", "TLS to the backend is not built yet",
             "serviceCert", "certificates are not supported yet (TLS termination is not built yet)");
 
     private static final Set<String> SERVICE_PARAMS = Set.of("serviceName", "aclName", "users", "usersSecret",
@@ -137,7 +136,7 @@ public final class ServiceParser {
     }
 
     private static void checkNotYet(Params p) throws ServiceException {
-        for (String name : List.of("verifyClientSsl", "sslVerifyNone")) {
+        for (String name : List.of("verifyClientSsl")) {
             for (String suffix : suffixes()) {
                 if (p.bool(name, suffix)) {
                     throw new ServiceException(400, name + suffix + " is not supported yet: " + NOT_YET.get(name));
