@@ -69,7 +69,7 @@ public final class OriginTls {
     }
 
     /** The context of {@code tls} ({@link #prepare}d); throws with the reason when it could not be built. */
-    SslContext context(ServerTlsConfig tls) throws SSLException {
+    public SslContext context(ServerTlsConfig tls) throws SSLException {
         Object c = contexts.get(tls.contextKey());
         if (c instanceof SslContext ctx) {
             return ctx;
@@ -184,7 +184,7 @@ public final class OriginTls {
     }
 
     /** Whether a connect failed in the TLS handshake rather than in TCP. */
-    static boolean isHandshakeFailure(Throwable cause) {
+    public static boolean isHandshakeFailure(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof SSLException || t instanceof javax.net.ssl.SSLHandshakeException) {
                 return true;
@@ -195,12 +195,16 @@ public final class OriginTls {
 
     /** Why a handshake failed, as HAProxy's "SSL handshake failure" plus the reason. */
     static String describe(String target, Throwable cause) {
+        return "Layer6 SSL handshake failure with " + target + ": " + rootMessage(cause);
+    }
+
+    /** The message of the innermost cause (the TLS alert or the verification failure). */
+    public static String rootMessage(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return "Layer6 SSL handshake failure with " + target + ": " + m;
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /** The certificate name check of {@code verify required} with {@code sni} or {@code verifyhost}. */
