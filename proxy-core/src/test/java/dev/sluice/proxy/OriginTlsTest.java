@@ -233,6 +233,29 @@ class OriginTlsTest {
     }
 
     @Test
+    void systemCa_doesNotTrustATestCertificate() throws Exception {
+        TestBackend b = tls("api", trusted);
+        start("backend be\n server s 127.0.0.1:" + b.port() + " ssl verify required ca-file @system-ca\n");
+        assertThat(get("/").status()).isEqualTo(503);
+        assertThat(b.requests()).isZero();
+    }
+
+    @Test
+    void aCaFileThatCannotBeUsed_failsThatServerAlone_sayingWhy() throws Exception {
+        TestBackend b = tls("api", trusted);
+        java.nio.file.Files.writeString(dir.resolve("broken.pem"),
+                "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+        TestBackend other = plain("other");
+        start("backend be\n balance first\n option redispatch\n retries 1\n"
+                + " server s 127.0.0.1:" + b.port() + " ssl verify required ca-file broken.pem\n"
+                + " server o 127.0.0.1:" + other.port() + "\n");
+        assertThat(get("/").bodyText()).startsWith("server=other\n");
+        assertThat(proxy.table().backend("be").servers().get(0).state().lastError())
+                .startsWith("cannot set up TLS to the server: ");
+        assertThat(b.connections()).isZero();
+    }
+
+    @Test
     void aPlainBackend_behindSsl_failsTheHandshake_is503() throws Exception {
         TestBackend b = plain("plain");
         start("backend be\n server s 127.0.0.1:" + b.port() + " ssl verify none\n");
