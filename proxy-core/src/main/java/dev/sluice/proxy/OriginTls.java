@@ -107,18 +107,18 @@ public final class OriginTls {
         SslHandler h = context.newHandler(alloc);
         SSLEngine engine = h.engine();
         SSLParameters p = engine.getSSLParameters();
-        p.setServerNames(sni == null ? List.of() : List.of(sniHostName(sni)));
+        p.setServerNames(sni == null ? List.of() : sniHostName(sni));
         engine.setSSLParameters(p);
         h.setHandshakeTimeoutMillis(timeoutMs > 0 ? timeoutMs : 0);
         return h;
     }
 
-    private static javax.net.ssl.SNIServerName sniHostName(String name) {
+    /** {@code name} as an SNI entry; none when it is no valid host name (the name check then fails). */
+    private static List<javax.net.ssl.SNIServerName> sniHostName(String name) {
         try {
-            return new SNIHostName(name);
+            return List.of(new SNIHostName(name));
         } catch (IllegalArgumentException e) {
-            // a Host header that is no valid SNI name: sent as raw bytes, the server decides
-            return new SNIHostName(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return List.of();
         }
     }
 
@@ -133,7 +133,11 @@ public final class OriginTls {
         return sni != null ? sni : tls.verifyHost();
     }
 
-    /** The SNI of a connection to {@code tls}'s server for a request with Host {@code host} ({@code null}: none). */
+    /**
+     * The SNI of a connection to {@code tls}'s server for a request with Host {@code host} ({@code null}:
+     * none). HAProxy sends the Host value as it is, port included, which is no valid SNI and which
+     * no certificate matches; Sluice leaves the port out.
+     */
     static String sni(ServerTlsConfig tls, String host) {
         if (tls.sniFromHost()) {
             return host == null || host.isEmpty() ? null : hostWithoutPort(host);

@@ -70,7 +70,7 @@ class OriginTlsTest {
     }
 
     private void start(String config) throws Exception {
-        ParseResult r = ConfigParser.parse("defaults\n mode http\n timeout connect 2s\n timeout client 10s\n"
+        ParseResult r = ConfigParser.parse("defaults\n mode http\n timeout connect 5s\n timeout client 10s\n"
                 + " timeout server 10s\nfrontend fe\n bind 127.0.0.1:1\n default_backend be\n" + config, "tls.cfg", dir);
         assertThat(r.errors()).isEmpty();
         RoutingTable table = RoutingCompiler.compile(r.config().withBinds("fe", List.of(new Bind("127.0.0.1", 0, false))), null);
@@ -194,7 +194,7 @@ class OriginTlsTest {
     @Test
     void tcpMode_reEncryptsTheBytes() throws Exception {
         TestBackend b = tls("tcp-tls", untrusted);
-        ParseResult r = ConfigParser.parse("defaults\n mode tcp\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
+        ParseResult r = ConfigParser.parse("defaults\n mode tcp\n timeout connect 5s\n timeout client 10s\n timeout server 10s\n"
                 + "frontend fe\n bind 127.0.0.1:1\n default_backend be\nbackend be\n server s 127.0.0.1:" + b.port()
                 + " ssl verify none sni str(tcp.test)\n", "tcp.cfg", dir);
         assertThat(r.errors()).isEmpty();
