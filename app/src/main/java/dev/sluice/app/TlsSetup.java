@@ -63,6 +63,19 @@ final class TlsSetup implements CertificateAdmin {
     }
 
     @Override
+    public void validate(String name, String pem) {
+        if (!CertificateStore.isFileName(name)) {
+            throw new IllegalArgumentException("certificate name " + name
+                    + " (expected: a plain file name of A-Z a-z 0-9 . _ -, not starting with '.')");
+        }
+        try {
+            CertificateStore.parse(name, pem, w -> { });
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (TlsCertificate c : store.certificates()) {

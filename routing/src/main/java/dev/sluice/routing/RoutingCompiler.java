@@ -24,6 +24,7 @@ import dev.sluice.routing.select.SelectorRule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.sluice.routing.stats.TrafficBook;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -96,7 +97,10 @@ public final class RoutingCompiler {
         HttpLimits limits = new HttpLimits(Math.min(HttpLimits.DEFAULT.maxRequestLine(), bufsize), bufsize,
                 config.global().maxHeaders());
         long generation = previous == null ? 1 : previous.generation() + 1;
-        return new RoutingTable(generation, hash(config), frontends, backends, limits, config.global().maxconn());
+        TrafficBook traffic = TrafficBook.carryOver(previous == null ? null : previous.traffic(),
+                frontends.stream().map(Frontend::name).toList(), backends.keySet());
+        return new RoutingTable(generation, hash(config), frontends, backends, limits, config.global().maxconn(),
+                traffic);
     }
 
     private static String key(String backend, String server) {

@@ -40,7 +40,7 @@ public final class ServiceParser {
     /** Features Sluice does not have yet: refused rather than silently routed differently. */
     private static final Map<String, String> NOT_YET = Map.of(
             "verifyClientSsl", "client certificates need TLS termination, which is not built yet",
-            "serviceCert", "certificates are not supported yet (TLS termination is not built yet)");
+            "serviceCert", "it is taken only by the admin API's reconfigure, which stores it as a certificate");
 
     private static final Set<String> SERVICE_PARAMS = Set.of("serviceName", "aclName", "users", "usersSecret",
             "usersPassEncrypted", "sessionType", "discoveryType", "checkResolvers", "serviceDomainAlgo",
@@ -144,7 +144,7 @@ public final class ServiceParser {
             }
         }
         if (p.has("serviceCert")) {
-            throw new ServiceException(400, "serviceCert is not supported yet: " + NOT_YET.get("serviceCert"));
+            throw new ServiceException(400, "serviceCert is not accepted here: " + NOT_YET.get("serviceCert"));
         }
     }
 

@@ -708,7 +708,7 @@ class ServiceParserTest {
             "balanceGroup=leastconn       | balanceGroup is not supported: TCP service groups",
             "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
             "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
-            "serviceCert=-----BEGIN       | serviceCert is not supported yet: certificates",
+            "serviceCert=-----BEGIN       | serviceCert is not accepted here: it is taken only by the admin API",
             "reqMode=sni&srcPort=443      | reqMode=sni is not supported yet"})
     void unsupportedParameters_are400WithTheirReason(String param, String message) {
         ServiceException e = rejected("serviceName=a&servicePath=/a&port=80&" + param);
