@@ -24,7 +24,7 @@ final class Tunnels {
     }
 
     /**
-     * Replaces every handler of both pipelines with a {@link TunnelHandler}, then links them.
+     * Replaces every handler of both pipelines but TLS with a {@link TunnelHandler}, then links them.
      * Bytes a decoder still held when it was removed reach the tunnel and are forwarded.
      * Both channels must be on the calling event loop.
      */
@@ -43,7 +43,8 @@ final class Tunnels {
     private static void removeAllBut(ChannelPipeline pipeline, ChannelHandler keep) {
         for (String name : pipeline.names()) {
             ChannelHandler h = pipeline.get(name);
-            if (h != null && h != keep) {
+            // TLS stays: the tunnel carries the bytes inside it (an ssl bind, an ssl server)
+            if (h != null && h != keep && !(h instanceof io.netty.handler.ssl.SslHandler)) {
                 pipeline.remove(h);
             }
         }

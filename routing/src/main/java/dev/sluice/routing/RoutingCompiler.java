@@ -48,8 +48,10 @@ public final class RoutingCompiler {
      * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
      */
     private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
+    private final dev.sluice.routing.config.ServerTlsConfig.Verify sslServerVerify;
 
     private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
+        this.sslServerVerify = config.global().sslServerVerify();
         if (previous != null) {
             for (Backend b : previous.backends().values()) {
                 for (Server s : b.servers()) {
@@ -124,7 +126,8 @@ public final class RoutingCompiler {
                 state.makeSlot();
             }
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
-                    s.disabled(), s.maxconn(), state, s.cookie(), s.check(), nameservers(s.resolvers())));
+                    s.disabled(), s.maxconn(), state, s.cookie(), s.check(), nameservers(s.resolvers()),
+                    s.tls().resolve(sslServerVerify)));
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);

@@ -219,9 +219,9 @@ final class ServiceTemplates {
         }
         if (s.perTaskServers()) {
             out.line(serverTemplate(s, d, port)
-                    + (s.sessionType().equals("sticky-server") ? " cookie " + s.serviceName() : ""));
+                    + (s.sessionType().equals("sticky-server") ? " cookie " + s.serviceName() : "") + ssl(d));
         } else {
-            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port));
+            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port) + ssl(d));
         }
         if (!d.ignoreAuthorization()) {
             if (!s.users().isEmpty()) {
@@ -244,11 +244,16 @@ final class ServiceTemplates {
         out.line("mode tcp");
         timeouts(d, out);
         if (s.dnsDiscovery()) {
-            out.line(serverTemplate(s, d, d.port()));
+            out.line(serverTemplate(s, d, d.port()) + ssl(d));
             return;
         }
         out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port())
-                + (d.checkTcp() ? " check" : ""));
+                + (d.checkTcp() ? " check" : "") + ssl(d));
+    }
+
+    /** {@code sslVerifyNone=true}: TLS to the service without verifying its certificate, as Docker Flow Proxy writes it. */
+    private static String ssl(Destination d) {
+        return d.sslVerifyNone() ? " ssl verify none" : "";
     }
 
     /**
