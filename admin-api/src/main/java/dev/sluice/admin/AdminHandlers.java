@@ -25,9 +25,12 @@ import java.util.concurrent.CompletableFuture;
 final class AdminHandlers {
 
     private final ServiceRegistry registry;
+    /** {@code null} when Sluice runs without certificates (tests of the admin API alone). */
+    private final CertificateAdmin certs;
 
-    AdminHandlers(ServiceRegistry registry) {
+    AdminHandlers(ServiceRegistry registry, CertificateAdmin certs) {
         this.registry = registry;
+        this.certs = certs;
     }
 
     /** {@code ping}, plus the routing table's generation and hash. */
@@ -154,7 +157,13 @@ final class AdminHandlers {
     }
 
     void reconfigure(RoutingContext ctx) {
-        answer(ctx, registry.reconfigure(params(ctx.queryParams())));
+        Map<String, List<String>> params = params(ctx.queryParams());
+        List<String> cert = params.remove("serviceCert");
+        if (cert != null && !cert.get(0).isEmpty()) {
+            ServiceCerts.reconfigure(ctx, registry, certs, params, cert.get(0));
+        } else {
+            answer(ctx, registry.reconfigure(params));
+        }
     }
 
     void remove(RoutingContext ctx) {

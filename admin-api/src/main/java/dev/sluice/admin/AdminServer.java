@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,18 +21,20 @@ import java.util.concurrent.TimeoutException;
  * work never runs on a proxy event loop. It answers under Docker Flow Proxy's paths
  * {@code /v1/docker-flow-proxy/} and {@code /v1/proxy/}, with any method, as Docker Flow Proxy
  * does: {@code reconfigure}, {@code remove}, {@code reload}, {@code config} (HAProxy syntax, or
- * {@code type=json}), {@code ping}, {@code successfulinitreload}. {@code cert}, {@code certs}
- * and {@code metrics} answer 501 until TLS and statistics are built.
+ * {@code type=json}), {@code ping}, {@code successfulinitreload}, {@code cert}, {@code certs},
+ * {@code server} and {@code metrics}; and the statistics: {@code /stats}, {@code /stats;csv} and
+ * {@code /metrics} (see {@link StatsHandlers}).
  */
 public final class AdminServer implements AutoCloseable {
 
     /** Both path prefixes Docker Flow Proxy answers under. */
     public static final List<String> PREFIXES = List.of("/v1/docker-flow-proxy", "/v1/proxy");
 
-    private static final List<String> NOT_BUILT_YET = List.of("metrics");
 
     /** The largest PEM {@code cert} accepts. */
     static final int MAX_CERT_BYTES = 1 << 20;
+    /** The longest request line: reconfigure?serviceCert= carries a whole PEM (a chain) in the query. */
+    static final int MAX_REQUEST_LINE = 64 * 1024;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -56,6 +59,12 @@ public final class AdminServer implements AutoCloseable {
     /** Like the other; {@code certs} ({@code null}: none) answers {@code cert} and {@code certs}. */
     public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth,
                                     CertificateAdmin certs) throws AdminBindException {
+        return start(host, port, registry, auth, certs, null);
+    }
+
+    /** Like the other; with {@code statsAuth} the statistics need STATS_USER/STATS_PASS. */
+    public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth,
+                                    CertificateAdmin certs, AdminAuth statsAuth) throws AdminBindException {
         requireNonNull(host, "host");
         requireNonNull(registry, "registry");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
@@ -64,7 +73,8 @@ public final class AdminServer implements AutoCloseable {
             router.route().handler(ctx -> {
                 // ping stays open: container health checks call it without credentials, and it
                 // tells only the table's generation and hash
-                if (ctx.request().path().endsWith("/ping") || auth.accepts(ctx.request().getHeader("Authorization"))) {
+                if (ctx.request().path().endsWith("/ping") || StatsHandlers.isStats(ctx.request().path())
+                        || auth.accepts(ctx.request().getHeader("Authorization"))) {
                     ctx.next();
                 } else {
                     ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"sluice-admin\"");
@@ -73,7 +83,8 @@ public final class AdminServer implements AutoCloseable {
                 }
             });
         }
-        AdminHandlers handlers = new AdminHandlers(registry);
+        AdminHandlers handlers = new AdminHandlers(registry, certs);
+        new StatsHandlers(vertx, registry, statsAuth).route(router);
         for (String prefix : PREFIXES) {
             router.route(prefix + "/ping").handler(handlers::ping);
             router.route(prefix + "/config").handler(handlers::config);
@@ -91,12 +102,11 @@ public final class AdminServer implements AutoCloseable {
                 router.route(prefix + "/cert").handler(ctx -> notBuiltYet(ctx, "cert"));
                 router.route(prefix + "/certs").handler(ctx -> notBuiltYet(ctx, "certs"));
             }
-            for (String endpoint : NOT_BUILT_YET) {
-                router.route(prefix + "/" + endpoint).handler(ctx -> notBuiltYet(ctx, endpoint));
-            }
         }
         try {
-            HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                            .setMaxInitialLineLength(MAX_REQUEST_LINE))
+                    .requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new AdminServer(vertx, server);
         } catch (ExecutionException | TimeoutException e) {

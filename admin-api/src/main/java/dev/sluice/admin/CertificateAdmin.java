@@ -17,6 +17,13 @@ public interface CertificateAdmin {
      */
     Map<String, Object> put(String name, String pem) throws IOException;
 
+    /**
+     * Checks {@code pem} as {@link #put} would, without storing it.
+     *
+     * @throws IllegalArgumentException a bad name or PEM: the message says what is wrong
+     */
+    void validate(String name, String pem);
+
     /** The certificates served, without their keys. */
     List<Map<String, Object>> list();
 }

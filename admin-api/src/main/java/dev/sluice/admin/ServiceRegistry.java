@@ -136,6 +136,11 @@ public final class ServiceRegistry implements AutoCloseable {
         return ConfigRenderer.renderRedacted(snapshot.config());
     }
 
+    /** The service {@code params} describe, read with this registry's defaults; changes nothing. */
+    public ServiceSpec parse(Map<String, List<String>> params) throws ServiceException {
+        return ServiceParser.parse(params, defaults);
+    }
+
     /** Docker Flow Proxy's {@code reconfigure}; {@code replicas=0} removes the service. */
     public CompletableFuture<Outcome> reconfigure(Map<String, List<String>> params) {
         return CompletableFuture.supplyAsync(() -> doReconfigure(params), writer);

@@ -25,6 +25,11 @@ record CommandLine(String command, String file, Map<String, String> flags) {
               --connection-mode M, --timeout-connect S, --timeout-client S, --timeout-server S,
               --timeout-queue S, --timeout-tunnel S, --timeout-http-request S, --timeout-http-keep-alive S,
               --extra-global L, --extra-frontend L   change the embedded configuration (not a -f FILE)
+              --ssl-bind-options O, --ssl-bind-ciphers C   global ssl-default-bind-options / -ciphers of the
+                                  embedded configuration, e.g. "ssl-min-ver TLSv1.3"  [SSL_BIND_OPTIONS, SSL_BIND_CIPHERS]
+              --ca-file FILE      ssl binds of DEFAULT_PORTS ask for client certificates signed by these CAs
+                                  (ca-file FILE verify optional)  [CA_FILE]
+              --certs-dir DIR, --preferred-certificate GLOB, --enable-h2 B   certificates of ssl binds
             Every option X-Y is also the variable X_Y; a secret SECRETS_DIR/dfp_x_y wins over the variable.""";
 
     static CommandLine parse(String[] args) {

@@ -1,5 +1,7 @@
 package dev.sluice.app;
 
+import dev.sluice.routing.Bind;
+import dev.sluice.routing.config.BindConfig;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ParseResult;
@@ -66,9 +68,32 @@ final class ConfigSource {
             return config;
         }
         if (file == null || settings.portsFromEnvironment()) {
-            return config.withBinds(SERVICES, settings.servicesBinds());
+            return config.replaceFrontend(config.frontend(SERVICES).withBinds(servicesBinds(config, settings)));
         }
         return config;
+    }
+
+    /**
+     * DEFAULT_PORTS and BIND_PORTS as binds, after {@code global}'s {@code ssl-default-bind-*}; with
+     * CA_FILE the ssl binds of DEFAULT_PORTS ask for client certificates ({@code ca-file CA_FILE
+     * verify optional}, as Docker Flow Proxy).
+     *
+     * @throws IllegalArgumentException when CA_FILE cannot be read, or a global TLS setting does not fit
+     */
+    static List<BindConfig> servicesBinds(ProxyConfig config, Settings settings) {
+        List<BindConfig> out = new ArrayList<>();
+        for (int i = 0; i < settings.servicesBinds().size(); i++) {
+            Bind b = settings.servicesBinds().get(i);
+            boolean defaultPort = i < settings.defaultPortCount();
+            List<String> options = b.ssl() && defaultPort && settings.caFile() != null
+                    ? List.of("ca-file", settings.caFile(), "verify", "optional") : List.of();
+            try {
+                out.add(BindConfig.parse(b.host(), b.port(), b.ssl(), options, config.global(), null, w -> { }));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException((options.isEmpty() ? "" : "CA_FILE: ") + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     private static String embeddedText() {
@@ -125,7 +150,12 @@ final class ConfigSource {
                 return;
             }
             switch (section) {
-                case "global" -> addAll(overrides.extraGlobal(), "EXTRA_GLOBAL");
+                case "global" -> {
+                    for (String[] line : overrides.sslGlobalLines()) {
+                        add("    " + line[0], line[1], 1);
+                    }
+                    addAll(overrides.extraGlobal(), "EXTRA_GLOBAL");
+                }
                 case "frontend " + SERVICES -> addAll(overrides.extraFrontend(), "EXTRA_FRONTEND");
                 case "defaults" -> {
                     overrides.timeouts().byKeyword().forEach((keyword, t) ->

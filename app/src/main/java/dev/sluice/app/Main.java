@@ -107,7 +107,12 @@ public final class Main {
             }
             return null;
         }
-        return ConfigSource.effective(result.config(), cli.file(), settings);
+        try {
+            return ConfigSource.effective(result.config(), cli.file(), settings);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice: " + e.getMessage());
+            return null;
+        }
     }
 
     /** The settings from flags and environment, or {@code null} after printing what is wrong. */
@@ -136,7 +141,7 @@ public final class Main {
         Sluice sluice;
         try {
             sluice = Sluice.start(registry.table(), err, settings.resolvers(), tls.contexts());
-        } catch (BindFailedException e) {
+        } catch (BindFailedException | IllegalArgumentException e) {
             registry.close();
             events.close();
             err.println("sluice: " + e.getMessage());

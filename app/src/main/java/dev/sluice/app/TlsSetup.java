@@ -23,23 +23,25 @@ final class TlsSetup implements CertificateAdmin {
     private final CertificateStore store;
     private final Settings settings;
     private final PrintStream log;
+    private final BindTlsSetup binds;
 
-    private TlsSetup(CertificateStore store, Settings settings, PrintStream log) {
+    private TlsSetup(CertificateStore store, Settings settings, List<String> alpn, PrintStream log) {
         this.store = store;
         this.settings = settings;
         this.log = log;
+        this.binds = new BindTlsSetup(store, alpn, log);
     }
 
     static TlsSetup load(Settings settings, PrintStream log) {
+        List<String> alpn = settings.enableH2() ? List.of("h2", "http/1.1") : List.of("http/1.1");
         CertificateStore store = CertificateStore.load(settings.certsDir(), settings.secretsDir(),
-                settings.preferredCertificate(), settings.enableH2() ? List.of("h2", "http/1.1") : List.of("http/1.1"),
-                w -> log.println("warning: " + w));
-        return new TlsSetup(store, settings, log);
+                settings.preferredCertificate(), alpn, w -> log.println("warning: " + w));
+        return new TlsSetup(store, settings, alpn, log);
     }
 
-    /** What the data plane asks at each handshake. */
+    /** What the data plane asks at each handshake; per bind, the contexts of its TLS settings. */
     TlsContexts contexts() {
-        return sni -> sni == null ? store.defaultContext() : store.select(sni);
+        return binds;
     }
 
     String describe() {
@@ -60,6 +62,19 @@ final class TlsSetup implements CertificateAdmin {
         Map<String, Object> out = describe(c);
         out.put("Warnings", warnings);
         return out;
+    }
+
+    @Override
+    public void validate(String name, String pem) {
+        if (!CertificateStore.isFileName(name)) {
+            throw new IllegalArgumentException("certificate name " + name
+                    + " (expected: a plain file name of A-Z a-z 0-9 . _ -, not starting with '.')");
+        }
+        try {
+            CertificateStore.parse(name, pem, w -> { });
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     @Override

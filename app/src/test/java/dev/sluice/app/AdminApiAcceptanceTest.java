@@ -75,6 +75,19 @@ class AdminApiAcceptanceTest {
     }
 
     @Test
+    void sslVerifyNone_routesToAnHttpsService_overTls() throws Exception {
+        try (dev.sluice.proxy.TestBackend https = dev.sluice.proxy.TestBackend.startTls("secure-origin",
+                dev.sluice.proxy.TestPki.issue(null, "secure.internal").serverContext())) {
+            Answer a = call("reconfigure?serviceName=secure&servicePath=/secure&port=" + https.port()
+                    + "&outboundHostname=127.0.0.1&sslVerifyNone=true");
+            assertThat(a.status()).as("reconfigure: %s", a).isEqualTo(200);
+            assertThat(servedBy("/secure/x")).isEqualTo("secure-origin");
+            assertThat(https.lastSni()).isEmpty();
+            assertThat(call("config").body()).contains("server secure 127.0.0.1:" + https.port() + " ssl verify none");
+        }
+    }
+
+    @Test
     void ping_answersOkWithGenerationAndHash_underBothPrefixes() throws IOException {
         for (String prefix : List.of(API, "/v1/proxy/")) {
             Answer a = sluice.get(prefix + "ping");

@@ -53,7 +53,7 @@ class CliTest {
                 option forwardfor
             frontend web
                 bind 127.0.0.1:8080
-                bind :8443 ssl crt /etc/ssl/site.pem
+                bind :8443 ssl alpn h2,http/1.1
                 acl api path_beg /api
                 acl admin hdr_dom(host) -i admin.example
                 acl authed http_auth(ops)

@@ -44,7 +44,15 @@ final class EchoBackends implements AutoCloseable {
     EchoBackends(List<ExampleConfig.ServerRef> refs) throws IOException {
         try {
             for (ExampleConfig.ServerRef ref : refs) {
-                HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+                InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+                HttpServer server;
+                if (ref.ssl()) {
+                    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(any, 50);
+                    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls()));
+                    server = https;
+                } else {
+                    server = HttpServer.create(any, 50);
+                }
                 server.createContext("/", exchange -> answer(ref, exchange));
                 server.setExecutor(executor);
                 server.start();
@@ -55,6 +63,30 @@ final class EchoBackends implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private javax.net.ssl.SSLContext tls;
+
+    /** One self-signed certificate for every echo server of an {@code ssl} server line (made on first use). */
+    private javax.net.ssl.SSLContext tls() throws IOException {
+        if (tls == null) {
+            try {
+                dev.sluice.proxy.TestPki.Issued cert = dev.sluice.proxy.TestPki.issue(null, "echo.test");
+                java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                char[] password = "echo".toCharArray();
+                store.setKeyEntry("echo", cert.keys().getPrivate(), password,
+                        new java.security.cert.Certificate[] {cert.certificate()});
+                javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(store, password);
+                tls = javax.net.ssl.SSLContext.getInstance("TLS");
+                tls.init(keys.getKeyManagers(), null, null);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+        }
+        return tls;
     }
 
     /** The port of each {@code backend/server}. */

@@ -23,8 +23,15 @@ final class ExampleConfig {
             Set.of("global", "defaults", "frontend", "backend", "listen", "userlist", "peers", "resolvers");
     private static final Pattern WORD = Pattern.compile("\\S+");
 
-    /** A {@code server} line of a backend or listen section; {@code id} is {@code backend/server}. */
-    record ServerRef(String backend, String server) {
+    /**
+     * A {@code server} line of a backend or listen section; {@code id} is {@code backend/server};
+     * {@code ssl}: the line has {@code ssl}, so its echo server speaks TLS.
+     */
+    record ServerRef(String backend, String server, boolean ssl) {
+        ServerRef(String backend, String server) {
+            this(backend, server, false);
+        }
+
         String id() {
             return backend + '/' + server;
         }
@@ -51,7 +58,7 @@ final class ExampleConfig {
                 sectionName = words.size() > 1 ? words.get(1) : "";
             } else if (keyword.equals("server") && words.size() > 2
                        && (section.equals("backend") || section.equals("listen"))) {
-                servers.add(new ServerRef(sectionName, words.get(1)));
+                servers.add(new ServerRef(sectionName, words.get(1), words.contains("ssl")));
             } else if (keyword.equals("bind") && words.size() > 1) {
                 bindPorts.add(port(words.get(1)));
             }

@@ -96,6 +96,10 @@ class TlsAcceptanceTest {
                 for (int i = 0; i < 400 && !stop.get(); i++) {
                     try {
                         subject(tls, "shop.test");
+                        String answer = httpsGet(tls, "shop.test", "/during");
+                        if (!answer.startsWith("HTTP/1.1 200")) {
+                            failures.add(answer.lines().findFirst().orElse("no answer"));
+                        }
                     } catch (Exception e) {
                         failures.add(e.toString());
                     }
@@ -108,7 +112,7 @@ class TlsAcceptanceTest {
             }
             stop.set(true);
             clients.join(30_000);
-            assertThat(failures).as("failed handshakes while the certificate was replaced").isEmpty();
+            assertThat(failures).as("failed handshakes or requests while the certificate was replaced").isEmpty();
 
             assertThat(subject(tls, "shop.test")).isEqualTo("CN=shop.test");
             assertThat(Files.readString(certsDir.resolve("shop.pem"))).contains("BEGIN CERTIFICATE");
@@ -125,6 +129,57 @@ class TlsAcceptanceTest {
         }
     }
 
+    @Test
+    void serviceCertOfReconfigure_isStoredForTheServiceDomain_andABadOneChangesNothing() throws Exception {
+        try (TestBackend backend = TestBackend.start("shop")) {
+            int tls = SluiceProcess.freePort();
+            SluiceProcess sluice = sluices.start("service-cert", Map.of("DEFAULT_PORTS", tls + ":ssl",
+                    "CERTS_DIR", certsDir.toString()), stateDir);
+            String service = "&servicePath=/&port=" + backend.port() + "&outboundHostname=127.0.0.1";
+
+            // as in a com.df.serviceCert label: new lines written as \n; an RSA PEM makes a request
+            // line of about 4.5 KB, longer than an HTTP server's usual 4 KB limit
+            Answer routed = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=shop&serviceDomain=shop.test"
+                    + service + "&serviceCert=" + escaped(pem("shop.test", 30, "RSA")));
+            assertThat(routed.status()).as("%s", routed).isEqualTo(200);
+            assertThat(routed.body()).contains("\"CertName\":\"shop.test\"");
+            assertThat(subject(tls, "shop.test")).isEqualTo("CN=shop.test");
+            assertThat(httpsGet(tls, "shop.test", "/")).startsWith("HTTP/1.1 200").contains("server=shop");
+            assertThat(Files.readString(certsDir.resolve("shop.test"))).contains("BEGIN CERTIFICATE");
+            // the private key stays in CERTS_DIR: not in the state file, not in the service's description
+            assertThat(Files.readString(stateDir.resolve("services.json"))).contains("shop.test")
+                    .doesNotContain("PRIVATE KEY", "serviceCert");
+            assertThat(sluice.get("/v1/docker-flow-proxy/config?type=json").body()).doesNotContain("PRIVATE KEY");
+
+            // a wildcard domain names the file with '_' for '*'
+            Answer wildcard = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=wild&serviceDomain=*.wild.test"
+                    + service + "&serviceCert=" + escaped(pem("*.wild.test", 30)));
+            assertThat(wildcard.status()).as("%s", wildcard).isEqualTo(200);
+            assertThat(certsDir.resolve("_.wild.test")).exists();
+            assertThat(subject(tls, "a.wild.test")).isEqualTo("CN=*.wild.test");
+
+            // a bad PEM: 400 naming serviceCert, the service is not routed, nothing is written
+            Answer bad = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=other&serviceDomain=other.test"
+                    + service + "&serviceCert=" + escaped("-----BEGIN CERTIFICATE-----\nnonsense\n"));
+            assertThat(bad.status()).as("%s", bad).isEqualTo(400);
+            assertThat(bad.body()).contains("serviceCert", "nothing changed");
+            assertThat(certsDir.resolve("other.test")).doesNotExist();
+            assertThat(sluice.get("/v1/docker-flow-proxy/config?type=json").body()).doesNotContain("other.test");
+
+            // a good PEM for a bad service: the service's error, and the certificate is not stored
+            Answer noPort = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=lost&serviceDomain=lost.test"
+                    + "&servicePath=/lost&serviceCert=" + escaped(pem("lost.test", 30)));
+            assertThat(noPort.status()).as("%s", noPort).isEqualTo(400);
+            assertThat(certsDir.resolve("lost.test")).doesNotExist();
+            assertThat(subject(tls, "lost.test")).as("still the first certificate").isNotEqualTo("CN=lost.test");
+        }
+    }
+
+    /** A PEM as a Docker label carries it (new lines as backslash-n), URL-encoded for the query. */
+    private static String escaped(String pem) {
+        return java.net.URLEncoder.encode(pem.replace("\n", "\\n"), StandardCharsets.UTF_8);
+    }
+
     private static Answer put(SluiceProcess sluice, String name, String pem) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sluice.adminPort()
@@ -136,8 +191,13 @@ class TlsAcceptanceTest {
 
     /** A combined PEM (certificate, then key) for {@code host}, valid for {@code days} (negative: expired). */
     private static String pem(String host, int days) throws Exception {
-        KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-        gen.initialize(256);
+        return pem(host, days, "EC");
+    }
+
+    /** The same with an "EC" (P-256) or "RSA" (2048-bit) key. */
+    private static String pem(String host, int days, String algorithm) throws Exception {
+        KeyPairGenerator gen = KeyPairGenerator.getInstance(algorithm);
+        gen.initialize(algorithm.equals("RSA") ? 2048 : 256);
         KeyPair keys = gen.generateKeyPair();
         Instant now = Instant.now();
         Instant from = days > 0 ? now.minus(Duration.ofDays(1)) : now.minus(Duration.ofDays(10));
@@ -148,7 +208,8 @@ class TlsAcceptanceTest {
         b.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, host)));
         X509Certificate cert = new JcaX509CertificateConverter()
-                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+                .getCertificate(b.build(new JcaContentSignerBuilder(algorithm.equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA")
+                        .build(keys.getPrivate())));
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {
             w.writeObject(cert);

@@ -5,7 +5,10 @@ import dev.sluice.routing.Server;
 import dev.sluice.routing.config.HealthCheckConfig;
 import dev.sluice.routing.config.HttpCheckConfig;
 import dev.sluice.routing.config.HttpCheckExpect;
+import dev.sluice.proxy.OriginTls;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
 import java.util.regex.Pattern;
 
 /**
@@ -15,10 +18,32 @@ import java.util.regex.Pattern;
  * @param timeoutMs {@code timeout check} when set, else {@code inter}: the whole check (connect,
  *                  request, response head and the part of the body that is read) must fit in it
  * @param regex     the compiled pattern of an {@code rstatus} or {@code rstring} expect, else {@code null}
+ * @param tls       the client TLS context of checks over TLS ({@code ssl} or {@code check-ssl}), else {@code null}
+ * @param tlsError  why the TLS context could not be built (every check fails with it), else {@code null}
  */
-record CheckTarget(Server server, HealthCheckConfig config, HttpCheckConfig http, long timeoutMs, Pattern regex) {
+record CheckTarget(Server server, HealthCheckConfig config, HttpCheckConfig http, long timeoutMs, Pattern regex,
+                   SslContext tls, String tlsError) {
 
-    static CheckTarget of(Server s, Backend b) {
+    /** The SNI of checks: {@code check-sni} (HAProxy sends none otherwise). */
+    String sni() {
+        return server.tls().checkSni();
+    }
+
+    /** The name the certificate must hold: the check SNI, else {@code verifyhost}; {@code null}: none. */
+    String nameToVerify() {
+        return OriginTls.nameToVerify(server.tls(), sni());
+    }
+
+    static CheckTarget of(Server s, Backend b, OriginTls originTls) {
+        SslContext tls = null;
+        String tlsError = null;
+        if (s.tls().checksOverTls(s.check())) {
+            try {
+                tls = originTls.context(s.tls());
+            } catch (SSLException e) {
+                tlsError = "Layer6 " + e.getMessage();
+            }
+        }
         HealthCheckConfig c = s.check();
         HttpCheckConfig http = b.httpCheck();
         long checkMs = b.timeouts() == null ? 0 : b.timeouts().checkMs();
@@ -29,7 +54,7 @@ record CheckTarget(Server server, HealthCheckConfig config, HttpCheckConfig http
                 regex = Pattern.compile(http.expect().pattern());
             }
         }
-        return new CheckTarget(s, c, http, checkMs > 0 ? checkMs : c.interMs(), regex);
+        return new CheckTarget(s, c, http, checkMs > 0 ? checkMs : c.interMs(), regex, tls, tlsError);
     }
 
     /**

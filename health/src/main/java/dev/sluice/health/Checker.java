@@ -1,10 +1,12 @@
 package dev.sluice.health;
 
+import dev.sluice.proxy.OriginTls;
 import dev.sluice.routing.ErrorLimitListener;
 import dev.sluice.routing.ServerState;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -115,12 +117,27 @@ final class Checker implements ErrorLimitListener {
         running = true;
         long id = ++attempt;
         HttpCheckHandler.Outcome outcome = (passed, reason) -> done(id, passed, reason);
+        if (t.tlsError() != null) {
+            loop.execute(() -> outcome.done(false, t.tlsError()));
+            return;
+        }
         long timeoutMs = t.timeoutMs();
+        ChannelFutureListener onConnect = (ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                outcome.done(false, layer4(f.cause()));
+            } else if (t.http() == null) {
+                f.channel().close();
+                outcome.done(true, t.tls() == null ? "Layer4 check passed" : "Layer6 check passed");
+            }
+        };
         ChannelFuture connect = bootstrap.clone(loop)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMs))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (t.tls() != null) {
+                            ch.pipeline().addLast(OriginTls.newHandler(t.tls(), ch.alloc(), t.sni(), timeoutMs));
+                        }
                         if (t.http() != null) {
                             ch.pipeline().addLast(new HttpClientCodec(4096, 16384, 16384),
                                     new HttpCheckHandler(t, address, outcome));
@@ -134,17 +151,14 @@ final class Checker implements ErrorLimitListener {
             ch.close();
         }, timeoutMs, TimeUnit.MILLISECONDS);
         ch.closeFuture().addListener(f -> timeout.cancel(false));
-        connect.addListener((ChannelFuture f) -> {
-            if (!f.isSuccess()) {
-                outcome.done(false, layer4(f.cause()));
-            } else if (t.http() == null) {
-                f.channel().close();
-                outcome.done(true, "Layer4 check passed");
-            }
-        });
+        connect.addListener(t.tls() == null ? onConnect
+                : OriginTls.afterHandshake(t.nameToVerify(), timeoutMs, onConnect));
     }
 
     private static String layer4(Throwable cause) {
+        if (OriginTls.isHandshakeFailure(cause)) {
+            return "Layer6 SSL handshake failure: " + OriginTls.rootMessage(cause);
+        }
         if (cause instanceof ConnectTimeoutException) {
             return "Layer4 timeout";
         }

@@ -2,6 +2,7 @@ package dev.sluice.health;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.proxy.OriginTls;
 import dev.sluice.routing.Backend;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.Server;
@@ -38,6 +39,7 @@ public final class HealthChecks implements AutoCloseable {
     private final Map<ServerState, Checker> checkers = new IdentityHashMap<>();
     private boolean closed;
     private final DnsAddressResolverGroup resolver;
+    private final OriginTls originTls = new OriginTls();
 
     private HealthChecks() {
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-health", true),
@@ -66,13 +68,14 @@ public final class HealthChecks implements AutoCloseable {
         if (closed) {
             return;
         }
+        originTls.prepare(table);
         Set<ServerState> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Backend b : table.backends().values()) {
             for (Server s : b.servers()) {
                 if (!s.check().enabled() || s.disabled() || !seen.add(s.state())) {
                     continue;
                 }
-                CheckTarget target = CheckTarget.of(s, b);
+                CheckTarget target = CheckTarget.of(s, b, originTls);
                 Checker c = checkers.get(s.state());
                 if (c == null) {
                     c = new Checker(bootstrap, group.next(), target);

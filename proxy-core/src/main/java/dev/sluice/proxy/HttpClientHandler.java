@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -210,9 +209,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (connection == null) {
-            connection = ConnectionInfo.of((InetSocketAddress) ctx.channel().remoteAddress(),
-                    (InetSocketAddress) ctx.channel().localAddress(), ctx.channel().hasAttr(TlsTermination.TLS),
-                    ctx.channel().attr(TlsTermination.SNI).get());
+            connection = ConnectionInfo.of(ctx.channel());
         }
         HttpRequestView view = new HttpRequestView(request, connection, connection.sni());
         Exchange e = new Exchange(this, ctx, frontend, view);

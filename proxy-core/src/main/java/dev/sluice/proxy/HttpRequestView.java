@@ -1,5 +1,6 @@
 package dev.sluice.proxy;
 
+import dev.sluice.routing.ClientCertificate;
 import dev.sluice.routing.RequestView;
 import io.netty.handler.codec.http.HttpRequest;
 
@@ -75,6 +76,11 @@ final class HttpRequestView implements RequestView {
     @Override
     public boolean isTls() {
         return connection.tls();
+    }
+
+    @Override
+    public ClientCertificate clientCertificate() {
+        return connection.clientCertificate();
     }
 
     /** The path of a request target: origin form up to '?', or the path of an absolute URI. */

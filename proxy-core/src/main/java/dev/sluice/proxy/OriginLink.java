@@ -3,10 +3,13 @@ package dev.sluice.proxy;
 import dev.sluice.routing.Backend;
 import dev.sluice.routing.RequestView;
 import dev.sluice.routing.Server;
+import dev.sluice.routing.config.ServerTlsConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 
 /**
@@ -61,12 +64,24 @@ final class OriginLink {
             server.state().acquire();
             acquired = true;
         }
-        Channel pooled = OriginPool.current().poll(server.state());
+        Server s = server;
+        ServerTlsConfig tls = s.tls();
+        String sni = tls.ssl() ? OriginTls.sni(tls, host()) : null;
+        Channel pooled = OriginPool.current().poll(server.state(), sni, tls.sniFromHost());
         if (pooled != null) {
             ready(pooled, true);
             return;
         }
-        Server s = server;
+        SslContext sslContext = null;
+        if (tls.ssl()) {
+            try {
+                sslContext = runtime.originTls().context(tls);
+            } catch (javax.net.ssl.SSLException e) {
+                s.state().recordError(e.getMessage());
+                failed(s);
+                return;
+            }
+        }
         // A slot's address comes from DNS discovery: read the version first, so a connection
         // opened while the address changes is never pooled as belonging to the new one.
         int version = s.state().addressVersion();
@@ -80,15 +95,28 @@ final class OriginLink {
             failed(s);
             return;
         }
-        runtime.connect(client.channel().eventLoop(), address, backend.timeouts().connectMs(), client.alloc(),
+        long connectMs = backend.timeouts().connectMs();
+        SslContext tlsContext = sslContext;
+        ChannelFutureListener onConnect = f -> onConnected(s, f);
+        runtime.connect(client.channel().eventLoop(), address, connectMs, client.alloc(),
                 // Response headers are validated: a CR or NUL in a value would otherwise be
                 // relayed to the client verbatim (header injection); such a response is a 502.
                 ch -> {
                     ch.attr(OriginPool.ADDRESS_VERSION).set(version);
+                    if (tlsContext != null) {
+                        ch.attr(OriginTls.SNI).set(sni);
+                        ch.pipeline().addLast("tls", OriginTls.newHandler(tlsContext, ch.alloc(), sni, connectMs));
+                    }
                     ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, true),
                             new OriginHandler(s.state()));
                 },
-                f -> onConnected(s, f));
+                tlsContext == null ? onConnect : OriginTls.afterHandshake(OriginTls.nameToVerify(tls, sni), connectMs, onConnect));
+    }
+
+    /** The request's Host header (for {@code sni req.hdr(host)}), or {@code null}. */
+    private String host() {
+        java.util.List<String> h = view.headerLines("host");
+        return h.isEmpty() ? null : h.get(0);
     }
 
     private void failed(Server s) {
@@ -126,6 +154,9 @@ final class OriginLink {
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : s.host() + ":" + s.port();
         if (cause instanceof java.net.UnknownHostException) {
             return "DNS: no such host " + s.host();
+        }
+        if (OriginTls.isHandshakeFailure(cause)) {
+            return OriginTls.describe(target, cause);
         }
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {
             return "Layer4 timeout connecting to " + target;

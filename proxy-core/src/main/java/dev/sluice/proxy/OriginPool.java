@@ -42,21 +42,32 @@ final class OriginPool {
 
     /** An open idle connection to {@code server}, or {@code null}. */
     Channel poll(ServerState server) {
+        return poll(server, null, false);
+    }
+
+    /**
+     * An open idle connection to {@code server}, or {@code null}; with {@code matchSni}, only one
+     * opened with that TLS SNI ({@code sni req.hdr(host)}: a connection serves one host name).
+     */
+    Channel poll(ServerState server, String sni, boolean matchSni) {
         ArrayDeque<Channel> q = idle.get(server);
         if (q == null) {
             return null;
         }
         long now = System.nanoTime();
         int version = server.addressVersion();
-        Channel ch;
-        while ((ch = q.pollLast()) != null) {
+        for (java.util.Iterator<Channel> it = q.descendingIterator(); it.hasNext(); ) {
+            Channel ch = it.next();
             OriginHandler h = ch.pipeline().get(OriginHandler.class);
             Integer opened = ch.attr(ADDRESS_VERSION).get();
-            if (ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS
-                    && (opened == null || opened == version)) {
+            if (!ch.isActive() || h == null || now - h.idleSince() >= MAX_IDLE_NANOS
+                    || (opened != null && opened != version)) {
+                it.remove();
+                ch.close();
+            } else if (!matchSni || java.util.Objects.equals(sni, ch.attr(OriginTls.SNI).get())) {
+                it.remove();
                 return ch;
             }
-            ch.close();
         }
         return null;
     }

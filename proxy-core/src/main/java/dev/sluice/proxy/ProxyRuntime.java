@@ -24,9 +24,11 @@ final class ProxyRuntime {
     private final Transport transport;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private volatile RoutingTable table;
+    private final OriginTls originTls = new OriginTls();
 
     ProxyRuntime(Transport transport, RoutingTable table) {
         this.transport = transport;
+        originTls.prepare(table);
         this.table = table;
         // Netty's asynchronous resolver: /etc/resolv.conf and /etc/hosts, TTL capped so that a
         // Swarm service's address change is seen within seconds. Never blocks an event loop.
@@ -41,8 +43,14 @@ final class ProxyRuntime {
         return table;
     }
 
+    /** Installs {@code table}, once the TLS contexts of its servers are built. */
     void setTable(RoutingTable table) {
+        originTls.prepare(table);
         this.table = table;
+    }
+
+    OriginTls originTls() {
+        return originTls;
     }
 
     Transport transport() {

@@ -51,6 +51,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** {@code null}: TLS binds are not opened. */
     private final TlsContexts tls;
+    /** The contexts of each open TLS bind, from {@link TlsContexts#forBind} when its table was published. */
+    private volatile Map<BindKey, TlsContexts> bindContexts = Map.of();
 
     private ProxyServer(RoutingTable table, int threads, TlsContexts tls) {
         this.tls = tls;
@@ -81,8 +83,8 @@ public final class ProxyServer implements AutoCloseable {
         ProxyServer server = new ProxyServer(table, threads, tls);
         try {
             server.bindAll(table);
-        } catch (BindFailedException e) {
-            server.close();
+        } catch (BindFailedException | RuntimeException e) {
+            server.close(); // also when a TLS bind's settings cannot be used (TlsContexts.forBind)
             throw e;
         }
         return server;
@@ -103,7 +105,9 @@ public final class ProxyServer implements AutoCloseable {
     public synchronized void update(RoutingTable table) throws BindFailedException {
         requireNonNull(table, "table");
         List<BindKey> wanted = bindKeys(table);
+        Map<BindKey, TlsContexts> contexts = bindContexts(table);
         applyLimits(table);
+        bindContexts = contexts;
         List<BindKey> opened = new ArrayList<>();
         try {
             for (BindKey key : wanted) {
@@ -141,6 +145,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private synchronized void bindAll(RoutingTable table) throws BindFailedException {
+        bindContexts = bindContexts(table);
         applyLimits(table);
         for (BindKey key : bindKeys(table)) {
             listeners.put(key, bind(key));
@@ -167,6 +172,22 @@ public final class ProxyServer implements AutoCloseable {
         return keys;
     }
 
+    /** Each TLS bind's contexts, built now (off the event loops) so that no handshake waits for them. */
+    private Map<BindKey, TlsContexts> bindContexts(RoutingTable table) {
+        Map<BindKey, TlsContexts> out = new java.util.HashMap<>();
+        if (tls == null) {
+            return out;
+        }
+        for (Frontend f : table.frontends()) {
+            for (Bind b : f.binds()) {
+                if (b.ssl()) {
+                    out.put(new BindKey(f.name(), f.mode(), b.host(), b.port(), true), tls.forBind(b.tls()));
+                }
+            }
+        }
+        return Map.copyOf(out);
+    }
+
     private Channel bind(BindKey key) throws BindFailedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -175,8 +196,7 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key.frontend(), key.ssl())
-                        : httpInitializer(key.frontend(), key.ssl()));
+                .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key) : httpInitializer(key));
         ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> globalLimit.child());
         InetSocketAddress address = key.host() == null || key.host().isEmpty() || key.host().equals("*")
                 ? new InetSocketAddress(key.port())
@@ -190,7 +210,9 @@ public final class ProxyServer implements AutoCloseable {
         return f.channel();
     }
 
-    private ChannelInitializer<SocketChannel> httpInitializer(String frontend, boolean ssl) {
+    private ChannelInitializer<SocketChannel> httpInitializer(BindKey key) {
+        String frontend = key.frontend();
+        boolean ssl = key.ssl();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -206,7 +228,7 @@ public final class ProxyServer implements AutoCloseable {
                 HttpClientHandler handler = new HttpClientHandler(runtime, frontend);
                 if (ssl) {
                     ch.attr(TlsTermination.TLS).set(Boolean.TRUE);
-                    ch.pipeline().addLast("tls", new TlsTermination(tls));
+                    ch.pipeline().addLast("tls", new TlsTermination(bindContexts.getOrDefault(key, tls)));
                     ch.pipeline().addLast("alpn", new Http2Streams(() -> new HttpClientHandler(runtime, frontend)));
                 }
                 ch.pipeline().addLast("request-start", handler.requestStartWatcher());
@@ -216,7 +238,9 @@ public final class ProxyServer implements AutoCloseable {
         };
     }
 
-    private ChannelInitializer<SocketChannel> tcpInitializer(String frontend, boolean ssl) {
+    private ChannelInitializer<SocketChannel> tcpInitializer(BindKey key) {
+        String frontend = key.frontend();
+        boolean ssl = key.ssl();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -226,7 +250,7 @@ public final class ProxyServer implements AutoCloseable {
                 ch.config().setAutoRead(false);
                 if (ssl) {
                     ch.attr(TlsTermination.TLS).set(Boolean.TRUE);
-                    ch.pipeline().addLast("tls", new TlsTermination(tls));
+                    ch.pipeline().addLast("tls", new TlsTermination(bindContexts.getOrDefault(key, tls)));
                 }
                 ch.pipeline().addLast("proxy", new TcpClientHandler(runtime, frontend));
             }

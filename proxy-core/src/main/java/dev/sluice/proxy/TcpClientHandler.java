@@ -5,8 +5,11 @@ import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RequestView;
 import dev.sluice.routing.Server;
 import dev.sluice.routing.TcpInspection;
+import dev.sluice.routing.config.ServerTlsConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -109,10 +112,28 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             ctx.close(); // the slot lost its address after the balancer picked it
             return;
         }
+        ServerTlsConfig tls = server.tls();
+        SslContext sslContext = null;
+        if (tls.ssl()) {
+            try {
+                sslContext = runtime.originTls().context(tls);
+            } catch (javax.net.ssl.SSLException e) {
+                server.state().recordError(e.getMessage());
+                retry(server);
+                return;
+            }
+        }
+        SslContext tlsContext = sslContext;
+        long connectMs = backend.timeouts().connectMs();
+        String sni = tls.fixedSni(); // no request here: sni req.hdr(host) sends none
+        ChannelFutureListener onConnect = f -> onConnected(server, f);
         server.state().acquire();
-        runtime.connect(ctx.channel().eventLoop(), address, backend.timeouts().connectMs(),
-                ctx.alloc(), ch -> ch.closeFuture().addListener(f -> server.state().release()),
-                f -> onConnected(server, f));
+        runtime.connect(ctx.channel().eventLoop(), address, connectMs, ctx.alloc(), ch -> {
+            ch.closeFuture().addListener(f -> server.state().release());
+            if (tlsContext != null) {
+                ch.pipeline().addLast("tls", OriginTls.newHandler(tlsContext, ch.alloc(), sni, connectMs));
+            }
+        }, tlsContext == null ? onConnect : OriginTls.afterHandshake(OriginTls.nameToVerify(tls, sni), connectMs, onConnect));
     }
 
     private void onConnected(Server server, ChannelFuture f) {
@@ -136,6 +157,13 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // The failed channel's close released the server (see connect).
+        if (OriginTls.isHandshakeFailure(f.cause())) {
+            server.state().recordError(OriginLink.describe(server, f.cause()));
+        }
+        retry(server);
+    }
+
+    private void retry(Server server) {
         Server next = Retries.next(backend, view, server, ++attempt);
         if (next != null) {
             connect(next);

@@ -5,7 +5,6 @@ import dev.sluice.routing.Frontend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.SslHandler;
 
 /** Turns two connected channels into a byte tunnel (after a 101, and for {@code mode tcp}). */
 final class Tunnels {
@@ -25,9 +24,8 @@ final class Tunnels {
     }
 
     /**
-     * Replaces every handler of both pipelines with a {@link TunnelHandler}, then links them.
-     * Bytes a decoder still held when it was removed reach the tunnel and are forwarded. An
-     * {@link SslHandler} stays: a TLS client connection is tunnelled deciphered.
+     * Replaces every handler of both pipelines but TLS with a {@link TunnelHandler}, then links them.
+     * Bytes a decoder still held when it was removed reach the tunnel and are forwarded.
      * Both channels must be on the calling event loop.
      */
     static void splice(Channel client, Channel origin, long idleTimeoutMs) {
@@ -45,7 +43,8 @@ final class Tunnels {
     private static void removeAllBut(ChannelPipeline pipeline, ChannelHandler keep) {
         for (String name : pipeline.names()) {
             ChannelHandler h = pipeline.get(name);
-            if (h != null && h != keep && !(h instanceof SslHandler)) {
+            // TLS stays: the tunnel carries the bytes inside it (an ssl bind, an ssl server)
+            if (h != null && h != keep && !(h instanceof io.netty.handler.ssl.SslHandler)) {
                 pipeline.remove(h);
             }
         }

@@ -69,11 +69,18 @@ public final class TestBackend implements AutoCloseable {
     /** Accepted connections, closed by {@link #close} as a dying process's sockets would be. */
     private final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
+    /** The SNI of the last TLS connection ("" for none); {@code null} before one. */
+    private final java.util.concurrent.atomic.AtomicReference<String> lastSni = new java.util.concurrent.atomic.AtomicReference<>();
+
     private TestBackend(String name) {
         this(name, new InetSocketAddress("127.0.0.1", 0));
     }
 
     private TestBackend(String name, InetSocketAddress bindAddress) {
+        this(name, bindAddress, null);
+    }
+
+    private TestBackend(String name, InetSocketAddress bindAddress, io.netty.handler.ssl.SslContext tls) {
         this.name = name;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.server = new ServerBootstrap()
@@ -85,6 +92,12 @@ public final class TestBackend implements AutoCloseable {
                         connections.incrementAndGet();
                         accepted.add(ch);
                         ch.closeFuture().addListener(f -> accepted.remove(ch));
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", new io.netty.handler.ssl.SniHandler(host -> {
+                                lastSni.set(host == null ? "" : host);
+                                return tls;
+                            }));
+                        }
                         ch.pipeline().addLast("http", new HttpServerCodec());
                         ch.pipeline().addLast("continue", new HttpServerExpectContinueHandler());
                         ch.pipeline().addLast("app", new Handler());
@@ -101,6 +114,14 @@ public final class TestBackend implements AutoCloseable {
     public static TestBackend start(String name, String host, int port) {
         return new TestBackend(name, new InetSocketAddress(host, port));
     }
+
+    /** A backend that speaks HTTPS with {@code tls} (a server context; it may require client certificates). */
+    public static TestBackend startTls(String name, io.netty.handler.ssl.SslContext tls) {
+        return new TestBackend(name, new InetSocketAddress("127.0.0.1", 0), tls);
+    }
+
+    /** The SNI host name of the last TLS connection, {@code ""} when it sent none; {@code null} before any. */
+    public String lastSni() { return lastSni.get(); }
 
     public String name() { return name; }
     public int port() { return ((InetSocketAddress) server.localAddress()).getPort(); }

@@ -58,4 +58,12 @@ public interface RequestView {
     default boolean helloPending() {
         return false;
     }
+
+    /**
+     * The certificate the TLS client presented and how it verified (HAProxy's {@code ssl_c_*}),
+     * or {@code null} when it presented none or the connection is not TLS.
+     */
+    default ClientCertificate clientCertificate() {
+        return null;
+    }
 }

@@ -26,6 +26,7 @@ import dev.sluice.routing.select.SelectorRule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.sluice.routing.stats.TrafficBook;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -50,9 +51,11 @@ public final class RoutingCompiler {
      * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
      */
     private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
+    private final dev.sluice.routing.config.ServerTlsConfig.Verify sslServerVerify;
 
     private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
         bufsize = config.global().bufsize();
+        this.sslServerVerify = config.global().sslServerVerify();
         if (previous != null) {
             for (Backend b : previous.backends().values()) {
                 for (Server s : b.servers()) {
@@ -98,7 +101,10 @@ public final class RoutingCompiler {
         HttpLimits limits = new HttpLimits(Math.min(HttpLimits.DEFAULT.maxRequestLine(), bufsize), bufsize,
                 config.global().maxHeaders());
         long generation = previous == null ? 1 : previous.generation() + 1;
-        return new RoutingTable(generation, hash(config), frontends, backends, limits, config.global().maxconn());
+        TrafficBook traffic = TrafficBook.carryOver(previous == null ? null : previous.traffic(),
+                frontends.stream().map(Frontend::name).toList(), backends.keySet());
+        return new RoutingTable(generation, hash(config), frontends, backends, limits, config.global().maxconn(),
+                traffic);
     }
 
     private static String key(String backend, String server) {
@@ -124,7 +130,8 @@ public final class RoutingCompiler {
                 state.makeSlot();
             }
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
-                    s.disabled(), s.maxconn(), state, s.cookie(), s.check(), nameservers(s.resolvers())));
+                    s.disabled(), s.maxconn(), state, s.cookie(), s.check(), nameservers(s.resolvers()),
+                    s.tls().resolve(sslServerVerify)));
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);

@@ -1,5 +1,6 @@
 package dev.sluice.routing;
 
+import dev.sluice.routing.stats.TrafficBook;
 import java.util.List;
 import java.util.Map;
 
@@ -12,13 +13,20 @@ import java.util.Map;
  *                   replicas that route the same way
  * @param maxconn    {@code global maxconn}: client connections of all frontends together, 0 for
  *                   no limit
+ * @param traffic    the counters of its frontends and backends, handed on from table to table
  */
 public record RoutingTable(long generation, String hash, List<Frontend> frontends,
-                           Map<String, Backend> backends, HttpLimits limits, int maxconn) {
+                           Map<String, Backend> backends, HttpLimits limits, int maxconn, TrafficBook traffic) {
 
     public RoutingTable {
         frontends = List.copyOf(frontends);
         backends = Map.copyOf(backends);
+    }
+
+    /** A table with counters of its own (tests and tools). */
+    public RoutingTable(long generation, String hash, List<Frontend> frontends, Map<String, Backend> backends,
+                        HttpLimits limits, int maxconn) {
+        this(generation, hash, frontends, backends, limits, maxconn, new TrafficBook());
     }
 
     public Frontend frontend(String name) {

@@ -3,6 +3,7 @@ package dev.sluice.routing;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.routing.config.HealthCheckConfig;
+import dev.sluice.routing.config.ServerTlsConfig;
 import java.net.InetSocketAddress;
 import java.util.List;
 
@@ -24,6 +25,7 @@ public final class Server {
     private final String cookie;
     private final HealthCheckConfig check;
     private final List<InetSocketAddress> nameservers;
+    private final ServerTlsConfig tls;
 
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state) {
@@ -51,6 +53,15 @@ public final class Server {
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
                   HealthCheckConfig check, List<InetSocketAddress> nameservers) {
+        this(backendName, name, host, port, weight, backup, disabled, maxconn, state, cookie, check, nameservers,
+                ServerTlsConfig.NONE);
+    }
+
+    /** @param tls the TLS options, with {@code verify} resolved against the global {@code ssl-server-verify} */
+    public Server(String backendName, String name, String host, int port, int weight,
+                  boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
+                  HealthCheckConfig check, List<InetSocketAddress> nameservers, ServerTlsConfig tls) {
+        this.tls = requireNonNull(tls, "tls");
         this.nameservers = List.copyOf(nameservers);
         this.cookie = cookie;
         this.check = requireNonNull(check, "check");
@@ -96,6 +107,8 @@ public final class Server {
     /** A {@code server-template} slot: its address comes from DNS discovery, never from {@link #host()}. */
     public boolean isSlot() { return state.isSlot(); }
     public HealthCheckConfig check() { return check; }
+    /** TLS to this server and of its checks ({@link ServerTlsConfig#NONE}: none). */
+    public ServerTlsConfig tls() { return tls; }
 
     /** Not {@code disabled}, UP, READY (and a slot with an address): may be picked by the balancer. */
     public boolean isUsable() { return !disabled && state.isUsable(); }

@@ -1,5 +1,6 @@
 package dev.sluice.routing;
 
+import dev.sluice.routing.stats.Traffic;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +35,9 @@ public final class ServerState {
     /** Consecutive errors seen on live traffic ({@code observe}); written on errors, reset only when non-zero. */
     private final AtomicInteger observedErrors = new AtomicInteger();
     private volatile ErrorLimitListener errorLimitListener;
+    private final Traffic traffic = new Traffic();
+    /** The most requests in flight at once (HAProxy's smax); written only when a new maximum is seen. */
+    private volatile int maxActive;
 
     public ServerState(String backend, String server) {
         this.backend = backend;
@@ -202,7 +206,18 @@ public final class ServerState {
 
     public int active() { return active.get(); }
 
-    public void acquire() { active.incrementAndGet(); }
+    public void acquire() {
+        int n = active.incrementAndGet();
+        if (n > maxActive) {
+            maxActive = n;
+        }
+    }
+
+    /** The most requests this server had in flight at once since start. */
+    public int maxActive() { return maxActive; }
+
+    /** Its traffic counters and response times, kept across tables like the rest of its state. */
+    public Traffic traffic() { return traffic; }
 
     public void release() { active.decrementAndGet(); }
 

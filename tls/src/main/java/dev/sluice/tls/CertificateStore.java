@@ -117,6 +117,11 @@ public final class CertificateStore {
         return PemCertificates.parse(name, pem, Instant.now(), warnings);
     }
 
+    /** Whether {@code name} can name a certificate file: {@code [A-Za-z0-9._-]}, not starting with '.'. */
+    public static boolean isFileName(String name) {
+        return FILE_NAME.matcher(name).matches();
+    }
+
     /**
      * Validates {@code pem} (as {@link #parse}), writes it to certsDir/name atomically (temporary
      * file, fsync, rename), then serves it, replacing the certificate of the same name. Nothing

@@ -46,8 +46,14 @@ final class Snapshot {
 
     /** Exact name first, then a wildcard covering exactly one more label, else the default (also for a null name). */
     Entry entryFor(String sniHostName) {
+        Entry entry = match(sniHostName);
+        return entry == null ? defaultEntry : entry;
+    }
+
+    /** The certificate naming {@code sniHostName} exactly or by a wildcard, or null (also for a null name). */
+    Entry match(String sniHostName) {
         if (sniHostName == null || sniHostName.isEmpty()) {
-            return defaultEntry;
+            return null;
         }
         String host = sniHostName.toLowerCase(Locale.ROOT);
         if (host.endsWith(".")) {
@@ -64,6 +70,6 @@ final class Snapshot {
                 return entry;
             }
         }
-        return defaultEntry;
+        return null;
     }
 }

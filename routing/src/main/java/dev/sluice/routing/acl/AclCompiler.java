@@ -49,7 +49,7 @@ public final class AclCompiler {
             throw new IllegalArgumentException("'" + expr.fetch() + "' needs an argument (expected "
                     + expr.fetch() + (fetch == Fetch.HTTP_AUTH ? "(USERLIST))" : "(NAME))"));
         }
-        if (!fetch.needsArg() && expr.arg() != null) {
+        if (!fetch.needsArg() && !fetch.optionalArg() && expr.arg() != null) {
             throw new IllegalArgumentException("'" + expr.fetch() + "' takes no argument");
         }
         if (expr.arg() != null && expr.arg().indexOf(',') >= 0) {
@@ -126,6 +126,21 @@ public final class AclCompiler {
         }
         List<IntRange> ranges = IntRange.parseAll(expr.patterns());
         String arg = expr.arg();
+        if (fetch == Fetch.SSL_C_VERIFY) {
+            // no sample without TLS: the ACL does not match (HAProxy); 0 when no certificate was presented
+            return r -> {
+                if (!r.isTls()) {
+                    return false;
+                }
+                long v = r.clientCertificate() == null ? 0 : r.clientCertificate().verify();
+                for (IntRange range : ranges) {
+                    if (range.contains(v)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        }
         return r -> {
             long v = switch (fetch) {
                 case DST_PORT -> r.localPort();
@@ -181,6 +196,7 @@ public final class AclCompiler {
         }
         return switch (fetch) {
             case SSL_FC -> RequestView::isTls;
+            case SSL_C_USED -> r -> r.clientCertificate() != null;
             case ALWAYS_FALSE -> r -> false;
             case HTTP_AUTH -> {
                 BasicAuth auth = userlists.apply(expr.arg());

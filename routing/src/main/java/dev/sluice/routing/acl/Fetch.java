@@ -24,7 +24,12 @@ public enum Fetch {
     SSL_HELLO_TYPE(Type.INTEGER, false),
     HTTP_AUTH(Type.BOOLEAN, true),
     ALWAYS_TRUE(Type.BOOLEAN, false),
-    ALWAYS_FALSE(Type.BOOLEAN, false);
+    ALWAYS_FALSE(Type.BOOLEAN, false),
+    SSL_C_USED(Type.BOOLEAN, false),
+    SSL_C_VERIFY(Type.INTEGER, false),
+    /** The client certificate's subject DN; with an argument, the value of that entry ({@code ssl_c_s_dn(CN)}). */
+    SSL_C_S_DN(Type.STRING, false),
+    SSL_C_I_DN(Type.STRING, false);
 
     public enum Type { STRING, INTEGER, ADDRESS, BOOLEAN }
 
@@ -78,6 +83,11 @@ public enum Fetch {
         return this == SNI || this == SSL_HELLO_TYPE;
     }
 
+    /** Whether the fetch takes an argument without needing one. */
+    public boolean optionalArg() {
+        return this == SSL_C_S_DN || this == SSL_C_I_DN;
+    }
+
     /** The fetch keyword {@code name}, or {@code null} when Sluice does not know it. */
     public static Resolved resolve(String name) {
         return KEYWORDS.get(name);
@@ -112,6 +122,10 @@ public enum Fetch {
         m.put("http_auth", new Resolved(HTTP_AUTH, "bool"));
         m.put("always_true", new Resolved(ALWAYS_TRUE, "bool"));
         m.put("always_false", new Resolved(ALWAYS_FALSE, "bool"));
+        m.put("ssl_c_used", new Resolved(SSL_C_USED, "bool"));
+        m.put("ssl_c_verify", new Resolved(SSL_C_VERIFY, "int"));
+        m.put("ssl_c_s_dn", new Resolved(SSL_C_S_DN, "str"));
+        m.put("ssl_c_i_dn", new Resolved(SSL_C_I_DN, "str"));
         return Map.copyOf(m);
     }
 
@@ -123,6 +137,15 @@ public enum Fetch {
             case METHOD -> single(request.method());
             case SNI -> single(request.sni());
             case HDR -> headerValues(request, arg);
+            case SSL_C_S_DN, SSL_C_I_DN -> {
+                dev.sluice.routing.ClientCertificate c = request.clientCertificate();
+                if (c == null) {
+                    yield List.of();
+                }
+                List<dev.sluice.routing.ClientCertificate.DnEntry> dn = fetch == SSL_C_S_DN ? c.subject() : c.issuer();
+                yield single(arg == null ? dev.sluice.routing.ClientCertificate.oneLine(dn)
+                        : dev.sluice.routing.ClientCertificate.entry(dn, arg));
+            }
             case BASE -> {
                 List<String> host = request.headerLines("host");
                 String path = request.path();

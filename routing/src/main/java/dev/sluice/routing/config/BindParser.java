@@ -1,5 +1,6 @@
 package dev.sluice.routing.config;
 
+import dev.sluice.routing.BindTls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -8,11 +9,9 @@ import java.util.Set;
 final class BindParser {
 
     /** Bind options that take a value: kept with their value. */
-    private static final Set<String> WITH_VALUE = Set.of("crt", "crt-list", "alpn", "npn", "ciphers",
-            "ciphersuites", "ca-file", "crl-file", "verify", "ssl-min-ver", "ssl-max-ver", "name",
-            "process", "maxconn", "backlog", "curves", "ecdhe", "interface", "mss", "id", "nice",
-            "thread", "tcp-ut", "level", "mode", "uid", "gid", "user", "group", "severity-output",
-            "ca-ignore-err", "crt-ignore-err", "proto");
+    private static final Set<String> WITH_VALUE = Set.of("name", "process", "maxconn", "backlog", "interface",
+            "mss", "id", "nice", "thread", "tcp-ut", "level", "mode", "uid", "gid", "user", "group",
+            "severity-output", "proto");
 
     private BindParser() {
     }
@@ -21,6 +20,7 @@ final class BindParser {
         Values.arity(w, 1, "bind [ADDRESS]:PORT [ssl] [options]");
         boolean ssl = false;
         List<String> options = new ArrayList<>();
+        List<String> tlsOptions = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         for (int i = 2; i < w.size(); i++) {
             String o = w.get(i);
@@ -29,26 +29,39 @@ final class BindParser {
                 continue;
             }
             options.add(o);
-            ignored.add(o);
-            if (WITH_VALUE.contains(o)) {
+            boolean tls = BindTlsParser.isTlsOption(o);
+            if (tls) {
+                tlsOptions.add(o);
+            } else {
+                ignored.add(o);
+            }
+            if (WITH_VALUE.contains(o) || BindTlsParser.WITH_VALUE.contains(o)) {
                 if (i + 1 >= w.size()) {
                     throw new ConfigException("'bind': option '" + o + "' needs a value");
                 }
                 options.add(w.get(++i));
+                if (tls) {
+                    tlsOptions.add(w.get(i));
+                }
             }
         }
+        BindTls tls = null;
+        if (ssl) {
+            tls = BindTlsParser.parse(ctx, line, tlsOptions);
+        } else if (!tlsOptions.isEmpty()) {
+            ctx.warn(line, "'bind' TLS options " + tlsOptions + " have no effect without 'ssl'");
+        }
         if (!ignored.isEmpty()) {
-            ctx.warn(line, "'bind' options " + ignored + " are kept but not applied by Sluice"
-                    + " (certificates come from CERTS_DIR, the certificate store; ALPN is h2,http/1.1 when ENABLE_H2)");
+            ctx.warn(line, "'bind' options " + ignored + " are kept but not applied by Sluice");
         }
         List<BindConfig> out = new ArrayList<>();
         for (String addr : w.get(1).split(",")) {
-            out.add(address(addr, ssl, options));
+            out.add(address(addr, ssl, options, tls));
         }
         return out;
     }
 
-    private static BindConfig address(String text, boolean ssl, List<String> options) {
+    private static BindConfig address(String text, boolean ssl, List<String> options, BindTls tls) {
         String a = text;
         if (a.startsWith("ipv4@") || a.startsWith("ipv6@")) {
             a = a.substring(5);
@@ -77,6 +90,6 @@ final class BindParser {
             throw new ConfigException("'bind': port ranges are not supported ('" + text + "')");
         }
         int p = Values.port("bind", port);
-        return new BindConfig(host.isEmpty() || host.equals("*") ? null : host, p, ssl, options);
+        return new BindConfig(host.isEmpty() || host.equals("*") ? null : host, p, ssl, options, tls);
     }
 }

@@ -86,7 +86,7 @@ public final class ConfigParser {
             }
         }
         List<UserlistConfig> lists = userlists.stream().map(UserlistBuilder::build).toList();
-        new ConfigValidator(ctx, proxies, lists).validate();
+        new ConfigValidator(ctx, proxies, lists, global.sslServerVerify).validate();
         resolvers.validateReferences(proxies);
         if (!ctx.errors.isEmpty()) {
             return new ParseResult(null, ctx.errors, ctx.warnings);

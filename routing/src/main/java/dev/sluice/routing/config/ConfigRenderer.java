@@ -93,6 +93,21 @@ public final class ConfigRenderer {
         if (g.maxHeaders() != GlobalConfig.DEFAULT.maxHeaders()) {
             line("tune.http.maxhdr", Integer.toString(g.maxHeaders()));
         }
+        if (!g.sslBindOptions().isEmpty()) {
+            List<String> words = new ArrayList<>();
+            words.add("ssl-default-bind-options");
+            g.sslBindOptions().forEach(o -> words.add(q(o)));
+            line(words.toArray(String[]::new));
+        }
+        if (g.sslBindCiphers() != null) {
+            line("ssl-default-bind-ciphers", q(g.sslBindCiphers()));
+        }
+        if (g.sslBindCiphersuites() != null) {
+            line("ssl-default-bind-ciphersuites", q(g.sslBindCiphersuites()));
+        }
+        if (g.sslServerVerify() != ServerTlsConfig.Verify.DEFAULT) {
+            line("ssl-server-verify", g.sslServerVerify().name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private void userlist(UserlistConfig u) {

@@ -17,9 +17,12 @@ final class ConfigValidator {
     private final List<ProxyBuilder> proxies;
     private final Map<String, ProxyBuilder> backends = new HashMap<>();
     private final Function<String, BasicAuth> userlists;
+    private final ServerTlsConfig.Verify sslServerVerify;
 
-    ConfigValidator(ParseContext ctx, List<ProxyBuilder> proxies, List<UserlistConfig> lists) {
+    ConfigValidator(ParseContext ctx, List<ProxyBuilder> proxies, List<UserlistConfig> lists,
+                    ServerTlsConfig.Verify sslServerVerify) {
         this.ctx = ctx;
+        this.sslServerVerify = sslServerVerify;
         this.proxies = proxies;
         for (ProxyBuilder p : proxies) {
             if (p.kind.back()) {
@@ -113,6 +116,14 @@ final class ConfigValidator {
             if (previous != null) {
                 ctx.error(s.line(), "'server " + s.value().name() + "': " + p.describe()
                         + " already has a server of that name at line " + previous + " (names must be unique)");
+            }
+            ServerTlsConfig tls = s.value().tls();
+            if (tls.usesTls() && tls.resolve(sslServerVerify).verifies() && tls.caFile() == null) {
+                // HAProxy 2.6 refuses this too: verification is on by default and needs CAs
+                ctx.error(s.line(), "'server " + s.value().name() + "': verify is enabled by default but no CA "
+                        + "file specified (expected 'ca-file FILE' or 'ca-file @system-ca' to verify the server's "
+                        + "certificate, or 'verify none' on the server line or 'ssl-server-verify none' in global "
+                        + "where the network is trusted)");
             }
         }
     }

@@ -8,10 +8,9 @@ final class GlobalKeywords {
 
     private static final Set<String> IGNORED = Set.of("log", "log-send-hostname", "log-tag", "daemon",
             "nbthread", "nbproc", "user", "group", "uid", "gid", "pidfile", "chroot", "stats",
-            "master-worker", "cpu-map", "ca-base", "crt-base", "ssl-default-bind-ciphers",
-            "ssl-default-bind-ciphersuites", "ssl-default-bind-options", "ssl-default-server-ciphers",
+            "master-worker", "cpu-map", "ssl-default-server-ciphers",
             "ssl-default-server-ciphersuites", "ssl-default-server-options", "spread-checks",
-            "ssl-server-verify", "hard-stop-after", "quiet", "node", "description", "ulimit-n",
+            "hard-stop-after", "quiet", "node", "description", "ulimit-n",
             "server-state-file", "server-state-base", "localpeer", "maxsslconn", "maxconnrate",
             "maxsessrate", "maxpipes", "noepoll", "nopoll", "nosplice", "insecure-fork-wanted",
             "expose-experimental-directives", "h1-case-adjust", "setenv", "presetenv", "resetenv",
@@ -22,6 +21,10 @@ final class GlobalKeywords {
     int maxconn;
     int bufsize = GlobalConfig.DEFAULT.bufsize();
     int maxHeaders = GlobalConfig.DEFAULT.maxHeaders();
+    List<String> sslBindOptions = List.of();
+    String sslBindCiphers;
+    String sslBindCiphersuites;
+    ServerTlsConfig.Verify sslServerVerify = ServerTlsConfig.Verify.DEFAULT;
 
     GlobalKeywords(ParseContext ctx) {
         this.ctx = ctx;
@@ -42,20 +45,55 @@ final class GlobalKeywords {
                 Values.arity(w, 1, "tune.http.maxhdr N");
                 maxHeaders = Values.integer("tune.http.maxhdr", w.get(1), 1, 32767);
             }
+            case "ssl-default-bind-options" -> {
+                Values.arity(w, 1, "ssl-default-bind-options OPTION...");
+                List<String> options = w.subList(1, w.size());
+                BindTlsParser.checkDefaults(ctx, line, options);
+                sslBindOptions = List.copyOf(options);
+                ctx.sslDefaults = BindTlsParser.defaults(sslBindOptions, sslBindCiphers, sslBindCiphersuites);
+            }
+            case "ssl-default-bind-ciphers" -> {
+                Values.arity(w, 1, "ssl-default-bind-ciphers CIPHERS");
+                sslBindCiphers = BindTlsParser.cipherString("ssl-default-bind-ciphers", w.get(1));
+                ctx.sslDefaults = BindTlsParser.defaults(sslBindOptions, sslBindCiphers, sslBindCiphersuites);
+            }
+            case "ssl-default-bind-ciphersuites" -> {
+                Values.arity(w, 1, "ssl-default-bind-ciphersuites SUITES");
+                sslBindCiphersuites = BindTlsParser.cipherString("ssl-default-bind-ciphersuites", w.get(1));
+                ctx.sslDefaults = BindTlsParser.defaults(sslBindOptions, sslBindCiphers, sslBindCiphersuites);
+            }
+            case "ca-base" -> {
+                Values.arity(w, 1, "ca-base DIRECTORY");
+                ctx.caBase = w.get(1);
+            }
+            case "crt-base" -> {
+                Values.arity(w, 1, "crt-base DIRECTORY");
+                ctx.crtBase = w.get(1);
+            }
+            case "ssl-server-verify" -> {
+                Values.arity(w, 1, "ssl-server-verify none|required");
+                sslServerVerify = switch (w.get(1)) {
+                    case "none" -> ServerTlsConfig.Verify.NONE;
+                    case "required" -> ServerTlsConfig.Verify.REQUIRED;
+                    default -> throw new ConfigException("'ssl-server-verify': '" + w.get(1)
+                            + "' (expected none or required)");
+                };
+            }
             default -> {
                 if (IGNORED.contains(k) || k.startsWith("tune.") || k.startsWith("ssl-")) {
                     ctx.ignored(line, k, "process and logging settings are Sluice's own");
                     return;
                 }
                 throw new ConfigException("unknown keyword '" + k + "' in global section (expected one of: "
-                        + "maxconn, tune.bufsize, tune.http.maxhdr, or an ignored process setting such as "
+                        + "maxconn, ssl-server-verify, tune.bufsize, tune.http.maxhdr, or an ignored process setting such as "
                         + "log, daemon, nbthread)");
             }
         }
     }
 
     GlobalConfig build() {
-        return new GlobalConfig(maxconn, bufsize, maxHeaders);
+        return new GlobalConfig(maxconn, bufsize, maxHeaders, sslBindOptions, sslBindCiphers, sslBindCiphersuites,
+                sslServerVerify);
     }
 
     /** One line of a {@code userlist} section. */

@@ -13,6 +13,11 @@ final class ParseContext {
     final Path baseDir;
     final List<ConfigMessage> errors = new ArrayList<>();
     final List<ConfigMessage> warnings = new ArrayList<>();
+    /** What {@code ssl} binds start from: the {@code ssl-default-bind-*} lines read so far (HAProxy reads them in order). */
+    BindTlsParser.Defaults sslDefaults = BindTlsParser.Defaults.NONE;
+    /** The global {@code ca-base} and {@code crt-base}: where relative server {@code ca-file} and {@code crt} are. */
+    String caBase;
+    String crtBase;
 
     ParseContext(String file, Path baseDir) {
         this.file = file;
@@ -34,6 +39,11 @@ final class ParseContext {
     Path resolve(String name) {
         Path p = Path.of(name);
         return (p.isAbsolute() || baseDir == null ? p : baseDir.resolve(p)).toAbsolutePath().normalize();
+    }
+
+    /** {@code name} resolved against {@code base} (a global {@code ca-base} or {@code crt-base}) when relative. */
+    Path resolve(String base, String name) {
+        return base == null || Path.of(name).isAbsolute() ? resolve(name) : resolve(Path.of(base).resolve(name).toString());
     }
 
     byte[] read(String keyword, String name) {

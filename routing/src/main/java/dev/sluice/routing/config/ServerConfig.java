@@ -8,10 +8,21 @@ package dev.sluice.routing.config;
  * @param template  {@code null}, or for a slot of {@code server-template PREFIX COUNT FQDN:PORT} the
  *                  name whose DNS answers fill the slots ({@code host} is then that name too)
  * @param resolvers {@code null}, or the {@code resolvers} section that resolves {@code host}
+ * @param tls       the TLS options ({@link ServerTlsConfig#NONE}: plain TCP)
  */
 public record ServerConfig(String name, String host, int port, int weight, boolean backup,
                            boolean disabled, int maxconn, String cookie, HealthCheckConfig check,
-                           String template, String resolvers) {
+                           String template, String resolvers, ServerTlsConfig tls) {
+
+    public ServerConfig {
+        java.util.Objects.requireNonNull(tls, "tls");
+    }
+
+    public ServerConfig(String name, String host, int port, int weight, boolean backup, boolean disabled,
+                        int maxconn, String cookie, HealthCheckConfig check, String template, String resolvers) {
+        this(name, host, port, weight, backup, disabled, maxconn, cookie, check, template, resolvers,
+                ServerTlsConfig.NONE);
+    }
 
     public ServerConfig(String name, String host, int port, int weight, boolean backup, boolean disabled,
                         int maxconn, String cookie, HealthCheckConfig check, String template) {
@@ -21,7 +32,7 @@ public record ServerConfig(String name, String host, int port, int weight, boole
     /** This server as slot {@code name} of a {@code server-template} filled from {@code fqdn}. */
     public ServerConfig asSlot(String slotName, String fqdn) {
         return new ServerConfig(slotName, fqdn, port, weight, backup, disabled, maxconn, cookie, check, fqdn,
-                resolvers);
+                resolvers, tls);
     }
 
     public ServerConfig(String name, String host, int port, int weight, boolean backup, boolean disabled,

@@ -9,11 +9,11 @@ final class ServerParser {
 
     private static final Set<String> IGNORED_WITH_VALUE = Set.of("resolve-prefer",
             "init-addr", "maxqueue", "minconn", "on-marked-down", "on-marked-up", "id", "agent-port",
-            "agent-inter", "agent-send", "check-sni",
+            "agent-inter", "agent-send",
             "pool-max-conn", "pool-purge-delay", "max-reuse", "track", "resolve-opts",
             "resolve-net", "log-proto", "namespace", "proto");
     private static final Set<String> IGNORED_FLAGS = Set.of("agent-check", "check-send-proxy",
-            "no-check", "non-stick", "enabled", "check-ssl", "no-agent-check");
+            "no-check", "non-stick", "enabled", "no-agent-check");
 
     private final ParseContext ctx;
     /** Set while default-server options are re-applied, so their warnings are not repeated. */
@@ -56,7 +56,7 @@ final class ServerParser {
         HealthCheckConfig check = new HealthCheckConfig(o.check, o.inter, o.fastInter, o.downInter,
                 o.rise, o.fall, o.port, o.addr, o.slowstart, o.observe, o.errorLimit, o.onError);
         return new ServerConfig(name, host, port, o.weight, o.backup, o.disabled, o.maxconn, o.cookie, check,
-                null, o.resolvers);
+                null, o.resolvers, o.tls.build());
     }
 
     /**
@@ -106,6 +106,7 @@ final class ServerParser {
         int maxconn;
         String cookie;
         String resolvers;
+        final ServerTlsOptions tls = new ServerTlsOptions();
     }
 
     private void options(Options o, int line, List<String> w, String keyword) {
@@ -138,16 +139,21 @@ final class ServerParser {
                         value(w, i++, keyword), 1, 1_000_000);
                 case "on-error" -> o.onError = onError(keyword, value(w, i++, keyword));
                 default -> {
-                    if (IGNORED_WITH_VALUE.contains(k)) {
+                    if (ServerTlsOptions.FLAGS.contains(k)) {
+                        o.tls.flag(k);
+                    } else if (ServerTlsOptions.WITH_VALUE.contains(k)) {
+                        o.tls.option(ctx, keyword, k, value(w, i++, keyword));
+                    } else if (IGNORED_WITH_VALUE.contains(k)) {
                         value(w, i++, keyword);
                         if (!quiet) ctx.ignored(line, keyword + " " + k, "servers are resolved and checked by Sluice");
                     } else if (IGNORED_FLAGS.contains(k)) {
                         if (!quiet) ctx.ignored(line, keyword + " " + k, "it does not change routing");
                     } else {
                         throw new ConfigException("'" + keyword + "': unknown or unsupported option '" + k
-                                + "' (expected one of: addr, backup, check, cookie, disabled, downinter, error-limit, "
-                                + "fall, fastinter, inter, maxconn, observe, on-error, port, resolvers, rise, "
-                                + "slowstart, weight)");
+                                + "' (expected one of: addr, backup, ca-file, check, check-sni, check-ssl, cookie, "
+                                + "crt, disabled, downinter, error-limit, fall, fastinter, inter, maxconn, no-check-ssl, "
+                                + "no-ssl, no-verifyhost, observe, on-error, port, resolvers, rise, slowstart, sni, ssl, "
+                                + "verify, verifyhost, weight)");
                     }
                 }
             }
@@ -224,6 +230,7 @@ final class ServerParser {
             out.add("resolvers");
             out.add(s.resolvers());
         }
+        out.addAll(ServerTlsOptions.render(s.tls()));
         return out;
     }
 

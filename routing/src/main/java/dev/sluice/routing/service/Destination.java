@@ -11,6 +11,7 @@ import java.util.Map;
  * @param domainAlgo     the fetch of the domain ACL (a leading {@code *} in a domain makes it {@code hdr_end(host)})
  * @param srcPort        0: any port of the frontend (http) — required in tcp and sni mode
  * @param timeoutServer  seconds, {@code -1} when not set (likewise the other timeouts)
+ * @param sslVerifyNone  TLS to the service, its certificate not verified ({@code ssl verify none})
  */
 public record Destination(int index, String reqMode, int port, List<String> servicePath, String pathType,
                           List<String> servicePathExclude, List<String> serviceDomain, String domainAlgo,
@@ -19,7 +20,7 @@ public record Destination(int index, String reqMode, int port, List<String> serv
                           List<String> userAgent, List<String> allowedMethods, List<String> deniedMethods,
                           boolean denyHttp, boolean ignoreAuthorization, String outboundHostname,
                           int timeoutServer, int timeoutTunnel, int timeoutClient, boolean checkTcp,
-                          List<SearchReplace> reqPathSearchReplace) {
+                          List<SearchReplace> reqPathSearchReplace, boolean sslVerifyNone) {
 
     public Destination {
         servicePath = List.copyOf(servicePath);
@@ -38,7 +39,7 @@ public record Destination(int index, String reqMode, int port, List<String> serv
         return new Destination(index, reqMode, port, servicePath, pathType, servicePathExclude, serviceDomain, algo,
                 srcPort, httpsPort, srcHttpsPort, httpsOnly, httpsRedirectCode, redirectFromDomain, serviceHeader,
                 userAgent, allowedMethods, deniedMethods, denyHttp, ignoreAuthorization, outboundHostname,
-                timeoutServer, timeoutTunnel, timeoutClient, checkTcp, reqPathSearchReplace);
+                timeoutServer, timeoutTunnel, timeoutClient, checkTcp, reqPathSearchReplace, sslVerifyNone);
     }
 
     public boolean isHttp() {

@@ -163,7 +163,7 @@ final class DestinationParser {
                 p.list("deniedMethods", s, METHOD, "HTTP methods"), p.bool("denyHttp", s),
                 p.bool("ignoreAuthorization", s), outbound, timeout(p, "timeoutServer", s),
                 timeout(p, "timeoutTunnel", s), timeout(p, "timeoutClient", s), p.bool("checkTcp", s),
-                searchReplace(p, s, index));
+                searchReplace(p, s, index), p.bool("sslVerifyNone", s));
     }
 
     /**

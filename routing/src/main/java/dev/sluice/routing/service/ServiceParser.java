@@ -37,11 +37,9 @@ public final class ServiceParser {
             "serviceGroup", "TCP service groups are not supported",
             "balanceGroup", "TCP service groups are not supported");
 
-    /** Features Sluice does not have yet: refused rather than silently routed differently. */
-    private static final Map<String, String> NOT_YET = Map.of(
-            "verifyClientSsl", "client certificates need TLS termination, which is not built yet",
-            "sslVerifyNone", "TLS to the backend is not built yet",
-            "serviceCert", "certificates are not supported yet (TLS termination is not built yet)");
+    /** Parameters refused here, with the reason. */
+    private static final Map<String, String> NOT_ACCEPTED = Map.of(
+            "serviceCert", "it is taken only by the admin API's reconfigure, which stores it as a certificate");
 
     private static final Set<String> SERVICE_PARAMS = Set.of("serviceName", "aclName", "users", "usersSecret",
             "usersPassEncrypted", "sessionType", "discoveryType", "checkResolvers", "serviceDomainAlgo",
@@ -86,7 +84,7 @@ public final class ServiceParser {
             }
         }
         List<String> warnings = new ArrayList<>();
-        checkNotYet(p);
+        checkRefused(p);
         String aclName = p.exact("aclName");
         if (aclName.isEmpty()) {
             aclName = serviceName;
@@ -136,16 +134,12 @@ public final class ServiceParser {
                 addReq, setReq, delReq, addRes, setRes, delRes, dests, warnings, sessionType);
     }
 
-    private static void checkNotYet(Params p) throws ServiceException {
-        for (String name : List.of("verifyClientSsl", "sslVerifyNone")) {
-            for (String suffix : suffixes()) {
-                if (p.bool(name, suffix)) {
-                    throw new ServiceException(400, name + suffix + " is not supported yet: " + NOT_YET.get(name));
-                }
-            }
+    private static void checkRefused(Params p) throws ServiceException {
+        for (String suffix : suffixes()) {
+            p.bool("verifyClientSsl", suffix); // a bad value is a 400 here, not a surprise later
         }
         if (p.has("serviceCert")) {
-            throw new ServiceException(400, "serviceCert is not supported yet: " + NOT_YET.get("serviceCert"));
+            throw new ServiceException(400, "serviceCert is not accepted here: " + NOT_ACCEPTED.get("serviceCert"));
         }
     }
 

@@ -138,6 +138,7 @@ public record ServiceSpec(String serviceName, String aclName, Map<String, List<S
             dm.put("DenyHttp", d.denyHttp());
             dm.put("IgnoreAuthorization", d.ignoreAuthorization());
             dm.put("OutboundHostname", d.outboundHostname());
+            dm.put("SslVerifyNone", d.sslVerifyNone());
             dm.put("TimeoutServer", d.timeoutServer() < 0 ? "" : Integer.toString(d.timeoutServer()));
             dm.put("TimeoutTunnel", d.timeoutTunnel() < 0 ? "" : Integer.toString(d.timeoutTunnel()));
             dm.put("TimeoutClient", d.timeoutClient() < 0 ? "" : Integer.toString(d.timeoutClient()));

@@ -166,6 +166,18 @@ final class ServiceTemplates {
         }
     }
 
+    /**
+     * {@code verifyClientSsl} of the destination (its {@code .N} value, else the un-suffixed one):
+     * requests without a verified client certificate (CA_FILE) are denied.
+     */
+    private static boolean verifyClientSsl(ServiceSpec s, Destination d) {
+        try {
+            return new Params(s.params(), ",").bool("verifyClientSsl", d.index() == 0 ? "" : "." + d.index());
+        } catch (ServiceException e) {
+            return false; // refused by ServiceParser already
+        }
+    }
+
     /** Docker Flow Proxy's backend template; the https one has no redirect to https and no denyHttp. */
     private static void httpBackend(ServiceSpec s, Destination d, String name, int port, boolean https, Text out) {
         out.section("backend " + name);
@@ -182,6 +194,13 @@ final class ServiceTemplates {
         for (SearchReplace sr : d.reqPathSearchReplace()) {
             out.line("http-request replace-path " + quote(replacePathRegex(sr.search())) + " "
                     + quote(replacePathFormat(sr)));
+        }
+        if (verifyClientSsl(s, d)) {
+            // Docker Flow Proxy writes "acl valid_client_cert_X ssl_c_used ssl_c_verify 0", which HAProxy
+            // reads as ssl_c_used alone (a boolean fetch ignores patterns); both tests are meant.
+            String acl = "valid_client_cert_" + s.serviceName() + port;
+            out.line("acl " + acl + " ssl_c_used");
+            out.line("http-request deny unless " + acl + " { ssl_c_verify 0 }");
         }
         if (!d.allowedMethods().isEmpty()) {
             out.line("acl valid_allowed_method method " + String.join(" ", d.allowedMethods()));
@@ -200,9 +219,9 @@ final class ServiceTemplates {
         }
         if (s.perTaskServers()) {
             out.line(serverTemplate(s, d, port)
-                    + (s.sessionType().equals("sticky-server") ? " cookie " + s.serviceName() : ""));
+                    + (s.sessionType().equals("sticky-server") ? " cookie " + s.serviceName() : "") + ssl(d));
         } else {
-            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port));
+            out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), port) + ssl(d));
         }
         if (!d.ignoreAuthorization()) {
             if (!s.users().isEmpty()) {
@@ -225,11 +244,16 @@ final class ServiceTemplates {
         out.line("mode tcp");
         timeouts(d, out);
         if (s.dnsDiscovery()) {
-            out.line(serverTemplate(s, d, d.port()));
+            out.line(serverTemplate(s, d, d.port()) + ssl(d));
             return;
         }
         out.line("server " + s.serviceName() + " " + address(d.upstreamHost(s.serviceName()), d.port())
-                + (d.checkTcp() ? " check" : ""));
+                + (d.checkTcp() ? " check" : "") + ssl(d));
+    }
+
+    /** {@code sslVerifyNone=true}: TLS to the service without verifying its certificate, as Docker Flow Proxy writes it. */
+    private static String ssl(Destination d) {
+        return d.sslVerifyNone() ? " ssl verify none" : "";
     }
 
     /**

@@ -25,7 +25,7 @@ class ConfigErrorsTest {
         List<String> e = errors("global\n bogus 1\nfrontend f\n timeout client 5x\n mode udp\n"
                 + " use_backend nowhere\nbackend b\n server s1 10.0.0.1:99999\n");
         assertThat(e).containsExactly(
-                "bad.cfg:2: unknown keyword 'bogus' in global section (expected one of: maxconn, tune.bufsize, "
+                "bad.cfg:2: unknown keyword 'bogus' in global section (expected one of: maxconn, ssl-server-verify, tune.bufsize, "
                 + "tune.http.maxhdr, or an ignored process setting such as log, daemon, nbthread)",
                 "bad.cfg:4: 'timeout client': invalid time '5x' (expected a number with unit us, ms, s, m, h or d)",
                 "bad.cfg:5: 'mode': invalid mode 'udp' (expected http or tcp)",
@@ -160,8 +160,8 @@ class ConfigErrorsTest {
                 "bad.cfg:2: 'server s': invalid address 'app' (expected HOST:PORT with a port 1-65535)");
         assertThat(error("backend b\n server s a:1 weight 300\n")).isEqualTo(
                 "bad.cfg:2: 'server s weight': invalid value '300' (expected an integer 0-256)");
-        assertThat(error("backend b\n server s a:1 ssl\n")).startsWith(
-                "bad.cfg:2: 'server s': unknown or unsupported option 'ssl'");
+        assertThat(error("backend b\n server s a:1 ssl verify none ciphers HIGH\n")).startsWith(
+                "bad.cfg:2: 'server s': unknown or unsupported option 'ciphers'");
     }
 
     @Test

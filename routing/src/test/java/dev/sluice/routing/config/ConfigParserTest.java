@@ -34,13 +34,15 @@ class ConfigParserTest {
     @Test
     void bind_acceptsEveryAddressFormAndSslOptions() {
         ProxyConfig c = Configs.parse("frontend f\n bind *:80\n bind :81\n bind 0.0.0.0:82\n"
-                + " bind 127.0.0.1:83\n bind [::]:84\n bind :443 ssl crt /certs/a.pem alpn h2,http/1.1\n"
+                + " bind 127.0.0.1:83\n bind [::]:84\n bind :443 ssl alpn h2,http/1.1 no-tls-tickets\n"
                 + " bind :85,:86\n");
         FrontendConfig f = c.frontend("f");
         assertThat(f.bindAddresses()).containsExactly(new Bind(null, 80, false), new Bind(null, 81, false),
                 new Bind("0.0.0.0", 82, false), new Bind("127.0.0.1", 83, false), new Bind("::", 84, false),
-                new Bind(null, 443, true), new Bind(null, 85, false), new Bind(null, 86, false));
-        assertThat(f.binds().get(5).options()).containsExactly("crt", "/certs/a.pem", "alpn", "h2,http/1.1");
+                f.binds().get(5).toBind(), new Bind(null, 85, false), new Bind(null, 86, false));
+        assertThat(f.binds().get(5).options()).containsExactly("alpn", "h2,http/1.1", "no-tls-tickets");
+        assertThat(f.binds().get(5).tls().alpn()).containsExactly("h2", "http/1.1");
+        assertThat(f.binds().get(5).tls().noTlsTickets()).isTrue();
     }
 
     @Test

@@ -21,6 +21,8 @@ class RenderRoundTripTest {
                 maxconn 2000
                 tune.bufsize 32768
                 tune.http.maxhdr 80
+                ssl-default-bind-options no-sslv3 no-tls-tickets ssl-min-ver TLSv1.2
+                ssl-default-bind-ciphers ECDH+AESGCM:!aNULL
                 daemon
             userlist admins
                 group ops users bob,ann
@@ -36,7 +38,7 @@ class RenderRoundTripTest {
                 errorfile 503 503.http
             frontend services
                 bind *:80
-                bind 127.0.0.1:8443 ssl crt /certs/x.pem alpn h2,http/1.1
+                bind 127.0.0.1:8443 ssl alpn h2,http/1.1 ssl-max-ver TLSv1.3 strict-sni
                 bind [::]:81
                 maxconn 300
                 acl api path_beg -i /api /v2

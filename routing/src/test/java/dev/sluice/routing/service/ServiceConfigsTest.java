@@ -486,6 +486,20 @@ class ServiceConfigsTest {
     }
 
     @Test
+    void sslVerifyNone_rendersDockerFlowProxysServerOptions_perDestination() throws Exception {
+        ProxyConfig c = build(ServiceDefaults.DFP, "serviceName=web&servicePath.1=/a&port.1=8443&sslVerifyNone.1=true"
+                + "&servicePath.2=/b&port.2=8080");
+        assertThat(ConfigRenderer.render(c)).contains("server web web:8443 ssl verify none\n")
+                .contains("server web web:8080\n");
+        var server = RoutingCompiler.compile(c, null).backend("web-be8443_1").servers().get(0);
+        assertThat(server.tls().ssl()).isTrue();
+        assertThat(server.tls().verifies()).isFalse();
+        assertThat(ConfigRenderer.render(build(ServiceDefaults.DFP,
+                "serviceName=api&servicePath=/api&port=443&discoveryType=DNS&replicas=2&sslVerifyNone=true")))
+                .contains("server-template api 2 tasks.api:443 check ssl verify none\n");
+    }
+
+    @Test
     void stickyServer_oneSlotPerTask_followedByDns_withAnInsertedCookie() throws Exception {
         ServiceSpec spec = spec("serviceName=shop&servicePath=/shop&port=8080&sessionType=sticky-server&replicas=2");
         ProxyConfig c = ServiceConfigs.build(base(), List.of(spec), ServiceDefaults.DFP);

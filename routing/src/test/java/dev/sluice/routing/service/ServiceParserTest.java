@@ -707,9 +707,8 @@ class ServiceParserTest {
             "serviceGroup=g               | serviceGroup is not supported: TCP service groups",
             "balanceGroup=leastconn       | balanceGroup is not supported: TCP service groups",
             "sessionType=sticky-client    | sessionType: 'sticky-client' (expected sticky-server)",
-            "verifyClientSsl=true         | verifyClientSsl is not supported yet: client certificates",
-            "sslVerifyNone=true           | sslVerifyNone is not supported yet: TLS to the backend",
-            "serviceCert=-----BEGIN       | serviceCert is not supported yet: certificates"})
+            "verifyClientSsl=maybe        | verifyClientSsl: 'maybe' (expected true or false)",
+            "serviceCert=-----BEGIN       | serviceCert is not accepted here: it is taken only by the admin API"})
     void unsupportedParameters_are400WithTheirReason(String param, String message) {
         ServiceException e = rejected("serviceName=a&servicePath=/a&port=80&" + param);
         assertThat(e.status()).isEqualTo(400);
@@ -728,8 +727,8 @@ class ServiceParserTest {
 
     @Test
     void unsupportedPerDestinationParameters_areRefusedWithTheirSuffix() {
-        assertThat(rejected("serviceName=a&servicePath.1=/a&port.1=80&servicePath.2=/b&port.2=81&sslVerifyNone.2=true"))
-                .hasMessageStartingWith("sslVerifyNone.2 is not supported yet");
+        assertThat(rejected("serviceName=a&servicePath.1=/a&port.1=80&servicePath.2=/b&port.2=81&verifyClientSsl.2=maybe"))
+                .hasMessageStartingWith("verifyClientSsl.2: 'maybe'");
         // Docker Flow Proxy reads serviceGroup and balanceGroup per destination
         assertThat(rejected("serviceName=a&servicePath.1=/a&port.1=80&serviceGroup.1=g"))
                 .hasMessageStartingWith("serviceGroup.1 is not supported: TCP service groups");

@@ -1,0 +1,95 @@
+package dev.sluice.admin;
+
+import dev.sluice.admin.stats.Rates;
+import dev.sluice.admin.stats.StatsCollector;
+import dev.sluice.admin.stats.StatsCsv;
+import dev.sluice.admin.stats.StatsPage;
+import dev.sluice.admin.stats.StatsPrometheus;
+import dev.sluice.admin.stats.StatsRow;
+import dev.sluice.routing.RoutingTable;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+
+/**
+ * {@code /stats} (the page), {@code /stats;csv} (HAProxy's CSV), {@code /metrics} (Prometheus) and
+ * Docker Flow Proxy's {@code /v1/docker-flow-proxy/metrics} (the CSV) on the admin port. With
+ * STATS_USER/STATS_PASS they need those credentials; they do not need the admin credentials, so a
+ * dashboard can read statistics without being able to change routes. Rates are sampled here once
+ * a second, on the admin event loop.
+ */
+final class StatsHandlers {
+
+    private final ServiceRegistry registry;
+    private final AdminAuth statsAuth;
+    private final Rates rates = new Rates();
+    private final String version;
+
+    StatsHandlers(Vertx vertx, ServiceRegistry registry, AdminAuth statsAuth) {
+        this.registry = registry;
+        this.statsAuth = statsAuth;
+        String v = StatsHandlers.class.getPackage().getImplementationVersion();
+        this.version = "Sluice " + (v == null ? "(development build)" : v);
+        rates.tick(registry.table());
+        vertx.setPeriodic(1000, id -> rates.tick(registry.table()));
+    }
+
+    /** Whether {@code path} is one of these endpoints (the admin credentials do not apply to them). */
+    static boolean isStats(String path) {
+        return path.equals("/stats") || path.startsWith("/stats;") || path.equals("/metrics")
+                || AdminServer.PREFIXES.stream().anyMatch(p -> path.equals(p + "/metrics"));
+    }
+
+    void route(Router router) {
+        router.routeWithRegex("/stats(;.*)?").handler(this::stats);
+        router.route("/metrics").handler(this::prometheus);
+        for (String prefix : AdminServer.PREFIXES) {
+            router.route(prefix + "/metrics").handler(this::csv);
+        }
+    }
+
+    private boolean allowed(RoutingContext ctx) {
+        if (statsAuth == null || statsAuth.accepts(ctx.request().getHeader("Authorization"))) {
+            return true;
+        }
+        ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"sluice-stats\"")
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("statistics need the credentials of STATS_USER / STATS_PASS\n");
+        return false;
+    }
+
+    private void stats(RoutingContext ctx) {
+        if (ctx.request().path().contains(";csv")) {
+            csv(ctx);
+            return;
+        }
+        if (!allowed(ctx)) {
+            return;
+        }
+        RoutingTable table = registry.table();
+        List<StatsRow> rows = StatsCollector.rows(table, rates);
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache")
+                .end(StatsPage.render(table, rows, version));
+    }
+
+    private void csv(RoutingContext ctx) {
+        if (!allowed(ctx)) {
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "no-cache")
+                .end(StatsCsv.render(StatsCollector.rows(registry.table(), rates)));
+    }
+
+    private void prometheus(RoutingContext ctx) {
+        if (!allowed(ctx)) {
+            return;
+        }
+        RoutingTable table = registry.table();
+        String text = StatsPrometheus.render(table, StatsCollector.rows(table, rates),
+                () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+    }
+}
