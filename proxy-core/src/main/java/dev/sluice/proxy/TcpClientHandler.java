@@ -1,6 +1,7 @@
 package dev.sluice.proxy;
 
 import dev.sluice.routing.Backend;
+import dev.sluice.routing.ClientCertificate;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RequestView;
 import dev.sluice.routing.Server;
@@ -64,7 +65,7 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
         }
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        route(new ConnectionView(remote.getAddress(), local.getPort(), null, false, -1, false));
+        route(new ConnectionView(remote.getAddress(), local.getPort(), null, false, -1, false, null));
     }
 
     private boolean isTls() {
@@ -82,7 +83,7 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
             InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
             ConnectionView tls = new ConnectionView(remote.getAddress(), local.getPort(),
-                    ctx.channel().attr(TlsTermination.SNI).get(), true, -1, false);
+                    ctx.channel().attr(TlsTermination.SNI).get(), true, -1, false, ClientCertificates.of(ctx.channel()));
             // the deciphered stream holds no ClientHello: content rules see their final samples at once
             if (frontend.tcpInspection().evaluate(tls) == TcpInspection.Verdict.REJECT) {
                 ctx.close();
@@ -203,7 +204,8 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
      * (its ClientHello read without deciphering, or the handshake of a TLS bind).
      */
     record ConnectionView(InetAddress clientAddress, int localPort, String sni, boolean isTls,
-                          int sslHelloType, boolean helloPending) implements RequestView {
+                          int sslHelloType, boolean helloPending,
+                          ClientCertificate clientCertificate) implements RequestView {
         @Override public String method() { return null; }
         @Override public String uri() { return null; }
         @Override public String path() { return null; }

@@ -70,7 +70,7 @@ final class TcpInspector extends ChannelInboundHandlerAdapter {
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         TcpClientHandler.ConnectionView view = new TcpClientHandler.ConnectionView(remote.getAddress(),
-                local.getPort(), hello.sni(), false, hello.type(), hello.state() == ClientHello.State.PENDING && !last);
+                local.getPort(), hello.sni(), false, hello.type(), hello.state() == ClientHello.State.PENDING && !last, null);
         TcpInspection.Verdict verdict = inspection.evaluate(view);
         if (verdict == TcpInspection.Verdict.WAIT) {
             return;
