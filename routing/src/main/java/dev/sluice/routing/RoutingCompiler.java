@@ -131,7 +131,7 @@ public final class RoutingCompiler {
             }
             servers.add(new Server(b.name(), s.name(), s.host(), s.port(), s.weight(), s.backup(),
                     s.disabled(), s.maxconn(), state, s.cookie(), s.check(), nameservers(s.resolvers()),
-                    s.tls().resolve(sslServerVerify)));
+                    s.tls().resolve(sslServerVerify), s.h2()));
         }
         ProxySettings st = b.settings();
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);

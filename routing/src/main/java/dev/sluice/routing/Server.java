@@ -26,6 +26,7 @@ public final class Server {
     private final HealthCheckConfig check;
     private final List<InetSocketAddress> nameservers;
     private final ServerTlsConfig tls;
+    private final boolean h2;
 
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state) {
@@ -61,7 +62,16 @@ public final class Server {
     public Server(String backendName, String name, String host, int port, int weight,
                   boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
                   HealthCheckConfig check, List<InetSocketAddress> nameservers, ServerTlsConfig tls) {
+        this(backendName, name, host, port, weight, backup, disabled, maxconn, state, cookie, check, nameservers,
+                tls, false);
+    }
+
+    /** @param h2 {@code proto h2}: requests go to the server over HTTP/2 (h2c with prior knowledge) */
+    public Server(String backendName, String name, String host, int port, int weight,
+                  boolean backup, boolean disabled, int maxconn, ServerState state, String cookie,
+                  HealthCheckConfig check, List<InetSocketAddress> nameservers, ServerTlsConfig tls, boolean h2) {
         this.tls = requireNonNull(tls, "tls");
+        this.h2 = h2;
         this.nameservers = List.copyOf(nameservers);
         this.cookie = cookie;
         this.check = requireNonNull(check, "check");
@@ -109,6 +119,8 @@ public final class Server {
     public HealthCheckConfig check() { return check; }
     /** TLS to this server and of its checks ({@link ServerTlsConfig#NONE}: none). */
     public ServerTlsConfig tls() { return tls; }
+    /** {@code proto h2}: requests go to this server as streams of a shared HTTP/2 connection. */
+    public boolean h2() { return h2; }
 
     /** Not {@code disabled}, UP, READY (and a slot with an address): may be picked by the balancer. */
     public boolean isUsable() { return !disabled && state.isUsable(); }

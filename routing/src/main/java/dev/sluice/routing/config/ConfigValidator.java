@@ -125,6 +125,11 @@ final class ConfigValidator {
                         + "certificate, or 'verify none' on the server line or 'ssl-server-verify none' in global "
                         + "where the network is trusted)");
             }
+            if (s.value().h2() && p.mode == Mode.TCP) {
+                // HAProxy: "MUX protocol 'h2' is not usable" for a server of a tcp backend
+                ctx.error(s.line(), "'server " + s.value().name() + " proto h2': " + p.describe()
+                        + " is in mode tcp (expected mode http: HTTP/2 carries HTTP requests)");
+            }
         }
     }
 

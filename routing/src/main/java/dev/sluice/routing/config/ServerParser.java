@@ -11,7 +11,7 @@ final class ServerParser {
             "init-addr", "maxqueue", "minconn", "on-marked-down", "on-marked-up", "id", "agent-port",
             "agent-inter", "agent-send",
             "pool-max-conn", "pool-purge-delay", "max-reuse", "track", "resolve-opts",
-            "resolve-net", "log-proto", "namespace", "proto");
+            "resolve-net", "log-proto", "namespace");
     private static final Set<String> IGNORED_FLAGS = Set.of("agent-check", "check-send-proxy",
             "no-check", "non-stick", "enabled", "no-agent-check");
 
@@ -56,7 +56,7 @@ final class ServerParser {
         HealthCheckConfig check = new HealthCheckConfig(o.check, o.inter, o.fastInter, o.downInter,
                 o.rise, o.fall, o.port, o.addr, o.slowstart, o.observe, o.errorLimit, o.onError);
         return new ServerConfig(name, host, port, o.weight, o.backup, o.disabled, o.maxconn, o.cookie, check,
-                null, o.resolvers, o.tls.build());
+                null, o.resolvers, o.tls.build(), o.h2);
     }
 
     /**
@@ -107,6 +107,7 @@ final class ServerParser {
         String cookie;
         String resolvers;
         final ServerTlsOptions tls = new ServerTlsOptions();
+        boolean h2;
     }
 
     private void options(Options o, int line, List<String> w, String keyword) {
@@ -134,6 +135,7 @@ final class ServerParser {
                 case "addr" -> o.addr = value(w, i++, keyword);
                 case "cookie" -> o.cookie = value(w, i++, keyword);
                 case "resolvers" -> o.resolvers = value(w, i++, keyword);
+                case "proto" -> o.h2 = proto(keyword, value(w, i++, keyword));
                 case "observe" -> o.observe = observe(keyword, value(w, i++, keyword));
                 case "error-limit" -> o.errorLimit = Values.integer(keyword + " error-limit",
                         value(w, i++, keyword), 1, 1_000_000);
@@ -152,8 +154,8 @@ final class ServerParser {
                         throw new ConfigException("'" + keyword + "': unknown or unsupported option '" + k
                                 + "' (expected one of: addr, backup, ca-file, check, check-sni, check-ssl, cookie, "
                                 + "crt, disabled, downinter, error-limit, fall, fastinter, inter, maxconn, no-check-ssl, "
-                                + "no-ssl, no-verifyhost, observe, on-error, port, resolvers, rise, slowstart, sni, ssl, "
-                                + "verify, verifyhost, weight)");
+                                + "no-ssl, no-verifyhost, observe, on-error, port, proto, resolvers, rise, slowstart, "
+                                + "sni, ssl, verify, verifyhost, weight)");
                     }
                 }
             }
@@ -167,6 +169,16 @@ final class ServerParser {
             case "layer7" -> HealthCheckConfig.Observe.LAYER7;
             default -> throw new ConfigException("'" + keyword + " observe': '" + v
                     + "' (expected none, layer4 or layer7)");
+        };
+    }
+
+    /** HAProxy's {@code proto}: the multiplexer towards the server; h1 is the default anyway. */
+    private static boolean proto(String keyword, String v) {
+        return switch (v) {
+            case "h2" -> true;
+            case "h1" -> false;
+            default -> throw new ConfigException("'" + keyword + " proto': '" + v
+                    + "' (expected h2, or h1: the default)");
         };
     }
 
@@ -231,6 +243,10 @@ final class ServerParser {
             out.add(s.resolvers());
         }
         out.addAll(ServerTlsOptions.render(s.tls()));
+        if (s.h2()) {
+            out.add("proto");
+            out.add("h2");
+        }
         return out;
     }
 
