@@ -39,6 +39,20 @@ final class HopByHop {
         headers.remove(HttpHeaderNames.UPGRADE);
     }
 
+    /** Whether a {@code TE} header lists {@code trailers} (the one TE value HTTP/2 allows). */
+    static boolean acceptsTrailers(HttpHeaders headers) {
+        for (String value : headers.getAll(HttpHeaderNames.TE)) {
+            for (String token : value.split(",")) {
+                int semicolon = token.indexOf(';');
+                String name = (semicolon < 0 ? token : token.substring(0, semicolon)).trim();
+                if (name.equalsIgnoreCase("trailers")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether the request asks to switch protocols ({@code Connection: upgrade} and {@code Upgrade}). */
     static boolean isUpgrade(HttpHeaders headers) {
         return headers.contains(HttpHeaderNames.UPGRADE)

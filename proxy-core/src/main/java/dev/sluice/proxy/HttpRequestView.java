@@ -18,6 +18,7 @@ final class HttpRequestView implements RequestView {
     private final String sni;
     private String pathOf;
     private String path;
+    private boolean acceptsTrailers;
 
     HttpRequestView(HttpRequest request, ConnectionInfo connection, String sni) {
         this.request = request;
@@ -31,6 +32,15 @@ final class HttpRequestView implements RequestView {
 
     HttpRequest request() {
         return request;
+    }
+
+    /** Whether the client sent {@code TE: trailers} (recorded before hop-by-hop headers are removed). */
+    boolean acceptsTrailers() {
+        return acceptsTrailers;
+    }
+
+    void acceptsTrailers(boolean accepts) {
+        this.acceptsTrailers = accepts;
     }
 
     @Override

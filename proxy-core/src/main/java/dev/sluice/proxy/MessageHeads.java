@@ -33,6 +33,8 @@ final class MessageHeads {
      * close} unless both sides keep server connections alive, forwarded-for headers added.
      */
     static void prepareRequest(HttpRequest request, Frontend frontend, Backend backend, HttpRequestView view) {
+        // TE is hop-by-hop, but "TE: trailers" is forwarded to HTTP/2 servers (gRPC needs it)
+        view.acceptsTrailers(HopByHop.acceptsTrailers(request.headers()));
         HopByHop.stripRequest(request.headers());
         if (request.headers().contains(H2_STREAM_ID)) {
             // added by the HTTP/2 conversion; not the client's and not for the server

@@ -1,7 +1,6 @@
 package dev.sluice.proxy;
 
 import dev.sluice.routing.Backend;
-import dev.sluice.routing.RequestView;
 import dev.sluice.routing.Server;
 import dev.sluice.routing.config.ServerTlsConfig;
 import io.netty.channel.Channel;
@@ -10,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetSocketAddress;
 
 /**
@@ -34,14 +34,15 @@ final class OriginLink {
     private final ProxyRuntime runtime;
     private final ChannelHandlerContext client;
     private final Backend backend;
-    private final RequestView view;
+    private final HttpRequestView view;
     private final Listener listener;
     private Server server;
     private boolean acquired;
     private int attempt;
     private Channel channel;
 
-    OriginLink(ProxyRuntime runtime, ChannelHandlerContext client, Backend backend, RequestView view, Listener listener) {
+    OriginLink(ProxyRuntime runtime, ChannelHandlerContext client, Backend backend, HttpRequestView view,
+               Listener listener) {
         this.runtime = runtime;
         this.client = client;
         this.backend = backend;
@@ -96,6 +97,14 @@ final class OriginLink {
             return;
         }
         long connectMs = backend.timeouts().connectMs();
+        if (s.h2()) {
+            // a stream of a shared HTTP/2 connection; its outcome is handled like a connect's
+            H2OriginPool.current().openStream(runtime, client.channel().eventLoop(), client.alloc(), s.state(),
+                    version, address, connectMs,
+                    H2OriginPool.streamPipeline(s.state(), view.acceptsTrailers(), s.host() + ":" + s.port()),
+                    (stream, cause) -> onConnected(s, stream, cause));
+            return;
+        }
         SslContext tlsContext = sslContext;
         ChannelFutureListener onConnect = f -> onConnected(s, f);
         runtime.connect(client.channel().eventLoop(), address, connectMs, client.alloc(),
@@ -129,19 +138,24 @@ final class OriginLink {
     }
 
     private void onConnected(Server s, ChannelFuture f) {
+        onConnected(s, f.isSuccess() ? f.channel() : null, f.cause());
+    }
+
+    /** {@code ch}: the connection (or HTTP/2 stream) made; {@code null}: {@code cause} says why not. */
+    private void onConnected(Server s, Channel ch, Throwable cause) {
         if (listener.isDone()) {
-            if (f.isSuccess()) {
-                f.channel().close();
+            if (ch != null) {
+                ch.close();
             }
             return;
         }
-        if (f.isSuccess()) {
+        if (ch != null) {
             s.state().clearError();
             s.observeConnected();
-            ready(f.channel(), false);
+            ready(ch, false);
             return;
         }
-        String error = describe(s, f.cause());
+        String error = describe(s, cause);
         s.state().recordError(error);
         s.observeConnectFailure(error);
         failed(s);
@@ -190,7 +204,10 @@ final class OriginLink {
             return;
         }
         ch.pipeline().get(OriginHandler.class).detach();
-        if (keep && ch.isActive()) {
+        if (ch instanceof Http2StreamChannel) {
+            // a stream is used once: closed by now when complete, else reset (RST_STREAM) by this
+            ch.close();
+        } else if (keep && ch.isActive()) {
             // Idle in the pool it keeps reading, so a close by the server is seen at once.
             ch.config().setAutoRead(true);
             OriginPool.current().offer(server.state(), ch);

@@ -76,20 +76,21 @@ public final class RawHttpClient implements AutoCloseable {
                     .add(l.substring(colon + 1).trim());
         }
         Response partial = new Response(statusLine, status, headers, new byte[0]);
+        Map<String, List<String>> trailers = new LinkedHashMap<>();
         byte[] body;
         if (head || status == 204 || status == 304 || (status >= 100 && status < 200)) {
             body = new byte[0];
         } else if ("chunked".equalsIgnoreCase(partial.header("transfer-encoding"))) {
-            body = readChunked();
+            body = readChunked(trailers);
         } else if (partial.header("content-length") != null) {
             body = in.readNBytes(Integer.parseInt(partial.header("content-length")));
         } else {
             body = in.readAllBytes();
         }
-        return new Response(statusLine, status, headers, body);
+        return new Response(statusLine, status, headers, body, trailers);
     }
 
-    private byte[] readChunked() throws IOException {
+    private byte[] readChunked(Map<String, List<String>> trailers) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
             String sizeLine = line();
@@ -97,7 +98,9 @@ public final class RawHttpClient implements AutoCloseable {
             if (size == 0) {
                 String t;
                 while ((t = line()) != null && !t.isEmpty()) {
-                    // trailers are ignored
+                    int colon = t.indexOf(':');
+                    trailers.computeIfAbsent(t.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            k -> new ArrayList<>()).add(t.substring(colon + 1).trim());
                 }
                 return body.toByteArray();
             }
@@ -141,7 +144,19 @@ public final class RawHttpClient implements AutoCloseable {
         socket.close();
     }
 
-    public record Response(String statusLine, int status, Map<String, List<String>> headers, byte[] body) {
+    /** @param trailers the trailer section of a chunked body (names in lower case) */
+    public record Response(String statusLine, int status, Map<String, List<String>> headers, byte[] body,
+                           Map<String, List<String>> trailers) {
+
+        public Response(String statusLine, int status, Map<String, List<String>> headers, byte[] body) {
+            this(statusLine, status, headers, body, Map.of());
+        }
+
+        public String trailer(String name) {
+            List<String> v = trailers.get(name.toLowerCase(Locale.ROOT));
+            return v == null ? null : v.get(0);
+        }
+
         public String header(String name) {
             List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
             return v == null ? null : v.get(0);

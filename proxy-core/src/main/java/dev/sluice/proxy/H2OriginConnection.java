@@ -1,0 +1,224 @@
+package dev.sluice.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/2 connection to an origin server ({@code proto h2}; without TLS h2c with prior
+ * knowledge), shared by the requests of one event loop: each request is a stream of it. Lives on
+ * that event loop, so no lock. It is the last handler of the connection's pipeline (after the
+ * frame codec and the multiplexer), where connection-level frames end up.
+ *
+ * <p>Streams are counted from the moment one is asked for, so the connection never takes more
+ * than the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} (and at most {@link #MAX_STREAMS});
+ * the pool opens another connection when all are full. After a GOAWAY no new stream starts on
+ * it; streams the server will not process are closed by the codec (their exchanges answer 502).
+ * A connection without streams for {@link OriginPool#MAX_IDLE_NANOS} is closed.
+ *
+ * <p>Ownership: connection-level frames (SETTINGS, PING, GOAWAY) arriving here are released.
+ */
+final class H2OriginConnection extends ChannelInboundHandlerAdapter {
+
+    /** What a caller of {@link #openStream} is told: a stream channel, or why there is none. */
+    interface StreamListener {
+        void onStream(Http2StreamChannel stream, Throwable cause);
+    }
+
+    /** Streams per connection even when the server allows more: a new connection spreads the load. */
+    static final int MAX_STREAMS = 128;
+
+    private final H2OriginPool pool;
+    private final int addressVersion;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(2);
+    private Channel channel;
+    private Http2FrameCodec codec;
+    private boolean connected;
+    private boolean failed;
+    private Throwable connectFailure;
+    private boolean draining;
+    private int streams;
+    private long idleSince = System.nanoTime();
+    private ScheduledFuture<?> idleCheck;
+
+    H2OriginConnection(H2OriginPool pool, int addressVersion) {
+        this.pool = pool;
+        this.addressVersion = addressVersion;
+    }
+
+    /** The handlers of a new connection's pipeline, this one last. */
+    void initChannel(Channel ch) {
+        channel = ch;
+        Http2FrameCodecBuilder builder = Http2FrameCodecBuilder.forClient();
+        // no server push (nothing would take it); response headers as large as HTTP/1.1's limit
+        builder.initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(65536));
+        codec = builder.build();
+        ch.pipeline().addLast("h2", codec);
+        ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new RefusePushedStreams()));
+        ch.pipeline().addLast("h2-origin", this);
+    }
+
+    int addressVersion() {
+        return addressVersion;
+    }
+
+    /** Whether a new stream may start here now (or once the connection is up). */
+    boolean hasRoom() {
+        if (failed || draining || (connected && !channel.isActive())) {
+            return false;
+        }
+        return streams < maxStreams();
+    }
+
+    boolean isUsable() {
+        return !failed && !draining && (!connected || channel.isActive());
+    }
+
+    private int maxStreams() {
+        if (!connected) {
+            return MAX_STREAMS;
+        }
+        return Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
+    }
+
+    /** The TCP connect finished: streams asked for meanwhile start now, or learn why they cannot. */
+    void onConnected(ChannelFuture f) {
+        if (f.isSuccess()) {
+            connected = true;
+        } else {
+            failed = true;
+            connectFailure = f.cause();
+            pool.forget(this);
+        }
+        Runnable r;
+        while ((r = waiting.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /**
+     * Opens a stream whose pipeline {@code init} sets up, or tells {@code listener} the connect
+     * failure ({@link #hasRoom()} was true; the stream is counted from now).
+     */
+    void openStream(ChannelHandler init, StreamListener listener) {
+        streams++;
+        cancelIdleCheck();
+        if (!connected && !failed) {
+            waiting.add(() -> openStream0(init, listener));
+            return;
+        }
+        openStream0(init, listener);
+    }
+
+    private void openStream0(ChannelHandler init, StreamListener listener) {
+        if (failed || !channel.isActive()) {
+            streamEnded();
+            listener.onStream(null, connectFailure != null ? connectFailure
+                    : new java.io.IOException("HTTP/2 connection to the server closed"));
+            return;
+        }
+        Future<Http2StreamChannel> opened = new Http2StreamChannelBootstrap(channel).handler(init).open();
+        opened.addListener(f -> {
+            if (!f.isSuccess()) {
+                streamEnded();
+                listener.onStream(null, f.cause());
+                return;
+            }
+            Http2StreamChannel stream = opened.getNow();
+            stream.closeFuture().addListener(c -> streamEnded());
+            listener.onStream(stream, null);
+        });
+    }
+
+    private void streamEnded() {
+        streams--;
+        if (streams > 0) {
+            return;
+        }
+        if (draining) {
+            channel.close();
+            return;
+        }
+        idleSince = System.nanoTime();
+        if (connected && channel.isActive() && idleCheck == null) {
+            idleCheck = channel.eventLoop().schedule(this::closeIfIdle, OriginPool.MAX_IDLE_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void closeIfIdle() {
+        idleCheck = null;
+        if (streams > 0 || !channel.isActive()) {
+            return;
+        }
+        long idle = System.nanoTime() - idleSince;
+        if (idle >= OriginPool.MAX_IDLE_NANOS) {
+            pool.forget(this);
+            channel.close();
+        } else {
+            idleCheck = channel.eventLoop().schedule(this::closeIfIdle, OriginPool.MAX_IDLE_NANOS - idle,
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelIdleCheck() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2GoAwayFrame) {
+            // The server stops taking streams: the ones it will still answer go on, new ones go elsewhere.
+            draining = true;
+            pool.forget(this);
+            if (streams == 0) {
+                ctx.close();
+            }
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdleCheck();
+        pool.forget(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a connection error (the codec has sent GOAWAY): its streams are closed with it
+        ctx.close();
+    }
+
+    /** Push is disabled in our SETTINGS; a stream the server opens anyway is closed. */
+    @ChannelHandler.Sharable
+    private static final class RefusePushedStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}
