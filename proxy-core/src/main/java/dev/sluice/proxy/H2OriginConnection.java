@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -43,6 +45,18 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
     /** Streams per connection even when the server allows more: a new connection spreads the load. */
     static final int MAX_STREAMS = 128;
 
+    /**
+     * What the server may send on one stream before Sluice reads it: the most a response waiting
+     * for a slow client holds in memory (like a socket buffer on an HTTP/1.1 connection).
+     */
+    static final int STREAM_WINDOW = 256 * 1024;
+
+    /**
+     * The connection's receive window: larger than HTTP/2's default 64 KiB so that a few streams
+     * paused by slow clients do not stall the other streams of the connection.
+     */
+    static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+
     private final H2OriginPool pool;
     private final int addressVersion;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(2);
@@ -66,7 +80,8 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
         channel = ch;
         Http2FrameCodecBuilder builder = Http2FrameCodecBuilder.forClient();
         // no server push (nothing would take it); response headers as large as HTTP/1.1's limit
-        builder.initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(65536));
+        builder.initialSettings(Http2Settings.defaultSettings().pushEnabled(false).maxHeaderListSize(65536)
+                .initialWindowSize(STREAM_WINDOW));
         codec = builder.build();
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(new RefusePushedStreams()));
@@ -100,6 +115,9 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
     void onConnected(ChannelFuture f) {
         if (f.isSuccess()) {
             connected = true;
+            // a WINDOW_UPDATE for the connection itself (no stream): the codec raises its window
+            channel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE),
+                    channel.voidPromise());
         } else {
             failed = true;
             connectFailure = f.cause();

@@ -51,9 +51,11 @@ class H2OriginTest {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
                 .build();
         String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
-                + "frontend fe\n use_backend refused if { path_beg /refused }\n default_backend app\n"
-                + "backend app\n server a 127.0.0.1:" + backend.port() + " proto h2\n"
-                + "backend refused\n retries 1\n server r 127.0.0.1:" + refusedPort + " proto h2\n";
+                + "frontend fe\n use_backend refused if { path_beg /refused }\n"
+                + " use_backend impatient if { path_beg /hang /quick }\n default_backend app\n"
+                + "backend app\n server a 127.0.0.1:" + backend.port() + " proto h2 observe layer7 error-limit 100\n"
+                + "backend impatient\n timeout server 300ms\n server i 127.0.0.1:" + backend.port() + " proto h2\n"
+                + "backend refused\n retries 1\n server r 127.0.0.1:" + refusedPort + " proto h2 observe layer4 error-limit 100\n";
         ParseResult parsed = ConfigParser.parse(text, "h2.cfg", Path.of("."));
         assertThat(parsed.errors()).isEmpty();
         ProxyConfig config = parsed.config().withBinds("fe",
@@ -144,12 +146,39 @@ class H2OriginTest {
     }
 
     @Test
-    void refusedConnection_isRetried_then503() throws Exception {
+    void refusedConnection_isRetried_then503_andCountedAsAnError() throws Exception {
         try (RawHttpClient c = new RawHttpClient(plainPort)) {
             RawHttpClient.Response r = c.get("/refused");
             assertThat(r.status()).isEqualTo(503);
         }
-        assertThat(proxy.ports("fe")).hasSize(2);
+        dev.sluice.routing.ServerState refused = proxy.table().backend("refused").servers().get(0).state();
+        assertThat(refused.observedErrors()).isEqualTo(2); // the first attempt and its retry
+        assertThat(refused.lastError()).contains("connection refused");
+    }
+
+    @Test
+    void silentStream_is504AfterTimeoutServer_andTheSharedConnectionServesTheNext() throws Exception {
+        try (RawHttpClient c = new RawHttpClient(plainPort)) {
+            assertThat(c.get("/hang").status()).isEqualTo(504);
+        }
+        try (RawHttpClient c = new RawHttpClient(plainPort)) {
+            assertThat(c.get("/quick").status()).isEqualTo(200);
+        }
+        // the timed-out stream was reset, not its connection: both requests went over one connection
+        assertThat(backend.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void passiveObservation_countsAStreamLostBeforeTheAnswer_andAnAnswerResetsIt() throws Exception {
+        dev.sluice.routing.ServerState a = proxy.table().backend("app").servers().get(0).state();
+        try (RawHttpClient c = new RawHttpClient(plainPort)) {
+            assertThat(c.get("/die").status()).isEqualTo(502);
+        }
+        assertThat(a.observedErrors()).isEqualTo(1);
+        try (RawHttpClient c = new RawHttpClient(plainPort)) {
+            assertThat(c.get("/ok").status()).isEqualTo(200);
+        }
+        assertThat(a.observedErrors()).isZero();
     }
 
     @Test

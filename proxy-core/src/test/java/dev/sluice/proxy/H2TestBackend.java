@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code server=NAME uri=URI host=AUTHORITY te=TE}), then echoes each request body chunk as it
  * arrives, and ends with trailers: {@code x-trailer: done} and {@code x-echo-trailer} (the
  * request's {@code x-checksum} trailer, if any). {@code /die} closes the whole connection without
- * answering; {@code /goaway} sends GOAWAY, then closes it.
+ * answering; {@code /goaway} sends GOAWAY, then closes it; {@code /hang} never answers.
  */
 public final class H2TestBackend implements AutoCloseable {
 
@@ -147,6 +147,10 @@ public final class H2TestBackend implements AutoCloseable {
             if (request.uri().startsWith("/die")) {
                 dropped = true;
                 connection.close();
+                return true;
+            }
+            if (request.uri().startsWith("/hang")) {
+                dropped = true; // reads the request, never answers
                 return true;
             }
             if (request.uri().startsWith("/goaway")) {
