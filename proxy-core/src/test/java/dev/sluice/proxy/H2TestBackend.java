@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code server=NAME uri=URI host=AUTHORITY te=TE}), then echoes each request body chunk as it
  * arrives, and ends with trailers: {@code x-trailer: done} and {@code x-echo-trailer} (the
  * request's {@code x-checksum} trailer, if any). {@code /die} closes the whole connection without
- * answering; {@code /goaway} sends GOAWAY, then closes it; {@code /hang} never answers.
+ * answering; {@code /goaway} sends GOAWAY, then closes it; {@code /hang} never answers;
+ * {@code /bytes/N} streams N zero bytes as fast as flow control lets it; {@code /count} answers
+ * {@code received=N} once the whole request body is in.
  */
 public final class H2TestBackend implements AutoCloseable {
 
@@ -108,6 +110,16 @@ public final class H2TestBackend implements AutoCloseable {
 
     private final class Echo extends ChannelInboundHandlerAdapter {
         private boolean dropped;
+        private long counted = -1;
+        private Runnable pump;
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (pump != null && ctx.channel().isWritable()) {
+                pump.run();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -120,6 +132,16 @@ public final class H2TestBackend implements AutoCloseable {
                     ReferenceCountUtil.release(msg);
                     return;
                 }
+            }
+            if (counted >= 0 && msg instanceof HttpContent content) {
+                counted += content.content().readableBytes();
+                if (content instanceof LastHttpContent) {
+                    ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+                    ctx.writeAndFlush(new DefaultLastHttpContent(
+                            Unpooled.copiedBuffer("received=" + counted, StandardCharsets.UTF_8)));
+                }
+                ReferenceCountUtil.release(msg);
+                return;
             }
             if (msg instanceof HttpContent content) {
                 if (content.content().isReadable()) {
@@ -149,6 +171,15 @@ public final class H2TestBackend implements AutoCloseable {
                 connection.close();
                 return true;
             }
+            if (request.uri().startsWith("/count")) {
+                counted = 0; // answers "received=N" once the whole body is in
+                return false;
+            }
+            if (request.uri().startsWith("/bytes/")) {
+                dropped = true;
+                streamBytes(ctx, Long.parseLong(request.uri().substring("/bytes/".length())));
+                return true;
+            }
             if (request.uri().startsWith("/hang")) {
                 dropped = true; // reads the request, never answers
                 return true;
@@ -168,6 +199,24 @@ public final class H2TestBackend implements AutoCloseable {
                     + " upgrade=" + h.get(HttpHeaderNames.UPGRADE) + "\n";
             ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(line, StandardCharsets.UTF_8)));
             return false;
+        }
+
+        /** n bytes in 64 KiB DATA frames, each written only while the stream is writable (flow control). */
+        private void streamBytes(ChannelHandlerContext ctx, long n) {
+            ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+            long[] left = {n};
+            pump = () -> {
+                while (left[0] > 0 && ctx.channel().isWritable()) {
+                    int size = (int) Math.min(65536, left[0]);
+                    left[0] -= size;
+                    ctx.writeAndFlush(new DefaultHttpContent(ctx.alloc().buffer(size).writeZero(size)));
+                }
+                if (left[0] == 0) {
+                    left[0] = -1;
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                }
+            };
+            pump.run();
         }
     }
 }
