@@ -12,6 +12,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * frame codec and the multiplexer), where connection-level frames end up.
  *
  * <p>Streams are counted from the moment one is asked for, so the connection never takes more
- * than the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} (and at most {@link #MAX_STREAMS});
+ * than the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} (and at most {@link #MAX_STREAMS};
+ * {@link #STREAMS_BEFORE_SETTINGS} until the server's SETTINGS arrive);
  * the pool opens another connection when all are full. After a GOAWAY no new stream starts on
  * it; streams the server will not process are closed by the codec (their exchanges answer 502).
  * A connection without streams for {@link OriginPool#MAX_IDLE_NANOS} is closed.
@@ -44,6 +46,12 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
 
     /** Streams per connection even when the server allows more: a new connection spreads the load. */
     static final int MAX_STREAMS = 128;
+
+    /**
+     * Streams opened before the server's SETTINGS arrive: RFC 9113 recommends servers allow at
+     * least 100, so a burst at connection start stays within the limit it is about to announce.
+     */
+    static final int STREAMS_BEFORE_SETTINGS = 100;
 
     /**
      * What the server may send on one stream before Sluice reads it: the most a response waiting
@@ -66,6 +74,7 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
     private boolean failed;
     private Throwable connectFailure;
     private boolean draining;
+    private boolean settingsReceived;
     private int streams;
     private long idleSince = System.nanoTime();
     private ScheduledFuture<?> idleCheck;
@@ -105,8 +114,8 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
     }
 
     private int maxStreams() {
-        if (!connected) {
-            return MAX_STREAMS;
+        if (!settingsReceived) {
+            return STREAMS_BEFORE_SETTINGS;
         }
         return Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
     }
@@ -202,7 +211,9 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Http2GoAwayFrame) {
+        if (msg instanceof Http2SettingsFrame) {
+            settingsReceived = true; // the codec has applied them: maxActiveStreams is the server's
+        } else if (msg instanceof Http2GoAwayFrame) {
             // The server stops taking streams: the ones it will still answer go on, new ones go elsewhere.
             draining = true;
             pool.forget(this);

@@ -92,6 +92,44 @@ class H2OriginTest {
     }
 
     @Test
+    void serverAllowingFewStreams_getsNoMoreThanThatPerConnection_andEveryRequestIsAnswered() throws Exception {
+        try (H2TestBackend narrow = H2TestBackend.start("narrow", 5)) {
+            String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
+                    + "frontend fe2\n default_backend narrow\n"
+                    + "backend narrow\n server n 127.0.0.1:" + narrow.port() + " proto h2\n";
+            ProxyConfig config = ConfigParser.parse(text, "narrow.cfg", Path.of(".")).config()
+                    .withBinds("fe2", List.of(new Bind("127.0.0.1", 0, false)));
+            ProxyServer second = ProxyServer.start(RoutingCompiler.compile(config, null), 1);
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(20);
+            try {
+                int p = second.ports("fe2").get(0);
+                try (RawHttpClient c = new RawHttpClient(p)) {
+                    assertThat(c.get("/hold/first").status()).isEqualTo(200); // the server's SETTINGS are known now
+                }
+                List<CompletableFuture<RawHttpClient.Response>> all = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String path = "/hold/" + i;
+                    all.add(CompletableFuture.supplyAsync(() -> {
+                        try (RawHttpClient c = new RawHttpClient(p)) {
+                            return c.get(path);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }, clients));
+                }
+                for (int i = 0; i < 20; i++) {
+                    RawHttpClient.Response r = all.get(i).get(20, TimeUnit.SECONDS);
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.bodyText()).isEqualTo("/hold/" + i);
+                }
+            } finally {
+                clients.shutdownNow();
+                second.close();
+            }
+        }
+    }
+
+    @Test
     void http11ChunkedRequest_reachesTheH2Backend_withItsTrailer_andTheResponseTrailersComeBackChunked() throws Exception {
         try (RawHttpClient c = new RawHttpClient(plainPort)) {
             c.send("POST /upload HTTP/1.1\r\nHost: shop.test\r\nTE: trailers\r\nConnection: keep-alive, x-hop\r\n"

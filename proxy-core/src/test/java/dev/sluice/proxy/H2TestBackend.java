@@ -26,6 +26,7 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arrives, and ends with trailers: {@code x-trailer: done} and {@code x-echo-trailer} (the
  * request's {@code x-checksum} trailer, if any). {@code /die} closes the whole connection without
  * answering; {@code /goaway} sends GOAWAY, then closes it; {@code /hang} never answers;
- * {@code /bytes/N} streams N zero bytes as fast as flow control lets it; {@code /count} answers
+ * {@code /hold...} answers its URI after 200 ms; {@code /bytes/N} streams N zero bytes as fast as flow control lets it; {@code /count} answers
  * {@code received=N} once the whole request body is in.
  */
 public final class H2TestBackend implements AutoCloseable {
@@ -58,7 +59,7 @@ public final class H2TestBackend implements AutoCloseable {
     private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
     private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
-    private H2TestBackend(String name) {
+    private H2TestBackend(String name, int maxConcurrentStreams) {
         this.name = name;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.server = new ServerBootstrap()
@@ -70,7 +71,11 @@ public final class H2TestBackend implements AutoCloseable {
                         connections.incrementAndGet();
                         accepted.add(ch);
                         ch.closeFuture().addListener(f -> accepted.remove(ch));
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build());
+                        Http2FrameCodecBuilder codec = Http2FrameCodecBuilder.forServer();
+                        if (maxConcurrentStreams > 0) {
+                            codec.initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(maxConcurrentStreams));
+                        }
+                        ch.pipeline().addLast(codec.build());
                         ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {
@@ -85,7 +90,12 @@ public final class H2TestBackend implements AutoCloseable {
     }
 
     public static H2TestBackend start(String name) {
-        return new H2TestBackend(name);
+        return new H2TestBackend(name, 0);
+    }
+
+    /** An origin that allows at most {@code maxConcurrentStreams} streams per connection (SETTINGS). */
+    public static H2TestBackend start(String name, int maxConcurrentStreams) {
+        return new H2TestBackend(name, maxConcurrentStreams);
     }
 
     public int port() { return ((InetSocketAddress) server.localAddress()).getPort(); }
@@ -178,6 +188,16 @@ public final class H2TestBackend implements AutoCloseable {
             if (request.uri().startsWith("/bytes/")) {
                 dropped = true;
                 streamBytes(ctx, Long.parseLong(request.uri().substring("/bytes/".length())));
+                return true;
+            }
+            if (request.uri().startsWith("/hold")) {
+                // answers a little later, so that concurrent requests overlap
+                dropped = true;
+                String uri = request.uri();
+                ctx.executor().schedule(() -> {
+                    ctx.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+                    ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.copiedBuffer(uri, StandardCharsets.UTF_8)));
+                }, 200, TimeUnit.MILLISECONDS);
                 return true;
             }
             if (request.uri().startsWith("/hang")) {

@@ -50,5 +50,8 @@ class ServerProtoConfigTest {
         assertThat(errors("backend b\n mode tcp\n server s a:80 proto h2\n"))
                 .containsExactly("bad.cfg:3: 'server s proto h2': backend 'b' is in mode tcp "
                         + "(expected mode http: HTTP/2 carries HTTP requests)");
+        assertThat(errors("defaults\n mode tcp\nlisten l\n bind :5000\n server s a:80 proto h2\n"))
+                .containsExactly("bad.cfg:5: 'server s proto h2': listen 'l' is in mode tcp "
+                        + "(expected mode http: HTTP/2 carries HTTP requests)");
     }
 }
