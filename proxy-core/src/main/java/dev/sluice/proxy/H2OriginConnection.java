@@ -109,10 +109,6 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
         return streams < maxStreams();
     }
 
-    boolean isUsable() {
-        return !failed && !draining && (!connected || channel.isActive());
-    }
-
     private int maxStreams() {
         if (!settingsReceived) {
             return STREAMS_BEFORE_SETTINGS;
@@ -143,8 +139,7 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
      * failure ({@link #hasRoom()} was true; the stream is counted from now).
      */
     void openStream(ChannelHandler init, StreamListener listener) {
-        streams++;
-        cancelIdleCheck();
+        streams++; // a pending idle check sees it and leaves the connection open
         if (!connected && !failed) {
             waiting.add(() -> openStream0(init, listener));
             return;

@@ -76,12 +76,6 @@ final class H2OriginPool {
         }
     }
 
-    /** Open connections of this event loop to {@code server} (for tests and stats). */
-    int connectionCount(ServerState server) {
-        List<H2OriginConnection> list = connections.get(server);
-        return list == null ? 0 : list.size();
-    }
-
     /**
      * A request stream's pipeline: frames to and from HTTP/1.1 objects, {@link H2StreamHeads}
      * for what that conversion leaves out, and the {@link OriginHandler} the exchange attaches to.

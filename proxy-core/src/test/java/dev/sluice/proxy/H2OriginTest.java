@@ -132,7 +132,7 @@ class H2OriginTest {
     @Test
     void http11ChunkedRequest_reachesTheH2Backend_withItsTrailer_andTheResponseTrailersComeBackChunked() throws Exception {
         try (RawHttpClient c = new RawHttpClient(plainPort)) {
-            c.send("POST /upload HTTP/1.1\r\nHost: shop.test\r\nTE: trailers\r\nConnection: keep-alive, x-hop\r\n"
+            c.send("POST /upload HTTP/1.1\r\nHost: shop.test\r\nTE: gzip;q=0.5, Trailers\r\nConnection: keep-alive, x-hop, te\r\n"
                     + "X-Hop: secret\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Checksum: abc123\r\n\r\n");
             RawHttpClient.Response r = c.read();
