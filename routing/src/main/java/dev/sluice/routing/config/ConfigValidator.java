@@ -129,6 +129,12 @@ final class ConfigValidator {
                 // HAProxy: "MUX protocol 'h2' is not usable" for a server of a tcp backend
                 ctx.error(s.line(), "'server " + s.value().name() + " proto h2': " + p.describe()
                         + " is in mode tcp (expected mode http: HTTP/2 carries HTTP requests)");
+            } else if (s.value().h2() && s.value().check().enabled() && p.httpCheck != null) {
+                // HAProxy sends such checks over h2 too; Sluice's checker speaks HTTP/1.1 only, which an
+                // h2c server refuses: better refused here than a server wrongly marked DOWN
+                ctx.error(s.line(), "'server " + s.value().name() + " proto h2 check': HTTP checks "
+                        + "(option httpchk) over HTTP/2 are not supported (expected a TCP check: no option "
+                        + "httpchk in " + p.describe() + ")");
             }
         }
     }

@@ -54,4 +54,15 @@ class ServerProtoConfigTest {
                 .containsExactly("bad.cfg:5: 'server s proto h2': listen 'l' is in mode tcp "
                         + "(expected mode http: HTTP/2 carries HTTP requests)");
     }
+
+    @Test
+    void protoH2_withAnHttpCheck_isRefused_butATcpCheckIsFine() {
+        assertThat(errors("backend b\n option httpchk GET /health\n server s a:80 proto h2 check\n"))
+                .containsExactly("bad.cfg:3: 'server s proto h2 check': HTTP checks (option httpchk) over HTTP/2 "
+                        + "are not supported (expected a TCP check: no option httpchk in backend 'b')");
+        assertThat(Configs.parse("backend b\n server s a:80 proto h2 check\n").backend("b").servers().get(0).h2())
+                .isTrue();
+        assertThat(Configs.parse("backend b\n option httpchk GET /health\n server s a:80 proto h2\n"
+                + " server t a:81 check\n").backend("b").servers()).hasSize(2);
+    }
 }
