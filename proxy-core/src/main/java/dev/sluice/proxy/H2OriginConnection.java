@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Streams are counted from the moment one is asked for, so the connection never takes more
  * than the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} (and at most {@link #MAX_STREAMS};
- * {@link #STREAMS_BEFORE_SETTINGS} until the server's SETTINGS arrive);
+ * until the server's SETTINGS arrive, what another connection to it learned, else
+ * {@link #STREAMS_BEFORE_SETTINGS});
  * the pool opens another connection when all are full. After a GOAWAY no new stream starts on
  * it; streams the server will not process are closed by the codec (their exchanges answer 502).
  * A connection without streams for {@link OriginPool#MAX_IDLE_NANOS} is closed.
@@ -67,6 +68,7 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
 
     private final H2OriginPool pool;
     private final int addressVersion;
+    private final int streamsBeforeSettings;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(2);
     private Channel channel;
     private Http2FrameCodec codec;
@@ -79,9 +81,14 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
     private long idleSince = System.nanoTime();
     private ScheduledFuture<?> idleCheck;
 
-    H2OriginConnection(H2OriginPool pool, int addressVersion) {
+    /**
+     * @param streamsBeforeSettings streams it takes until the server's SETTINGS arrive: what another
+     *                              connection to the server learned, else {@link #STREAMS_BEFORE_SETTINGS}
+     */
+    H2OriginConnection(H2OriginPool pool, int addressVersion, int streamsBeforeSettings) {
         this.pool = pool;
         this.addressVersion = addressVersion;
+        this.streamsBeforeSettings = streamsBeforeSettings;
     }
 
     /** The handlers of a new connection's pipeline, this one last. */
@@ -109,9 +116,14 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
         return streams < maxStreams();
     }
 
+    /** The server's stream limit as this connection learned it from SETTINGS, or -1 before. */
+    int learnedMaxStreams() {
+        return settingsReceived ? maxStreams() : -1;
+    }
+
     private int maxStreams() {
         if (!settingsReceived) {
-            return STREAMS_BEFORE_SETTINGS;
+            return streamsBeforeSettings;
         }
         return Math.min(MAX_STREAMS, codec.connection().local().maxActiveStreams());
     }

@@ -48,13 +48,18 @@ final class H2OriginPool {
                     InetSocketAddress address, long connectTimeoutMs, ChannelHandler streamInit,
                     H2OriginConnection.StreamListener listener) {
         List<H2OriginConnection> list = connections.computeIfAbsent(server, k -> new ArrayList<>(2));
+        int learned = -1;
         for (H2OriginConnection c : list) {
             if (c.addressVersion() == version && c.hasRoom()) {
                 c.openStream(streamInit, listener);
                 return;
             }
+            learned = Math.max(learned, c.learnedMaxStreams());
         }
-        H2OriginConnection c = new H2OriginConnection(this, version);
+        // all full: another connection, which takes what the server allowed the others (its
+        // SETTINGS are not known before a round trip, and a burst would exceed a small limit)
+        H2OriginConnection c = new H2OriginConnection(this, version,
+                learned > 0 ? learned : H2OriginConnection.STREAMS_BEFORE_SETTINGS);
         list.add(c);
         owners.put(c, server);
         c.openStream(streamInit, listener); // waits for the connect
