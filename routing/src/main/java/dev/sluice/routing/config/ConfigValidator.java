@@ -129,6 +129,11 @@ final class ConfigValidator {
                 // HAProxy: "MUX protocol 'h2' is not usable" for a server of a tcp backend
                 ctx.error(s.line(), "'server " + s.value().name() + " proto h2': " + p.describe()
                         + " is in mode tcp (expected mode http: HTTP/2 carries HTTP requests)");
+            } else if (s.value().h2() && s.value().tls().ssl()) {
+                // h2 over TLS needs ALPN on the server connection; Sluice sends h2c (prior knowledge) only
+                ctx.error(s.line(), "'server " + s.value().name() + " proto h2': HTTP/2 over TLS (ssl) to a "
+                        + "server is not supported (expected proto h2 without ssl: cleartext h2c, or ssl without "
+                        + "proto h2: HTTP/1.1 over TLS)");
             } else if (s.value().h2() && s.value().check().enabled() && p.httpCheck != null) {
                 // HAProxy sends such checks over h2 too; Sluice's checker speaks HTTP/1.1 only, which an
                 // h2c server refuses: better refused here than a server wrongly marked DOWN

@@ -65,4 +65,13 @@ class ServerProtoConfigTest {
         assertThat(Configs.parse("backend b\n option httpchk GET /health\n server s a:80 proto h2\n"
                 + " server t a:81 check\n").backend("b").servers()).hasSize(2);
     }
+
+    @Test
+    void protoH2_withSsl_isRefused_untilHttp2OverTlsIsSupported() {
+        assertThat(errors("backend b\n server s a:443 ssl verify none proto h2\n"))
+                .containsExactly("bad.cfg:2: 'server s proto h2': HTTP/2 over TLS (ssl) to a server is not supported "
+                        + "(expected proto h2 without ssl: cleartext h2c, or ssl without proto h2: HTTP/1.1 over TLS)");
+        ProxyConfig c = Configs.parse("backend b\n server s a:443 ssl verify none\n server t a:50051 proto h2\n");
+        assertThat(Configs.parse(ConfigRenderer.render(c))).isEqualTo(c);
+    }
 }
