@@ -29,6 +29,11 @@ record CommandLine(String command, String file, Map<String, String> flags) {
                                   embedded configuration, e.g. "ssl-min-ver TLSv1.3"  [SSL_BIND_OPTIONS, SSL_BIND_CIPHERS]
               --ca-file FILE      ssl binds of DEFAULT_PORTS ask for client certificates signed by these CAs
                                   (ca-file FILE verify optional)  [CA_FILE]
+              --stats-user U, --stats-pass P   credentials of /stats, /stats;csv and /metrics (none/none:
+                                  open)  [STATS_USER, STATS_PASS]
+              --debug B           one access-log line per request (default false)  [DEBUG]
+              --log-format F      httplog (HAProxy's) or json  [LOG_FORMAT]
+              --log-file FILE     append the access log to FILE instead of standard output  [LOG_FILE]
               --certs-dir DIR, --preferred-certificate GLOB, --enable-h2 B   certificates of ssl binds
             Every option X-Y is also the variable X_Y; a secret SECRETS_DIR/dfp_x_y wins over the variable.""";
 

@@ -4,6 +4,7 @@ import dev.sluice.admin.AdminBindException;
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.ServiceRegistry;
 import dev.sluice.admin.AdminAuth;
+import dev.sluice.proxy.AccessLog;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigRenderer;
@@ -148,12 +149,28 @@ public final class Main {
             return 1;
         }
         registry.attach(sluice::publish);
+        AccessLog accessLog;
+        try {
+            accessLog = AccessLogs.open(settings.observability(), out);
+        } catch (IOException e) {
+            sluice.close();
+            registry.close();
+            events.close();
+            err.println("sluice: LOG_FILE: " + e.getMessage());
+            return 1;
+        }
+        sluice.accessLog(accessLog);
         AdminServer admin;
         try {
             AdminCredentials credentials = settings.adminCredentials();
+            AdminCredentials stats = settings.observability().statsCredentials();
             admin = AdminServer.start(settings.adminBind(), settings.adminPort(), registry,
-                    credentials == null ? null : new AdminAuth(credentials.user(), credentials.password()), tls);
+                    credentials == null ? null : new AdminAuth(credentials.user(), credentials.password()), tls,
+                    stats == null ? null : new AdminAuth(stats.user(), stats.password()));
         } catch (AdminBindException e) {
+            if (accessLog != null) {
+                accessLog.close();
+            }
             sluice.close();
             registry.close();
             events.close();
@@ -166,6 +183,9 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             admin.close();
             sluice.close();
+            if (accessLog != null) {
+                accessLog.close();
+            }
             registry.close();
             events.close();
             stopped.countDown();

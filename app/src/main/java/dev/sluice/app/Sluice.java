@@ -91,6 +91,11 @@ public final class Sluice implements AutoCloseable {
         return start(config, System.err);
     }
 
+    /** One access-log line per request from now on ({@code null}: none). */
+    public void accessLog(dev.sluice.proxy.AccessLog log) {
+        proxy.accessLog(log);
+    }
+
     public ProxyServer proxy() {
         return proxy;
     }

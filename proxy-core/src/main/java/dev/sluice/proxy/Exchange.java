@@ -35,6 +35,7 @@ final class Exchange implements OriginLink.Listener {
     private final Frontend frontend;
     private final HttpRequestView view;
     private final HttpRequest request;
+    private final ExchangeStats stats;
     private final boolean clientHttp10;
     private Backend backend;
     private OriginLink link;
@@ -62,8 +63,10 @@ final class Exchange implements OriginLink.Listener {
     /** The request's persistence cookie for the backend, or {@code null}. */
     private String cookieValue;
 
-    Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view) {
+    Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view,
+             ExchangeStats stats) {
         this.owner = owner;
+        this.stats = stats;
         this.client = client;
         this.frontend = frontend;
         this.view = view;
@@ -79,6 +82,9 @@ final class Exchange implements OriginLink.Listener {
 
         Admission admission = Admission.decide(frontend, view, client.alloc());
         backend = admission.backend();
+        if (backend != null) {
+            stats.backend(backend, owner.runtime().table().traffic());
+        }
         if (admission.answer() != null) {
             answerLocally(admission.answer());
             return;
@@ -90,7 +96,7 @@ final class Exchange implements OriginLink.Listener {
         Server picked = admission.server();
         cookieValue = admission.cookieValue();
         MessageHeads.prepareRequest(request, frontend, backend, view);
-        link = new OriginLink(owner.runtime(), client, backend, view, this);
+        link = new OriginLink(owner.runtime(), client, backend, view, this, stats);
         link.open(picked);
     }
 
@@ -110,6 +116,7 @@ final class Exchange implements OriginLink.Listener {
     public void onOriginReady(Channel ch, boolean pooled) {
         origin = ch;
         reused = pooled;
+        stats.connected(pooled);
         ch.pipeline().get(OriginHandler.class).attach(this);
         origin.write(request, origin.voidPromise());
         HttpContent c;
@@ -147,6 +154,7 @@ final class Exchange implements OriginLink.Listener {
         if (content instanceof LastHttpContent) {
             requestComplete = true;
         }
+        stats.requestBytes(content.content().readableBytes());
         if (done) {
             ReferenceCountUtil.release(content);
         } else if (origin == null) {
@@ -204,6 +212,7 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         done = true;
+        finish(responseStarted ? "CD" : "CH");
         cleanup(false);
     }
 
@@ -265,6 +274,7 @@ final class Exchange implements OriginLink.Listener {
             clientKeepAlive = MessageHeads.frameForClient(response, request.method(), clientHttp10, clientKeepAlive);
         }
         responseStarted = true;
+        stats.response(status, false);
         client.write(response, client.voidPromise());
     }
 
@@ -311,6 +321,7 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        stats.responseBytes(content.content().readableBytes());
         client.write(content, client.voidPromise());
         if (last) {
             responseComplete();
@@ -375,6 +386,7 @@ final class Exchange implements OriginLink.Listener {
 
     private void responseComplete() {
         done = true;
+        finish("--");
         boolean keepOrigin = originKeepAlive && requestComplete;
         cleanup(keepOrigin);
         owner.exchangeDone(this, clientKeepAlive && (requestComplete || !requestHasBody));
@@ -392,6 +404,9 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         done = true;
+        int code = answer.status().code();
+        stats.response(code, true);
+        finish(code == 503 && link != null ? "SC" : code == 502 ? "SH" : code == 504 ? "sH" : code >= 500 ? "PR" : "LR");
         boolean keep = clientKeepAlive && (requestComplete || !requestHasBody) && answer.status().code() != 400;
         answer.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         if (keep && !clientHttp10) {
@@ -405,8 +420,13 @@ final class Exchange implements OriginLink.Listener {
     /** Ends the exchange when the answer cannot be completed: both connections are closed. */
     private void abort() {
         done = true;
+        finish(responseStarted ? "SD" : "SH");
         cleanup(false);
         owner.exchangeDone(this, false);
+    }
+
+    private void finish(String termination) {
+        stats.finish(client.channel(), request, owner.frontendName(), owner.tls(), termination);
     }
 
     private void cleanup(boolean keepOrigin) {
@@ -424,6 +444,7 @@ final class Exchange implements OriginLink.Listener {
     /** After a 101: both connections become a byte tunnel under {@code timeout tunnel}. */
     private void switchToTunnel() {
         done = true;
+        finish("--");
         owner.serverTimer().clear();
         origin = null;
         Channel originCh = link.takeChannel();

@@ -2,20 +2,18 @@ package dev.sluice.proxy;
 
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RoutingTable;
+import dev.sluice.routing.stats.Traffic;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -54,6 +52,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private LazyTimer serverTimer;
     private ScheduledFuture<?> clientTimer;
     private long lastClientProgress;
+    /** This connection's event loop's stripe of the counters, and its frontend's counters. */
+    private int stripe = -1;
+    private Traffic traffic;
+    private boolean counted;
 
     HttpClientHandler(ProxyRuntime runtime, String frontendName) {
         this.runtime = runtime;
@@ -108,6 +110,14 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         idleTimer.set(f.timeouts().effectiveHttpRequestMs());
     }
 
+    /** The connection no longer counts as open on its frontend (closed, or a tunnel now). */
+    private void uncount() {
+        if (counted) {
+            counted = false;
+            traffic.add(stripe, Traffic.OPEN, -1);
+        }
+    }
+
     /** {@code timeout server} of the current exchange, one timer per connection. */
     LazyTimer serverTimer() {
         return serverTimer;
@@ -123,6 +133,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // Removed when the connection becomes a tunnel (after a 101).
+        uncount();
         idleTimer.cancel();
         serverTimer.cancel();
         if (clientTimer != null) {
@@ -137,6 +148,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        stripe = runtime.stripe(ctx.channel().eventLoop());
+        traffic = runtime.table().traffic().frontend(frontendName);
+        traffic.increment(stripe, Traffic.SESSIONS);
+        traffic.increment(stripe, Traffic.OPEN);
+        counted = true;
         armIdleTimer();
         ctx.fireChannelActive();
     }
@@ -184,51 +200,36 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private void startExchange(HttpRequest request) {
         cancelIdleTimer();
         firstRequest = false;
-        if (request.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(request);
-            int status = statusFor(request.decoderResult().cause());
-            sendAndClose(errorResponse(status));
-            return;
-        }
-        RoutingTable table = runtime.table();
-        if (!RequestTarget.isValid(request)) {
-            ReferenceCountUtil.release(request);
-            sendAndClose(errorResponse(400));
-            return;
-        }
-        if (request.headers().size() > table.limits().maxHeaders()) {
-            ReferenceCountUtil.release(request);
-            sendAndClose(errorResponse(431));
-            return;
-        }
-        Frontend frontend = frontendOf(table);
-        if (frontend == null) {
-            // The frontend was removed by a reload: finish this connection with a 503.
-            ReferenceCountUtil.release(request);
-            sendAndClose(errorResponse(503));
-            return;
-        }
         if (connection == null) {
             connection = ConnectionInfo.of(ctx.channel());
         }
+        RoutingTable table = runtime.table();
+        Frontend frontend = frontendOf(table);
+        int refused = RequestChecks.refusal(request, table);
+        if (refused == 0 && frontend == null) {
+            refused = 503; // the frontend was removed by a reload: this connection ends with a 503
+        }
+        ExchangeStats stats = new ExchangeStats(runtime, stripe, traffic);
+        if (refused != 0) {
+            stats.response(refused, true);
+            stats.finish(ctx.channel(), request, frontendName, connection.tls(), "PR");
+            ReferenceCountUtil.release(request);
+            sendAndClose(errorResponse(refused));
+            return;
+        }
         HttpRequestView view = new HttpRequestView(request, connection, connection.sni());
-        Exchange e = new Exchange(this, ctx, frontend, view);
+        Exchange e = new Exchange(this, ctx, frontend, view, stats);
         exchange = e;
         armClientTimer(frontend.timeouts().clientMs());
         e.start();
     }
 
-    private static int statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return 414;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return 431;
-        }
-        if (cause instanceof TooLongFrameException) {
-            return 413;
-        }
-        return 400;
+    String frontendName() {
+        return frontendName;
+    }
+
+    boolean tls() {
+        return connection != null && connection.tls();
     }
 
     /** Called by the exchange when its answer has been written. */
@@ -313,6 +314,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        uncount();
         closing = true;
         idleTimer.cancel();
         serverTimer.cancel();
@@ -419,6 +421,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (idleAnswers408) {
+            traffic.response(stripe, 408);
+            traffic.increment(stripe, Traffic.REQUEST_ERRORS);
             sendAndClose(errorResponse(408));
         } else {
             closing = true;

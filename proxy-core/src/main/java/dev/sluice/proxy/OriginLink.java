@@ -36,14 +36,16 @@ final class OriginLink {
     private final Backend backend;
     private final HttpRequestView view;
     private final Listener listener;
+    private final ExchangeStats stats;
     private Server server;
     private boolean acquired;
     private int attempt;
     private Channel channel;
 
     OriginLink(ProxyRuntime runtime, ChannelHandlerContext client, Backend backend, HttpRequestView view,
-               Listener listener) {
+               Listener listener, ExchangeStats stats) {
         this.runtime = runtime;
+        this.stats = stats;
         this.client = client;
         this.backend = backend;
         this.view = view;
@@ -61,6 +63,7 @@ final class OriginLink {
             acquired = false;
         }
         server = target;
+        stats.selected(target);
         if (!acquired) {
             server.state().acquire();
             acquired = true;
@@ -129,8 +132,10 @@ final class OriginLink {
     }
 
     private void failed(Server s) {
+        stats.connectFailed(s);
         Server next = Retries.next(backend, view, s, ++attempt);
         if (next != null) {
+            stats.retried(next != s);
             open(next);
             return;
         }

@@ -12,7 +12,12 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +29,9 @@ final class ProxyRuntime {
     private final Transport transport;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private volatile RoutingTable table;
+    /** Each event loop's stripe of the traffic counters; written once at start. */
+    private volatile Map<EventExecutor, Integer> stripes = Map.of();
+    private volatile AccessLog accessLog;
     private final OriginTls originTls = new OriginTls();
 
     ProxyRuntime(Transport transport, RoutingTable table) {
@@ -37,6 +45,30 @@ final class ProxyRuntime {
                 .socketChannelType(transport.socketChannel())
                 .ttl(0, 10)
                 .negativeTtl(2));
+    }
+
+    /** Numbers the loops of {@code group} 0..n-1: their stripes of the counters. */
+    void loops(EventLoopGroup group) {
+        Map<EventExecutor, Integer> m = new IdentityHashMap<>();
+        for (EventExecutor e : group) {
+            m.put(e, m.size());
+        }
+        stripes = Collections.unmodifiableMap(m);
+    }
+
+    /** The counters' stripe of {@code loop}; -1 (the shared stripe) for a loop not of this server. */
+    int stripe(EventExecutor loop) {
+        Integer i = stripes.get(loop);
+        return i == null ? -1 : i;
+    }
+
+    /** The access log, or {@code null} when it is off. */
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    void accessLog(AccessLog log) {
+        accessLog = log;
     }
 
     RoutingTable table() {

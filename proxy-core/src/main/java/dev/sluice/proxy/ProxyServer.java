@@ -59,6 +59,7 @@ public final class ProxyServer implements AutoCloseable {
         this.transport = Transport.best();
         this.group = transport.newGroup(threads, "sluice-proxy");
         this.runtime = new ProxyRuntime(transport, table);
+        runtime.loops(group);
     }
 
     /**
@@ -96,6 +97,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public RoutingTable table() {
         return runtime.table();
+    }
+
+    /** Starts writing one access-log line per request to {@code log} ({@code null}: stops). */
+    public void accessLog(AccessLog log) {
+        runtime.accessLog(log);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.sluice.routing.ClientCertificate;
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.RequestView;
 import dev.sluice.routing.Server;
+import dev.sluice.routing.stats.Traffic;
 import dev.sluice.routing.TcpInspection;
 import dev.sluice.routing.config.ServerTlsConfig;
 import io.netty.channel.Channel;
@@ -39,6 +40,7 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
     private Backend backend;
     private RequestView view;
     private int attempt;
+    private int stripe = -1;
     private ArrayDeque<Object> early;
 
     TcpClientHandler(ProxyRuntime runtime, String frontendName) {
@@ -54,6 +56,11 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        stripe = runtime.stripe(ctx.channel().eventLoop());
+        Traffic traffic = runtime.table().traffic().frontend(frontendName);
+        traffic.increment(stripe, Traffic.SESSIONS);
+        traffic.increment(stripe, Traffic.OPEN);
+        ctx.channel().closeFuture().addListener(f -> traffic.add(stripe, Traffic.OPEN, -1));
         if (isTls()) {
             ctx.channel().config().setAutoRead(true); // the handshake reads; routing waits for its end
             return;
@@ -145,6 +152,7 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (f.isSuccess()) {
+            count(server, Traffic.CONNECTS);
             Channel origin = f.channel();
             if (early != null) {
                 Object m;
@@ -165,12 +173,25 @@ final class TcpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void retry(Server server) {
+        server.state().traffic().increment(stripe, Traffic.CONNECT_ERRORS);
+        runtime.table().traffic().backend(backend.name()).increment(stripe, Traffic.CONNECT_ERRORS);
         Server next = Retries.next(backend, view, server, ++attempt);
         if (next != null) {
+            runtime.table().traffic().backend(backend.name()).increment(stripe, Traffic.RETRIES);
             connect(next);
             return;
         }
         ctx.close();
+    }
+
+    /** A session of the backend and of {@code server}, which the balancer chose. */
+    private void count(Server server, int how) {
+        Traffic b = runtime.table().traffic().backend(backend.name());
+        b.increment(stripe, Traffic.SESSIONS);
+        Traffic s = server.state().traffic();
+        s.increment(stripe, Traffic.SESSIONS);
+        s.increment(stripe, Traffic.SELECTED);
+        s.increment(stripe, how);
     }
 
     @Override
