@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -18,14 +17,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.ArrayDeque;
 
 /**
  * One request and its response, from the decoded request head to the last byte of the answer.
  * Runs entirely on the client's event loop; the origin connection lives on the same loop.
  *
  * <p>Ownership: request body chunks received before the origin connection is ready are held in
- * {@link #queued} and written (ownership moves to the origin channel) once it is; response
+ * {@link #body} and written (ownership moves to the origin channel) once it is; response
  * objects from the origin are written to the client. Every drop path releases.
  */
 final class Exchange implements OriginLink.Listener {
@@ -39,16 +37,13 @@ final class Exchange implements OriginLink.Listener {
     private final boolean clientHttp10;
     private Backend backend;
     private OriginLink link;
-    private final ArrayDeque<HttpContent> queued = new ArrayDeque<>(2);
-    private int queuedBytes;
+    private final RequestBody body;
 
     private Channel origin;
     private boolean reused;
     private boolean retriedStale;
 
     private boolean backendRulesApply;
-    private boolean requestHasBody;
-    private boolean requestComplete;
     private boolean responseStarted;
     private boolean responseBytesSeen;
     private boolean done;
@@ -56,9 +51,6 @@ final class Exchange implements OriginLink.Listener {
     private boolean upgrading;
     private boolean clientKeepAlive;
     private boolean originKeepAlive;
-
-    /** Request body held while the origin connection opens, before the client is paused. */
-    static final int MAX_QUEUED_BYTES = 64 * 1024;
 
     /** The request's persistence cookie for the backend, or {@code null}. */
     private String cookieValue;
@@ -72,12 +64,11 @@ final class Exchange implements OriginLink.Listener {
         this.view = view;
         this.request = view.request();
         this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        this.body = new RequestBody(request);
     }
 
     /** Runs the rules, picks the backend and server, and connects. */
     void start() {
-        requestHasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-        requestComplete = request instanceof LastHttpContent;
         clientKeepAlive = HttpUtil.isKeepAlive(request) && frontend.connectionMode() != ConnectionMode.CLOSE;
 
         Admission admission = Admission.decide(frontend, view, client.alloc());
@@ -119,16 +110,12 @@ final class Exchange implements OriginLink.Listener {
         stats.connected(pooled);
         ch.pipeline().get(OriginHandler.class).attach(this);
         origin.write(request, origin.voidPromise());
-        HttpContent c;
-        while ((c = queued.poll()) != null) {
-            origin.write(c, origin.voidPromise());
-        }
-        if (retriedStale && requestComplete) {
+        body.writeTo(origin);
+        if (retriedStale && body.complete()) {
             // The retry of a body-less request whose end marker went to the dead connection.
             origin.write(LastHttpContent.EMPTY_LAST_CONTENT, origin.voidPromise());
         }
         origin.flush();
-        queuedBytes = 0;
         owner.serverTimer().set(backend.timeouts().serverMs());
         owner.updateReading();
     }
@@ -137,12 +124,12 @@ final class Exchange implements OriginLink.Listener {
 
     /** A message from the client while this exchange is current; false when it is not ours. */
     boolean onClientMessage(Object msg) {
-        if (requestComplete || !(msg instanceof HttpContent content)) {
+        if (body.complete() || !(msg instanceof HttpContent content)) {
             return false;
         }
         if (content.decoderResult().isFailure()) {
             ReferenceCountUtil.release(content);
-            requestComplete = true;
+            body.markComplete();
             clientKeepAlive = false;
             if (!responseStarted && !done) {
                 answerError(400);
@@ -152,14 +139,13 @@ final class Exchange implements OriginLink.Listener {
             return true;
         }
         if (content instanceof LastHttpContent) {
-            requestComplete = true;
+            body.markComplete();
         }
         stats.requestBytes(content.content().readableBytes());
         if (done) {
             ReferenceCountUtil.release(content);
         } else if (origin == null) {
-            queued.add(content);
-            queuedBytes += content.content().readableBytes();
+            body.queue(content);
         } else {
             origin.write(content, origin.voidPromise());
             // The server is busy taking the body: that is activity, not a silent server.
@@ -176,23 +162,23 @@ final class Exchange implements OriginLink.Listener {
 
     /** Whether the request is not complete yet (its end can no longer come once the client shut its output). */
     boolean awaitsRequestData() {
-        return !requestComplete && !done;
+        return !body.complete() && !done;
     }
 
     boolean wantsRequestBody() {
-        return !requestComplete && !done && origin != null && origin.isWritable();
+        return !body.complete() && !done && origin != null && origin.isWritable();
     }
 
     /**
      * Whether the client may send more now: always once the request is complete (the next
      * pipelined request then waits in the handler), else while the origin connection is
-     * writable, or up to {@link #MAX_QUEUED_BYTES} while it is being opened.
+     * writable, or up to {@link RequestBody#MAX_QUEUED_BYTES} while it is being opened.
      */
     boolean canTakeRequestData() {
-        if (requestComplete || done) {
+        if (body.complete() || done) {
             return true;
         }
-        return origin == null ? queuedBytes < MAX_QUEUED_BYTES : origin.isWritable();
+        return origin == null ? body.hasRoom() : origin.isWritable();
     }
 
     void onClientWritable() {
@@ -256,8 +242,8 @@ final class Exchange implements OriginLink.Listener {
         // passive checks (observe layer7): nothing is written unless errors were counted
         link.server().observeStatus(status);
         originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
-                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !hasBodyItMayNotHave(response);
-        if (requestHasBody && !requestComplete) {
+                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !MessageHeads.announcesForbiddenBody(response, request.method());
+        if (body.hasBody() && !body.complete()) {
             // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
             // the body will not be read, so the client connection ends with this response.
             clientKeepAlive = false;
@@ -276,22 +262,6 @@ final class Exchange implements OriginLink.Listener {
         responseStarted = true;
         stats.response(status, false);
         client.write(response, client.voidPromise());
-    }
-
-    /**
-     * A 204 announcing a body: the codec reads none, so any body bytes would be taken as the
-     * next response on that connection. It is closed after this exchange rather than pooled.
-     */
-    /**
-     * A response that announces a body it must not carry (204, 304, or any answer to HEAD, with a
-     * length or chunking): an origin may still send those bytes, which the codec would leave on
-     * the connection for the next request, so the connection is not reused. (Legitimate 304 and
-     * HEAD answers with a Content-Length cost a new origin connection; correctness first.)
-     */
-    private boolean hasBodyItMayNotHave(HttpResponse response) {
-        int status = response.status().code();
-        boolean announcesBody = HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response);
-        return announcesBody && (status == 204 || status == 304 || request.method().equals(HttpMethod.HEAD));
     }
 
     private void onResponseContent(HttpContent content) {
@@ -349,7 +319,7 @@ final class Exchange implements OriginLink.Listener {
         Channel closed = origin;
         origin = null;
         link.lost();
-        if (!responseBytesSeen && reused && !retriedStale && !requestHasBody) {
+        if (!responseBytesSeen && reused && !retriedStale && !body.hasBody()) {
             // A pooled connection the server had closed: try once more on a new connection.
             retriedStale = true;
             link.open(link.server());
@@ -387,9 +357,9 @@ final class Exchange implements OriginLink.Listener {
     private void responseComplete() {
         done = true;
         finish("--");
-        boolean keepOrigin = originKeepAlive && requestComplete;
+        boolean keepOrigin = originKeepAlive && body.complete();
         cleanup(keepOrigin);
-        owner.exchangeDone(this, clientKeepAlive && (requestComplete || !requestHasBody));
+        owner.exchangeDone(this, clientKeepAlive && (body.complete() || !body.hasBody()));
     }
 
     private void answerError(int status) {
@@ -406,8 +376,8 @@ final class Exchange implements OriginLink.Listener {
         done = true;
         int code = answer.status().code();
         stats.response(code, true);
-        finish(code == 503 && link != null ? "SC" : code == 502 ? "SH" : code == 504 ? "sH" : code >= 500 ? "PR" : "LR");
-        boolean keep = clientKeepAlive && (requestComplete || !requestHasBody) && answer.status().code() != 400;
+        finish(ExchangeStats.termination(code, link != null));
+        boolean keep = clientKeepAlive && (body.complete() || !body.hasBody()) && answer.status().code() != 400;
         answer.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         if (keep && !clientHttp10) {
             answer.headers().remove(HttpHeaderNames.CONNECTION);
@@ -431,10 +401,7 @@ final class Exchange implements OriginLink.Listener {
 
     private void cleanup(boolean keepOrigin) {
         owner.serverTimer().clear();
-        HttpContent c;
-        while ((c = queued.poll()) != null) {
-            c.release();
-        }
+        body.release();
         origin = null;
         if (link != null) {
             link.release(keepOrigin);

@@ -100,6 +100,20 @@ final class ExchangeStats {
         }
     }
 
+    /**
+     * HAProxy's two termination characters for an answer Sluice made itself: {@code SC} no server
+     * could be connected, {@code SH} the server failed before its answer, {@code sH} it timed out;
+     * {@code PR} the proxy refused the request, {@code LR} it answered it (a redirect, a page).
+     */
+    static String termination(int status, boolean serverTried) {
+        return switch (status) {
+            case 503 -> serverTried ? "SC" : "PR";
+            case 502 -> "SH";
+            case 504 -> "sH";
+            default -> status >= 400 ? "PR" : "LR";
+        };
+    }
+
     void requestBytes(long n) {
         bytesIn += n;
     }

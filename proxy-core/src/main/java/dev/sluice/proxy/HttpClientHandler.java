@@ -15,10 +15,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The last handler of a client connection on an HTTP frontend: one per connection, on its event
@@ -50,8 +48,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     /** Between requests under {@code timeout http-keep-alive}, before any byte of the next one. */
     private boolean awaitingNextRequest;
     private LazyTimer serverTimer;
-    private ScheduledFuture<?> clientTimer;
-    private long lastClientProgress;
+    private ClientTimeout clientTimeout;
     /** This connection's event loop's stripe of the counters, and its frontend's counters. */
     private int stripe = -1;
     private Traffic traffic;
@@ -71,6 +68,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.idleTimer = new LazyTimer(ctx.executor(), this::onIdleTimeout);
         this.serverTimer = new LazyTimer(ctx.executor(), this::onServerTimeout);
+        this.clientTimeout = new ClientTimeout(ctx.executor(), () -> exchange != null && !closing,
+                () -> exchange.wantsRequestBody() || !ctx.channel().isWritable(), () -> {
+                    closing = true;
+                    ctx.close();
+                });
     }
 
     /** This connection's frontend in {@code table}, looked up once per table, not per request. */
@@ -136,10 +138,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         uncount();
         idleTimer.cancel();
         serverTimer.cancel();
-        if (clientTimer != null) {
-            clientTimer.cancel(false);
-            clientTimer = null;
-        }
+        clientTimeout.cancel();
         Object m;
         while ((m = pending.poll()) != null) {
             ReferenceCountUtil.release(m);
@@ -159,7 +158,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastClientProgress = System.nanoTime();
+        clientTimeout.progress();
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -220,7 +219,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         HttpRequestView view = new HttpRequestView(request, connection, connection.sni());
         Exchange e = new Exchange(this, ctx, frontend, view, stats);
         exchange = e;
-        armClientTimer(frontend.timeouts().clientMs());
+        clientTimeout.arm(frontend.timeouts().clientMs());
         e.start();
     }
 
@@ -304,7 +303,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Exchange e = exchange;
         if (ctx.channel().isWritable()) {
-            lastClientProgress = System.nanoTime();
+            clientTimeout.progress();
             if (e != null) {
                 e.onClientWritable();
             }
@@ -318,10 +317,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         idleTimer.cancel();
         serverTimer.cancel();
-        if (clientTimer != null) {
-            clientTimer.cancel(false);
-            clientTimer = null;
-        }
+        clientTimeout.cancel();
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
@@ -382,35 +378,6 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         idleTimer.set(ms);
     }
 
-    /**
-     * {@code timeout client}: while an exchange waits on the client (more request body to read,
-     * or a response the client does not read), the connection is closed after this long
-     * without progress.
-     */
-    private void armClientTimer(long ms) {
-        if (ms <= 0 || clientTimer != null) {
-            return;
-        }
-        clientTimer = ctx.executor().schedule(() -> checkClientTimeout(ms), ms, TimeUnit.MILLISECONDS);
-    }
-
-    private void checkClientTimeout(long ms) {
-        clientTimer = null;
-        Exchange e = exchange;
-        if (e == null || closing) {
-            return;
-        }
-        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientProgress);
-        boolean waitingOnClient = e.wantsRequestBody() || !ctx.channel().isWritable();
-        if (waitingOnClient && idle >= ms) {
-            closing = true;
-            ctx.close();
-            return;
-        }
-        long next = waitingOnClient ? ms - idle : ms;
-        clientTimer = ctx.executor().schedule(() -> checkClientTimeout(ms), next, TimeUnit.MILLISECONDS);
-    }
-
     private void cancelIdleTimer() {
         awaitingNextRequest = false;
         idleTimer.clear();
@@ -435,6 +402,4 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         Frontend f = frontendOf(runtime.table());
         return ErrorResponses.response(ctx.alloc(), status, f == null ? null : f.errorPages().get(status));
     }
-
-
 }

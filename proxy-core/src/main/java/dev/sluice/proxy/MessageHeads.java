@@ -76,4 +76,16 @@ final class MessageHeads {
         }
         return keepAlive;
     }
+
+    /**
+     * A response that announces a body it must not carry (204, 304, or any answer to HEAD, with a
+     * length or chunking): an origin may still send those bytes, which the codec would leave on
+     * the connection for the next request, so the connection is not reused. (Legitimate 304 and
+     * HEAD answers with a Content-Length cost a new origin connection; correctness first.)
+     */
+    static boolean announcesForbiddenBody(HttpResponse response, HttpMethod method) {
+        int status = response.status().code();
+        boolean announcesBody = HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response);
+        return announcesBody && (status == 204 || status == 304 || method.equals(HttpMethod.HEAD));
+    }
 }
