@@ -38,10 +38,17 @@ public final class AdminServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
+    private final StatsHandlers stats;
 
-    private AdminServer(Vertx vertx, HttpServer server) {
+    private AdminServer(Vertx vertx, HttpServer server, StatsHandlers stats) {
         this.vertx = vertx;
         this.server = server;
+        this.stats = stats;
+    }
+
+    /** The stats page ({@code csv} false) or HAProxy's CSV, as {@code /stats} serves them. */
+    public String renderStats(boolean csv) {
+        return stats.render(csv);
     }
 
     /**
@@ -84,7 +91,8 @@ public final class AdminServer implements AutoCloseable {
             });
         }
         AdminHandlers handlers = new AdminHandlers(registry, certs);
-        new StatsHandlers(vertx, registry, statsAuth).route(router);
+        StatsHandlers stats = new StatsHandlers(vertx, registry, statsAuth);
+        stats.route(router);
         for (String prefix : PREFIXES) {
             router.route(prefix + "/ping").handler(handlers::ping);
             router.route(prefix + "/config").handler(handlers::config);
@@ -108,7 +116,7 @@ public final class AdminServer implements AutoCloseable {
                             .setMaxInitialLineLength(MAX_REQUEST_LINE))
                     .requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new AdminServer(vertx, server);
+            return new AdminServer(vertx, server, stats);
         } catch (ExecutionException | TimeoutException e) {
             vertx.close();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;

@@ -61,6 +61,13 @@ final class StatsHandlers {
         return false;
     }
 
+    /** The page ({@code csv} false) or HAProxy's CSV, for the frontends' stats. */
+    String render(boolean csv) {
+        RoutingTable table = registry.table();
+        List<StatsRow> rows = StatsCollector.rows(table, rates);
+        return csv ? StatsCsv.render(rows) : StatsPage.render(table, rows, version);
+    }
+
     private void stats(RoutingContext ctx) {
         if (ctx.request().path().contains(";csv")) {
             csv(ctx);

@@ -13,9 +13,12 @@ final class AccessLogs {
     private AccessLogs() {
     }
 
-    /** The log, or {@code null} when it is off (DEBUG unset). Lines go to LOG_FILE (appended) or {@code out}. */
-    static AccessLog open(Observability o, PrintStream out) throws IOException {
-        if (!o.accessLog()) {
+    /**
+     * The log, or {@code null} when it is off (neither DEBUG nor a {@code log} line of the configuration,
+     * {@code configured}). Lines go to LOG_FILE (appended) or {@code out}.
+     */
+    static AccessLog open(Observability o, boolean configured, PrintStream out) throws IOException {
+        if (!o.accessLog() && !configured) {
             return null;
         }
         OutputStream target = o.logFile() == null ? new NonClosing(out) : new FileOutputStream(o.logFile().toFile(), true);

@@ -31,6 +31,8 @@ record CommandLine(String command, String file, Map<String, String> flags) {
                                   (ca-file FILE verify optional)  [CA_FILE]
               --stats-user U, --stats-pass P   credentials of /stats, /stats;csv and /metrics (none/none:
                                   open)  [STATS_USER, STATS_PASS]
+              --stats-uri PATH    where http frontends serve the statistics when STATS_USER/PASS are set
+                                  (default /admin?stats)  [STATS_URI]
               --debug B           one access-log line per request (default false)  [DEBUG]
               --log-format F      httplog (HAProxy's) or json  [LOG_FORMAT]
               --log-file FILE     append the access log to FILE instead of standard output  [LOG_FILE]

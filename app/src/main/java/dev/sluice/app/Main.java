@@ -151,7 +151,7 @@ public final class Main {
         registry.attach(sluice::publish);
         AccessLog accessLog;
         try {
-            accessLog = AccessLogs.open(settings.observability(), out);
+            accessLog = AccessLogs.open(settings.observability(), config.global().log(), out);
         } catch (IOException e) {
             sluice.close();
             registry.close();
@@ -176,6 +176,13 @@ public final class Main {
             events.close();
             err.println("sluice: " + e.getMessage());
             return 1;
+        }
+        Observability o = settings.observability();
+        if (o.statsUri() != null) {
+            AdminAuth auth = o.statsCredentials() == null ? null
+                    : new AdminAuth(o.statsCredentials().user(), o.statsCredentials().password());
+            sluice.frontendStats(new dev.sluice.proxy.FrontendStats(o.statsUri(),
+                    header -> auth == null || auth.accepts(header), admin::renderStats));
         }
         out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; TLS: " + tls.describe()
                 + "; admin API on " + settings.adminBind() + ':' + admin.port() + ")");

@@ -10,11 +10,13 @@ import java.util.Locale;
  *
  * @param statsCredentials {@code STATS_USER}/{@code STATS_PASS}: what {@code /stats}, {@code /stats;csv} and
  *                         {@code /metrics} ask for; {@code null} when unset or {@code none}/{@code none} (open)
+ * @param statsUri         {@code STATS_URI} (default {@code /admin?stats}): where the http frontends serve
+ *                         the statistics, when STATS_USER and STATS_PASS are set ({@code null}: they do not)
  * @param accessLog        {@code DEBUG=true}: one access-log line per request (off by default)
  * @param logFormat        {@code LOG_FORMAT}: {@code httplog} (HAProxy's, the default) or {@code json}
  * @param logFile          {@code LOG_FILE}: where the lines go (appended); {@code null}: standard output
  */
-record Observability(AdminCredentials statsCredentials, boolean accessLog,
+record Observability(AdminCredentials statsCredentials, String statsUri, boolean accessLog,
                      AccessLog.Format logFormat, Path logFile) {
 
     static Observability from(Environment env) {
@@ -35,6 +37,10 @@ record Observability(AdminCredentials statsCredentials, boolean accessLog,
             default -> throw new IllegalArgumentException("LOG_FORMAT: '" + format + "' (expected httplog or json)");
         };
         String file = env.get("LOG_FILE");
-        return new Observability(stats, env.bool("DEBUG", false), f, file == null ? null : Path.of(file));
+        String uri = env.get("STATS_URI", "/admin?stats");
+        if (!uri.startsWith("/")) {
+            throw new IllegalArgumentException("STATS_URI: '" + uri + "' (expected a path starting with '/')");
+        }
+        return new Observability(stats, user == null ? null : uri, env.bool("DEBUG", false), f, file == null ? null : Path.of(file));
     }
 }

@@ -43,7 +43,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
             "HTTPS_ONLY", "USERS", "USERS_PASS_ENCRYPTED", "CONNECTION_MODE", "TIMEOUT_CONNECT", "TIMEOUT_CLIENT",
             "TIMEOUT_SERVER", "TIMEOUT_QUEUE", "TIMEOUT_TUNNEL", "TIMEOUT_HTTP_REQUEST", "TIMEOUT_HTTP_KEEP_ALIVE",
             "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE", "ENABLE_H2",
-            "SSL_BIND_OPTIONS", "SSL_BIND_CIPHERS", "CA_FILE", "STATS_USER", "STATS_PASS", "DEBUG",
+            "SSL_BIND_OPTIONS", "SSL_BIND_CIPHERS", "CA_FILE", "STATS_USER", "STATS_PASS", "STATS_URI", "DEBUG",
             "LOG_FORMAT", "LOG_FILE", Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";

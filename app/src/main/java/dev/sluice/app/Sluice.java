@@ -91,6 +91,11 @@ public final class Sluice implements AutoCloseable {
         return start(config, System.err);
     }
 
+    /** The statistics on every http frontend ({@code null}: none). */
+    public void frontendStats(dev.sluice.proxy.FrontendStats stats) {
+        proxy.frontendStats(stats);
+    }
+
     /** One access-log line per request from now on ({@code null}: none). */
     public void accessLog(dev.sluice.proxy.AccessLog log) {
         proxy.accessLog(log);

@@ -102,8 +102,20 @@ class StatsAcceptanceTest {
                     "sluice_backend_response_time_seconds_count{proxy=\"" + backendName.replace("/BACKEND", "")
                             + "\",server=\"\"} 12");
 
+            // the frontends serve them too, at STATS_URI (default /admin?stats), as Docker Flow Proxy does
+            dev.sluice.proxy.RawHttpClient.Response denied = Http.get(port, "/admin?stats");
+            assertThat(denied.status()).isEqualTo(401);
+            assertThat(denied.header("www-authenticate")).isEqualTo("Basic realm=\"HAProxy Statistics\"");
+            dev.sluice.proxy.RawHttpClient.Response page = Http.get(port, "/admin?stats",
+                    "Authorization: " + SluiceProcess.basic("stats", "pass"));
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(new String(page.body())).contains("Sluice statistics", "Frontend <span>services</span>");
+            dev.sluice.proxy.RawHttpClient.Response csvOnFrontend = Http.get(port, "/admin?stats;csv",
+                    "Authorization: " + SluiceProcess.basic("stats", "pass"));
+            assertThat(new String(csvOnFrontend.body())).startsWith(lines.get(0));
+
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(Files.readAllLines(log)).hasSize(15));
+                    assertThat(Files.readAllLines(log)).hasSize(18));
             List<String> logged = Files.readAllLines(log);
             assertThat(logged).allSatisfy(l -> assertThat(l).startsWith("{\"time\":").endsWith("}"));
             assertThat(logged.stream().filter(l -> l.contains("\"status\":503")).count()).isEqualTo(3);

@@ -216,6 +216,15 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             sendAndClose(errorResponse(refused));
             return;
         }
+        FrontendStats frontendStats = runtime.frontendStats();
+        if (frontendStats != null && frontendStats.matches(request.uri())) {
+            stats.response(200, true);
+            stats.finish(ctx.channel(), request, frontendName, connection.tls(), "LR");
+            closing = true;
+            StatsAnswer.answer(ctx, request, frontendStats);
+            ReferenceCountUtil.release(request);
+            return;
+        }
         HttpRequestView view = new HttpRequestView(request, connection, connection.sni());
         Exchange e = new Exchange(this, ctx, frontend, view, stats);
         exchange = e;

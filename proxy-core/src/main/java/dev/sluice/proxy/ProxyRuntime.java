@@ -32,6 +32,7 @@ final class ProxyRuntime {
     /** Each event loop's stripe of the traffic counters; written once at start. */
     private volatile Map<EventExecutor, Integer> stripes = Map.of();
     private volatile AccessLog accessLog;
+    private volatile FrontendStats frontendStats;
     private final OriginTls originTls = new OriginTls();
 
     ProxyRuntime(Transport transport, RoutingTable table) {
@@ -69,6 +70,15 @@ final class ProxyRuntime {
 
     void accessLog(AccessLog log) {
         accessLog = log;
+    }
+
+    /** The stats page of the http frontends, or {@code null} when they serve none. */
+    FrontendStats frontendStats() {
+        return frontendStats;
+    }
+
+    void frontendStats(FrontendStats stats) {
+        frontendStats = stats;
     }
 
     RoutingTable table() {

@@ -99,6 +99,11 @@ public final class ProxyServer implements AutoCloseable {
         return runtime.table();
     }
 
+    /** Serves the statistics on every http frontend at {@code stats.uri()} ({@code null}: not). */
+    public void frontendStats(FrontendStats stats) {
+        runtime.frontendStats(stats);
+    }
+
     /** Starts writing one access-log line per request to {@code log} ({@code null}: stops). */
     public void accessLog(AccessLog log) {
         runtime.accessLog(log);

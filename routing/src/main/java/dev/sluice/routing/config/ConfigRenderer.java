@@ -105,6 +105,9 @@ public final class ConfigRenderer {
         if (g.sslBindCiphersuites() != null) {
             line("ssl-default-bind-ciphersuites", q(g.sslBindCiphersuites()));
         }
+        if (g.log()) {
+            line("log", "stdout", "format", "raw", "local0");
+        }
         if (g.sslServerVerify() != ServerTlsConfig.Verify.DEFAULT) {
             line("ssl-server-verify", g.sslServerVerify().name().toLowerCase(java.util.Locale.ROOT));
         }

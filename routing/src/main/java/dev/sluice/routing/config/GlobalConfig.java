@@ -14,9 +14,11 @@ import java.util.List;
  * @param sslBindCiphersuites {@code ssl-default-bind-ciphersuites}, or {@code null}
  * @param sslServerVerify     {@code ssl-server-verify}: the {@code verify} of servers that give none
  *                            ({@code DEFAULT}: not set, which means {@code required})
+ * @param log                 a {@code log} line: the access log is written (to standard output)
  */
 public record GlobalConfig(int maxconn, int bufsize, int maxHeaders, List<String> sslBindOptions,
-                           String sslBindCiphers, String sslBindCiphersuites, ServerTlsConfig.Verify sslServerVerify) {
+                           String sslBindCiphers, String sslBindCiphersuites, ServerTlsConfig.Verify sslServerVerify,
+                           boolean log) {
 
     public static final GlobalConfig DEFAULT = new GlobalConfig(0, 16384, 101);
 
@@ -26,6 +28,6 @@ public record GlobalConfig(int maxconn, int bufsize, int maxHeaders, List<String
     }
 
     public GlobalConfig(int maxconn, int bufsize, int maxHeaders) {
-        this(maxconn, bufsize, maxHeaders, List.of(), null, null, ServerTlsConfig.Verify.DEFAULT);
+        this(maxconn, bufsize, maxHeaders, List.of(), null, null, ServerTlsConfig.Verify.DEFAULT, false);
     }
 }

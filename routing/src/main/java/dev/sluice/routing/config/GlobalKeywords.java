@@ -6,7 +6,7 @@ import java.util.Set;
 /** The {@code global} and {@code userlist} sections. */
 final class GlobalKeywords {
 
-    private static final Set<String> IGNORED = Set.of("log", "log-send-hostname", "log-tag", "daemon",
+    private static final Set<String> IGNORED = Set.of("log-send-hostname", "log-tag", "daemon",
             "nbthread", "nbproc", "user", "group", "uid", "gid", "pidfile", "chroot", "stats",
             "master-worker", "cpu-map", "ssl-default-server-ciphers",
             "ssl-default-server-ciphersuites", "ssl-default-server-options", "spread-checks",
@@ -25,6 +25,7 @@ final class GlobalKeywords {
     String sslBindCiphers;
     String sslBindCiphersuites;
     ServerTlsConfig.Verify sslServerVerify = ServerTlsConfig.Verify.DEFAULT;
+    boolean log;
 
     GlobalKeywords(ParseContext ctx) {
         this.ctx = ctx;
@@ -33,6 +34,15 @@ final class GlobalKeywords {
     void global(int line, List<String> w) {
         String k = w.get(0);
         switch (k) {
+            case "log" -> {
+                Values.arity(w, 1, "log TARGET [FORMAT...] FACILITY");
+                log = true;
+                String target = w.get(1);
+                if (!target.equals("stdout") && !target.equals("stderr")) {
+                    ctx.warn(line, "'log " + target + "': Sluice writes its access log to standard output (or "
+                            + "LOG_FILE), not to syslog; the line turns the access log on");
+                }
+            }
             case "maxconn" -> {
                 Values.arity(w, 1, "maxconn N");
                 maxconn = Values.integer("maxconn", w.get(1), 0, Integer.MAX_VALUE);
@@ -93,7 +103,7 @@ final class GlobalKeywords {
 
     GlobalConfig build() {
         return new GlobalConfig(maxconn, bufsize, maxHeaders, sslBindOptions, sslBindCiphers, sslBindCiphersuites,
-                sslServerVerify);
+                sslServerVerify, log);
     }
 
     /** One line of a {@code userlist} section. */

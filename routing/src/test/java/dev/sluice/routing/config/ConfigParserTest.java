@@ -24,10 +24,14 @@ class ConfigParserTest {
         ParseResult r = ConfigParser.parse("global\n  maxconn 4000\n  tune.bufsize 32768\n"
                 + "  tune.http.maxhdr 64\n  daemon\n  log /dev/log local0\n  nbthread 4\n", "g.cfg", null);
         assertThat(r.errors()).isEmpty();
-        assertThat(r.config().global()).isEqualTo(new GlobalConfig(4000, 32768, 64));
+        assertThat(r.config().global().maxconn()).isEqualTo(4000);
+        assertThat(r.config().global().bufsize()).isEqualTo(32768);
+        assertThat(r.config().global().maxHeaders()).isEqualTo(64);
+        assertThat(r.config().global().log()).as("a log line turns the access log on").isTrue();
         assertThat(r.warnings()).extracting(ConfigMessage::toString).containsExactly(
                 "g.cfg:5: 'daemon' is ignored by Sluice (process and logging settings are Sluice's own)",
-                "g.cfg:6: 'log' is ignored by Sluice (process and logging settings are Sluice's own)",
+                "g.cfg:6: 'log /dev/log': Sluice writes its access log to standard output (or LOG_FILE), not to "
+                        + "syslog; the line turns the access log on",
                 "g.cfg:7: 'nbthread' is ignored by Sluice (process and logging settings are Sluice's own)");
     }
 
