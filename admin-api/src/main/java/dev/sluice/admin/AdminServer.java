@@ -46,9 +46,9 @@ public final class AdminServer implements AutoCloseable {
         this.stats = stats;
     }
 
-    /** The stats page ({@code csv} false) or HAProxy's CSV, as {@code /stats} serves them. */
-    public String renderStats(boolean csv) {
-        return stats.render(csv);
+    /** The stats page ({@code csv} false) or HAProxy's CSV, for the frontends' {@code uri}. */
+    public String renderStats(boolean csv, String uri) {
+        return stats.render(csv, uri);
     }
 
     /**

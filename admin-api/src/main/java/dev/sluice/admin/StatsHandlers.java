@@ -34,7 +34,11 @@ final class StatsHandlers {
         String v = StatsHandlers.class.getPackage().getImplementationVersion();
         this.version = "Sluice " + (v == null ? "(development build)" : v);
         rates.tick(registry.table());
-        vertx.setPeriodic(1000, id -> rates.tick(registry.table()));
+        // reading response times takes the histograms' monitors: never on the admin event loop
+        vertx.setPeriodic(1000, id -> vertx.executeBlocking(() -> {
+            rates.tick(registry.table());
+            return null;
+        }, true));
     }
 
     /** Whether {@code path} is one of these endpoints (the admin credentials do not apply to them). */
@@ -61,11 +65,22 @@ final class StatsHandlers {
         return false;
     }
 
-    /** The page ({@code csv} false) or HAProxy's CSV, for the frontends' stats. */
-    String render(boolean csv) {
+    /** The page ({@code csv} false) or HAProxy's CSV, for the frontends' stats at {@code uri}. */
+    String render(boolean csv, String uri) {
         RoutingTable table = registry.table();
         List<StatsRow> rows = StatsCollector.rows(table, rates);
-        return csv ? StatsCsv.render(rows) : StatsPage.render(table, rows, version);
+        return csv ? StatsCsv.render(rows) : StatsPage.render(table, rows, version, uri + ";csv", null);
+    }
+
+    /** Renders on a worker thread, then answers from the event loop. */
+    private void answer(RoutingContext ctx, String type, java.util.concurrent.Callable<String> render) {
+        ctx.vertx().executeBlocking(render, false).onComplete(r -> {
+            if (r.succeeded()) {
+                ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "no-cache").end(r.result());
+            } else {
+                ctx.response().setStatusCode(500).end("the statistics could not be read: " + r.cause());
+            }
+        });
     }
 
     private void stats(RoutingContext ctx) {
@@ -76,27 +91,27 @@ final class StatsHandlers {
         if (!allowed(ctx)) {
             return;
         }
-        RoutingTable table = registry.table();
-        List<StatsRow> rows = StatsCollector.rows(table, rates);
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache")
-                .end(StatsPage.render(table, rows, version));
+        answer(ctx, "text/html; charset=utf-8", () -> {
+            RoutingTable table = registry.table();
+            return StatsPage.render(table, StatsCollector.rows(table, rates), version, "/stats;csv", "/metrics");
+        });
     }
 
     private void csv(RoutingContext ctx) {
         if (!allowed(ctx)) {
             return;
         }
-        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "no-cache")
-                .end(StatsCsv.render(StatsCollector.rows(registry.table(), rates)));
+        answer(ctx, "text/plain; charset=utf-8", () -> StatsCsv.render(StatsCollector.rows(registry.table(), rates)));
     }
 
     private void prometheus(RoutingContext ctx) {
         if (!allowed(ctx)) {
             return;
         }
-        RoutingTable table = registry.table();
-        String text = StatsPrometheus.render(table, StatsCollector.rows(table, rates),
-                () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
-        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text);
+        answer(ctx, "text/plain; version=0.0.4; charset=utf-8", () -> {
+            RoutingTable table = registry.table();
+            return StatsPrometheus.render(table, StatsCollector.rows(table, rates),
+                    () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
+        });
     }
 }

@@ -182,7 +182,7 @@ public final class Main {
             AdminAuth auth = o.statsCredentials() == null ? null
                     : new AdminAuth(o.statsCredentials().user(), o.statsCredentials().password());
             sluice.frontendStats(new dev.sluice.proxy.FrontendStats(o.statsUri(),
-                    header -> auth == null || auth.accepts(header), admin::renderStats));
+                    header -> auth == null || auth.accepts(header), csv -> admin.renderStats(csv, o.statsUri())));
         }
         out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; TLS: " + tls.describe()
                 + "; admin API on " + settings.adminBind() + ':' + admin.port() + ")");

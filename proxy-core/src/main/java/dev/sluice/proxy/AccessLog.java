@@ -119,6 +119,12 @@ public final class AccessLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (writer.isAlive()) {
+            return; // stuck on an output that does not take more: do not wait on it here too
+        }
+        while (queue.poll() != null) {
+            dropped.increment(); // handed over while closing, after the writer's last look
+        }
         flush();
         try {
             out.close();

@@ -133,7 +133,9 @@ final class ExchangeStats {
         }
         finished = true;
         long micros = (System.nanoTime() - startNanos) / 1000;
-        frontend.response(stripe, status);
+        if (status != 0) {
+            frontend.response(stripe, status);
+        }
         frontend.add(stripe, Traffic.BYTES_IN, bytesIn);
         frontend.add(stripe, Traffic.BYTES_OUT, bytesOut);
         if (status == 400 || status == 408 || status == 414 || status == 431) {
@@ -143,14 +145,14 @@ final class ExchangeStats {
         } else if (local && backend == null && status != 503) {
             frontend.increment(stripe, Traffic.INTERCEPTED);
         }
-        if (termination.charAt(0) == 'C' && status == 0) {
+        if (termination.charAt(0) == 'C') {
             frontend.increment(stripe, Traffic.CLIENT_ABORTS);
         }
         if (backend != null) {
-            record(book.backend(backend.name()), micros);
+            record(book.backend(backend.name()), micros, termination);
         }
         if (server != null) {
-            record(server.state().traffic(), micros);
+            record(server.state().traffic(), micros, termination);
         }
         AccessLog log = runtime.accessLog();
         if (log != null) {
@@ -158,10 +160,17 @@ final class ExchangeStats {
         }
     }
 
-    private void record(Traffic t, long micros) {
+    private void record(Traffic t, long micros, String termination) {
         t.increment(stripe, Traffic.SESSIONS);
         t.increment(stripe, Traffic.REQUESTS);
-        t.response(stripe, status);
+        if (status != 0) {
+            t.response(stripe, status);
+        }
+        if (termination.charAt(0) == 'C') {
+            t.increment(stripe, Traffic.CLIENT_ABORTS);
+        } else if (termination.equals("SD")) {
+            t.increment(stripe, Traffic.SERVER_ABORTS);
+        }
         t.add(stripe, Traffic.BYTES_IN, bytesIn);
         t.add(stripe, Traffic.BYTES_OUT, bytesOut);
         if (!local && status != 0) {

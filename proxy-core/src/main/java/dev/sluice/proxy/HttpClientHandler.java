@@ -53,10 +53,17 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private int stripe = -1;
     private Traffic traffic;
     private boolean counted;
+    private final boolean countsConnection;
 
     HttpClientHandler(ProxyRuntime runtime, String frontendName) {
+        this(runtime, frontendName, true);
+    }
+
+    /** @param countsConnection false for an HTTP/2 stream: its connection is counted once, not per stream */
+    HttpClientHandler(ProxyRuntime runtime, String frontendName, boolean countsConnection) {
         this.runtime = runtime;
         this.frontendName = frontendName;
+        this.countsConnection = countsConnection;
     }
 
     ProxyRuntime runtime() {
@@ -134,8 +141,14 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        // Removed when the connection becomes a tunnel (after a 101).
-        uncount();
+        // Removed when the connection becomes a tunnel (after a 101) or HTTP/2 (ALPN): it stays
+        // open, and counts as open until it closes.
+        if (counted) {
+            counted = false;
+            Traffic t = traffic;
+            int s = stripe;
+            ctx.channel().closeFuture().addListener(f -> t.add(s, Traffic.OPEN, -1));
+        }
         idleTimer.cancel();
         serverTimer.cancel();
         clientTimeout.cancel();
@@ -149,9 +162,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         stripe = runtime.stripe(ctx.channel().eventLoop());
         traffic = runtime.table().traffic().frontend(frontendName);
-        traffic.increment(stripe, Traffic.SESSIONS);
-        traffic.increment(stripe, Traffic.OPEN);
-        counted = true;
+        if (countsConnection) {
+            traffic.increment(stripe, Traffic.SESSIONS);
+            traffic.increment(stripe, Traffic.OPEN);
+            counted = true;
+        }
         armIdleTimer();
         ctx.fireChannelActive();
     }
@@ -218,8 +233,9 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         FrontendStats frontendStats = runtime.frontendStats();
         if (frontendStats != null && frontendStats.matches(request.uri())) {
-            stats.response(200, true);
-            stats.finish(ctx.channel(), request, frontendName, connection.tls(), "LR");
+            boolean allowed = frontendStats.authorized().test(request.headers().get("authorization"));
+            stats.response(allowed ? 200 : 401, true);
+            stats.finish(ctx.channel(), request, frontendName, connection.tls(), allowed ? "LR" : "PR");
             closing = true;
             StatsAnswer.answer(ctx, request, frontendStats);
             ReferenceCountUtil.release(request);
@@ -397,6 +413,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (idleAnswers408) {
+            traffic.increment(stripe, Traffic.REQUESTS);
             traffic.response(stripe, 408);
             traffic.increment(stripe, Traffic.REQUEST_ERRORS);
             sendAndClose(errorResponse(408));

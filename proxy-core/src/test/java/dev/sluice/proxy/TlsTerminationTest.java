@@ -109,6 +109,10 @@ class TlsTerminationTest {
         SSLContext ssl = TrustAll.context();
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(ssl)
                 .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        // one request first, so that the client has its HTTP/2 connection before the burst
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + port + "/first"))
+                .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
         List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> all = new java.util.ArrayList<>();
         for (int i = 0; i < 100; i++) {
             all.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(
@@ -122,6 +126,14 @@ class TlsTerminationTest {
             assertThat(r.body()).contains("server=app", "uri=/h2/" + i, "x-forwarded-proto: https")
                     .doesNotContain("x-http2");
         }
-        assertThat(backend.requests()).isEqualTo(100);
+        assertThat(backend.requests()).isEqualTo(101);
+        // the statistics count the streams as requests and the connection once
+        dev.sluice.routing.stats.Traffic fe = proxy.table().traffic().frontend("fe");
+        assertThat(fe.sum(dev.sluice.routing.stats.Traffic.REQUESTS)).isEqualTo(101);
+        assertThat(fe.sum(dev.sluice.routing.stats.Traffic.RESPONSES_2XX)).isEqualTo(101);
+        assertThat(fe.sum(dev.sluice.routing.stats.Traffic.SESSIONS)).isEqualTo(1);
+        assertThat(fe.sum(dev.sluice.routing.stats.Traffic.OPEN)).isEqualTo(1);
+        assertThat(proxy.table().traffic().backend("app").sum(dev.sluice.routing.stats.Traffic.RESPONSES_2XX))
+                .isEqualTo(101);
     }
 }

@@ -37,7 +37,7 @@ public final class ServerState {
     private volatile ErrorLimitListener errorLimitListener;
     private final Traffic traffic = new Traffic();
     /** The most requests in flight at once (HAProxy's smax); written only when a new maximum is seen. */
-    private volatile int maxActive;
+    private final AtomicInteger maxActive = new AtomicInteger();
 
     public ServerState(String backend, String server) {
         this.backend = backend;
@@ -208,13 +208,13 @@ public final class ServerState {
 
     public void acquire() {
         int n = active.incrementAndGet();
-        if (n > maxActive) {
-            maxActive = n;
+        if (n > maxActive.get()) {
+            maxActive.accumulateAndGet(n, Math::max);
         }
     }
 
     /** The most requests this server had in flight at once since start. */
-    public int maxActive() { return maxActive; }
+    public int maxActive() { return maxActive.get(); }
 
     /** Its traffic counters and response times, kept across tables like the rest of its state. */
     public Traffic traffic() { return traffic; }

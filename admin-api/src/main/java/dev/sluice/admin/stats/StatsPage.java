@@ -24,7 +24,12 @@ public final class StatsPage {
     private StatsPage() {
     }
 
-    public static String render(RoutingTable table, List<StatsRow> rows, String version) {
+    /**
+     * @param csvLink     where the CSV is, from this page
+     * @param metricsLink where the Prometheus metrics are, or {@code null} (not served there)
+     */
+    public static String render(RoutingTable table, List<StatsRow> rows, String version, String csvLink,
+                                String metricsLink) {
         StringBuilder h = new StringBuilder(8192 + rows.size() * 600);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -55,8 +60,11 @@ public final class StatsPage {
             }
         }
         events(h);
-        h.append("<footer>Also: <a href=\"stats;csv\">CSV</a> (HAProxy's fields) &middot; ")
-                .append("<a href=\"metrics\">Prometheus</a></footer>\n</body></html>\n");
+        h.append("<footer>Also: <a href=\"").append(esc(csvLink)).append("\">CSV</a> (HAProxy's fields)");
+        if (metricsLink != null) {
+            h.append(" &middot; <a href=\"").append(esc(metricsLink)).append("\">Prometheus</a>");
+        }
+        h.append("</footer>\n</body></html>\n");
         return h.toString();
     }
 

@@ -131,7 +131,8 @@ public final class StatsPrometheus {
         for (double bound : BOUNDS) {
             long micros = (long) (bound * 1_000_000);
             long count = h.getTotalCount() == 0 ? 0 : h.getCountBetweenValues(0, micros);
-            line(out, name + "_bucket", labels + ",le=\"" + bound + "\"", Long.toString(count));
+            line(out, name + "_bucket", labels + ",le=\"" + java.math.BigDecimal.valueOf(bound).toPlainString() + "\"",
+                    Long.toString(count));
         }
         line(out, name + "_bucket", labels + ",le=\"+Inf\"", Long.toString(h.getTotalCount()));
         line(out, name + "_sum", labels, seconds(h.getTotalCount() == 0 ? 0 : h.getMean() * h.getTotalCount() / 1e6));

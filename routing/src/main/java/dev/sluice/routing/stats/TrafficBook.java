@@ -33,11 +33,15 @@ public final class TrafficBook {
         return next;
     }
 
+    /** The counters of frontend {@code name}: a lock-free read for every name the table has. */
     public Traffic frontend(String name) {
-        return frontends.computeIfAbsent(name, n -> new Traffic());
+        Traffic t = frontends.get(name);
+        return t != null ? t : frontends.computeIfAbsent(name, n -> new Traffic());
     }
 
+    /** The counters of backend {@code name}: a lock-free read for every name the table has. */
     public Traffic backend(String name) {
-        return backends.computeIfAbsent(name, n -> new Traffic());
+        Traffic t = backends.get(name);
+        return t != null ? t : backends.computeIfAbsent(name, n -> new Traffic());
     }
 }
