@@ -26,20 +26,28 @@ public final class StatsFields {
     private static final List<String> FILLED = new ArrayList<>();
 
     static {
-        try (InputStream in = StatsFields.class.getResourceAsStream("/dev/sluice/admin/haproxy-stats-fields.txt")) {
+        for (String line : resourceLines("haproxy-stats-fields.txt")) {
+            String[] parts = line.trim().split(" ");
+            INDEX.put(parts[0], NAMES.size());
+            NAMES.add(parts[0]);
+            FILLED.add(parts[1]);
+        }
+    }
+
+    /** The lines of a resource of this package's data ({@code /dev/sluice/admin/NAME}), without blanks and {@code #} comments. */
+    static List<String> resourceLines(String name) {
+        try (InputStream in = StatsFields.class.getResourceAsStream("/dev/sluice/admin/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("haproxy-stats-fields.txt is missing from the jar");
+                throw new IllegalStateException(name + " is missing from the jar");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+            List<String> lines = new ArrayList<>();
             for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    lines.add(line);
                 }
-                String[] parts = line.trim().split(" ");
-                INDEX.put(parts[0], NAMES.size());
-                NAMES.add(parts[0]);
-                FILLED.add(parts[1]);
             }
+            return lines;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,14 +6,8 @@ import dev.sluice.routing.Server;
 import dev.sluice.routing.stats.Latency;
 import org.HdrHistogram.Histogram;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -186,21 +180,10 @@ public final class StatsPrometheus {
 
     private static List<Metric> load() {
         List<Metric> out = new ArrayList<>();
-        try (InputStream in = StatsPrometheus.class.getResourceAsStream("/dev/sluice/admin/haproxy-metrics.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("haproxy-metrics.txt is missing from the jar");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] p = line.split(" ", 4);
-                StatsRow.Type type = StatsRow.Type.valueOf(p[0].substring(0, p[0].indexOf('_')).toUpperCase(java.util.Locale.ROOT));
-                out.add(new Metric(p[0], type, p[1], p[2], p[3]));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (String line : StatsFields.resourceLines("haproxy-metrics.txt")) {
+            String[] p = line.split(" ", 4);
+            StatsRow.Type type = StatsRow.Type.valueOf(p[0].substring(0, p[0].indexOf('_')).toUpperCase(java.util.Locale.ROOT));
+            out.add(new Metric(p[0], type, p[1], p[2], p[3]));
         }
         return List.copyOf(out);
     }
