@@ -357,6 +357,9 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !done.isSuccess() && traffic != null) {
+            traffic.increment(stripe, Traffic.TLS_FAILED_HANDSHAKES);
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             // The decoder before this handler has passed on all it could decode by now.
             clientInputEnded = true;

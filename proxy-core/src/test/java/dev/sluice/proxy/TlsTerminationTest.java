@@ -102,6 +102,18 @@ class TlsTerminationTest {
         Exchange none = get(null, "/");
         assertThat(none.subject()).isEqualTo("CN=default.test");
         assertThat(none.response()).startsWith("HTTP/1.1 200");
+
+        // plain HTTP on the TLS port: a failed handshake, counted (HAProxy's ssl_failed_handshake)
+        try (java.net.Socket plain = new java.net.Socket("127.0.0.1", port)) {
+            plain.setSoTimeout(5000);
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            plain.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException closedOrReset) {
+            // the proxy closes the connection: that is the point
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(proxy.table().traffic().frontend("fe").sum(dev.sluice.routing.stats.Traffic.TLS_FAILED_HANDSHAKES))
+                        .isEqualTo(1));
     }
 
     @Test
