@@ -74,7 +74,7 @@ final class Exchange implements OriginLink.Listener {
         Admission admission = Admission.decide(frontend, view, client.alloc());
         backend = admission.backend();
         if (backend != null) {
-            stats.backend(backend, owner.runtime().table().traffic());
+            stats.backend(backend);
         }
         if (admission.answer() != null) {
             answerLocally(admission.answer());

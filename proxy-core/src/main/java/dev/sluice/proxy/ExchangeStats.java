@@ -25,8 +25,9 @@ final class ExchangeStats {
     private final Traffic frontend;
     private final long startNanos = System.nanoTime();
     private final long startMillis = System.currentTimeMillis();
-    private TrafficBook book;
+    private final TrafficBook book;
     private Backend backend;
+    private Traffic backendTraffic;
     private Server server;
     private long connectStartNanos;
     private long connectNanos;
@@ -39,17 +40,19 @@ final class ExchangeStats {
     private boolean local;
     private boolean finished;
 
-    ExchangeStats(ProxyRuntime runtime, int stripe, Traffic frontend) {
+    /** @param book the counters of the table this request is routed by (read once per request) */
+    ExchangeStats(ProxyRuntime runtime, int stripe, Traffic frontend, TrafficBook book) {
         this.runtime = runtime;
+        this.book = book;
         this.stripe = stripe;
         this.frontend = frontend;
         frontend.increment(stripe, Traffic.REQUESTS);
     }
 
-    /** The backend the request goes to ({@code null}: none, answered by the proxy). */
-    void backend(Backend b, TrafficBook traffic) {
+    /** The backend the request goes to (not called when there is none). */
+    void backend(Backend b) {
         backend = b;
-        book = traffic;
+        backendTraffic = book.backend(b.name());
     }
 
     /** The balancer (or a retry) chose {@code s}. */
@@ -149,7 +152,7 @@ final class ExchangeStats {
             frontend.increment(stripe, Traffic.CLIENT_ABORTS);
         }
         if (backend != null) {
-            record(book.backend(backend.name()), micros, termination);
+            record(backendTraffic, micros, termination);
         }
         if (server != null) {
             record(server.state().traffic(), micros, termination);
@@ -182,7 +185,7 @@ final class ExchangeStats {
 
     private void backendTraffic(int field) {
         if (backend != null) {
-            book.backend(backend.name()).increment(stripe, field);
+            backendTraffic.increment(stripe, field);
         }
     }
 

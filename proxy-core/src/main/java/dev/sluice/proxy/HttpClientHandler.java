@@ -223,7 +223,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (refused == 0 && frontend == null) {
             refused = 503; // the frontend was removed by a reload: this connection ends with a 503
         }
-        ExchangeStats stats = new ExchangeStats(runtime, stripe, traffic);
+        ExchangeStats stats = new ExchangeStats(runtime, stripe, traffic, table.traffic());
         if (refused != 0) {
             stats.response(refused, true);
             stats.finish(ctx.channel(), request, frontendName, connection.tls(), "PR");
