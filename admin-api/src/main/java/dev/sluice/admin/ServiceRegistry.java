@@ -2,6 +2,8 @@ package dev.sluice.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.discovery.ServiceSink;
+import dev.sluice.discovery.Source;
 import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.config.ConfigRenderer;
@@ -29,8 +31,11 @@ import java.util.concurrent.Executors;
  * data plane, and saved to the {@link ServiceStore}; only then is it acknowledged. If any step
  * fails, what was published is put back and nothing is saved: the change is refused whole.
  * Changes run one at a time on a thread of their own, never on a Vert.x or proxy event loop.
+ *
+ * <p>Every service remembers its {@link Source}, so that a source's full reconcile (Docker
+ * labels, a Swarm Listener's list) removes only what that source added.
  */
-public final class ServiceRegistry implements AutoCloseable {
+public final class ServiceRegistry implements ServiceSink, AutoCloseable {
 
     private final ServiceDefaults defaults;
     private final ServiceStore store;
@@ -43,16 +48,20 @@ public final class ServiceRegistry implements AutoCloseable {
 
     // Written by the writer thread only; read by others through the volatile snapshot.
     private ProxyConfig base;
-    private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
-    /** Stored services that no longer parse or fit: reported, and kept in the store untouched. */
-    private final Map<String, Map<String, List<String>>> setAside = new LinkedHashMap<>();
-    private final Map<String, String> setAsideWhy = new LinkedHashMap<>();
+    private final ServiceSet services;
     private TablePublisher publisher = table -> { };
     private volatile Snapshot snapshot;
 
-    /** What readers see: the effective configuration, its table, the services. */
+    /** What readers see: the effective configuration, its table, the services and their sources. */
     public record Snapshot(ProxyConfig config, RoutingTable table, List<ServiceSpec> services,
-                           Map<String, String> setAside) {
+                           Map<String, Source> sources, Map<String, String> setAside) {
+
+        /** Every service as it is stored: what a peer replica needs to route the same way. */
+        public List<StoredService> stored() {
+            List<StoredService> out = new ArrayList<>(services.size());
+            services.forEach(s -> out.add(new StoredService(sources.getOrDefault(s.serviceName(), Source.API), s.params())));
+            return out;
+        }
     }
 
     /**
@@ -65,57 +74,22 @@ public final class ServiceRegistry implements AutoCloseable {
      */
     public ServiceRegistry(ProxyConfig base, Callable<ProxyConfig> baseLoader, ServiceDefaults defaults,
                            ServiceStore store, List<Map<String, List<String>>> fromEnvironment,
-                           List<Map<String, List<String>>> stored, PrintStream log) {
+                           List<StoredService> stored, PrintStream log) {
         this.base = requireNonNull(base, "base");
         this.baseLoader = requireNonNull(baseLoader, "baseLoader");
         this.defaults = requireNonNull(defaults, "defaults");
         this.store = requireNonNull(store, "store");
-        List<Map<String, List<String>>> all = new ArrayList<>(fromEnvironment);
+        List<StoredService> all = new ArrayList<>();
+        fromEnvironment.forEach(p -> all.add(new StoredService(Source.ENVIRONMENT, p)));
         all.addAll(stored);
-        Map<String, ServiceSpec> parsed = new LinkedHashMap<>();
-        Map<String, Map<String, List<String>>> paramsOf = new LinkedHashMap<>();
-        for (Map<String, List<String>> params : all) {
-            String name = first(params, "serviceName");
-            try {
-                ServiceSpec spec = ServiceParser.parse(params, defaults);
-                parsed.put(spec.serviceName(), spec);
-                paramsOf.put(spec.serviceName(), params);
-                setAside.remove(spec.serviceName());
-                setAsideWhy.remove(spec.serviceName());
-            } catch (ServiceException e) {
-                setAside(name, params, e, log);
-            }
-        }
+        this.services = ServiceSet.restore(base, defaults, all,
+                (name, why) -> log.println("warning: service '" + name + "' not restored (kept in the state directory): " + why));
         try {
-            // the usual case: everything fits together, one build
-            ServiceConfigs.build(base, parsed.values(), defaults);
-            services.putAll(parsed);
-        } catch (ServiceException together) {
-            // find the services that no longer fit, one at a time
-            for (ServiceSpec spec : parsed.values()) {
-                Map<String, ServiceSpec> next = new LinkedHashMap<>(services);
-                next.put(spec.serviceName(), spec);
-                try {
-                    ServiceConfigs.build(base, next.values(), defaults);
-                    services.put(spec.serviceName(), spec);
-                } catch (ServiceException e) {
-                    setAside(spec.serviceName(), paramsOf.get(spec.serviceName()), e, log);
-                }
-            }
-        }
-        try {
-            ProxyConfig config = ServiceConfigs.build(base, services.values(), defaults);
-            snapshot = new Snapshot(config, RoutingCompiler.compile(config, null), List.copyOf(services.values()),
-                    reasons());
+            ProxyConfig config = ServiceConfigs.build(base, services.specs().values(), defaults);
+            snapshot = services.snapshot(config, RoutingCompiler.compile(config, null));
         } catch (ServiceException e) {
             throw new IllegalStateException("services restored one by one no longer fit together", e);
         }
-    }
-
-    private void setAside(String name, Map<String, List<String>> params, ServiceException e, PrintStream log) {
-        setAside.put(name, params);
-        setAsideWhy.put(name, e.getMessage());
-        log.println("warning: service '" + name + "' not restored (kept in the state directory): " + e.getMessage());
     }
 
     /** Starts sending accepted tables to {@code publisher} (the data plane, once started). */
@@ -143,7 +117,12 @@ public final class ServiceRegistry implements AutoCloseable {
 
     /** Docker Flow Proxy's {@code reconfigure}; {@code replicas=0} removes the service. */
     public CompletableFuture<Outcome> reconfigure(Map<String, List<String>> params) {
-        return CompletableFuture.supplyAsync(() -> doReconfigure(params), writer);
+        return reconfigure(Source.API, params);
+    }
+
+    /** {@code reconfigure} of a service learned from {@code source}. */
+    public CompletableFuture<Outcome> reconfigure(Source source, Map<String, List<String>> params) {
+        return CompletableFuture.supplyAsync(() -> doReconfigure(source, params), writer);
     }
 
     /** Docker Flow Proxy's {@code remove}. */
@@ -159,8 +138,38 @@ public final class ServiceRegistry implements AutoCloseable {
         return CompletableFuture.supplyAsync(this::doReload, writer);
     }
 
-    private Outcome doReconfigure(Map<String, List<String>> params) {
-        String name = first(params, "serviceName");
+    /**
+     * Makes this replica's services exactly {@code replacement} (a peer's, when this replica
+     * starts or is repaired): the ones that do not parse or fit fail alone and are reported.
+     */
+    public CompletableFuture<Reconciled> replaceAll(List<StoredService> replacement) {
+        return CompletableFuture.supplyAsync(() -> doReconcile(null, replacement), writer);
+    }
+
+    @Override
+    public CompletableFuture<Change> apply(Source source, Map<String, List<String>> params) {
+        return reconfigure(source, params).thenApply(ServiceRegistry::change);
+    }
+
+    @Override
+    public CompletableFuture<Change> remove(Source source, String serviceName) {
+        return remove(serviceName).thenApply(ServiceRegistry::change);
+    }
+
+    @Override
+    public CompletableFuture<Reconciled> reconcile(Source source, List<Map<String, List<String>>> listed) {
+        requireNonNull(source, "source");
+        List<StoredService> wanted = new ArrayList<>(listed.size());
+        listed.forEach(p -> wanted.add(new StoredService(source, p)));
+        return CompletableFuture.supplyAsync(() -> doReconcile(source, wanted), writer);
+    }
+
+    private static Change change(Outcome o) {
+        return new Change(o.status(), String.valueOf(o.body().getOrDefault("Message", "")));
+    }
+
+    private Outcome doReconfigure(Source source, Map<String, List<String>> params) {
+        String name = ServiceSet.first(params, "serviceName");
         ServiceSpec spec;
         try {
             spec = ServiceParser.parse(params, defaults);
@@ -170,8 +179,8 @@ public final class ServiceRegistry implements AutoCloseable {
         if (spec.replicas() == 0) {
             return doRemove(spec.serviceName());
         }
-        Map<String, ServiceSpec> next = new LinkedHashMap<>(services);
-        next.put(spec.serviceName(), spec);
+        ServiceSet next = services.copy();
+        next.put(spec, source);
         Outcome failed = apply(base, next, spec.serviceName());
         if (failed != null) {
             return failed;
@@ -184,23 +193,16 @@ public final class ServiceRegistry implements AutoCloseable {
         if (serviceName == null || serviceName.isEmpty()) {
             return Outcome.error(400, "serviceName parameter is mandatory", "");
         }
-        if (!services.containsKey(serviceName)) {
-            Map<String, List<String>> stored = setAside.remove(serviceName);
-            if (stored != null) {
-                Outcome failed = apply(base, services, serviceName);
-                if (failed != null) {
-                    setAside.put(serviceName, stored);
-                    return failed;
-                }
-                setAsideWhy.remove(serviceName);
-                return Outcome.ok("removed the stored service that could not be restored", serviceName, Map.of());
-            }
+        ServiceSet next = services.copy();
+        if (!next.remove(serviceName)) {
             return Outcome.ok("service " + serviceName + " was not configured: nothing to remove", serviceName, Map.of());
         }
-        Map<String, ServiceSpec> next = new LinkedHashMap<>(services);
-        next.remove(serviceName);
+        boolean wasSetAside = !services.specs().containsKey(serviceName);
         Outcome failed = apply(base, next, serviceName);
-        return failed != null ? failed : Outcome.ok("", serviceName, Map.of());
+        if (failed != null) {
+            return failed;
+        }
+        return Outcome.ok(wasSetAside ? "removed the stored service that could not be restored" : "", serviceName, Map.of());
     }
 
     private Outcome doReload() {
@@ -210,7 +212,7 @@ public final class ServiceRegistry implements AutoCloseable {
         } catch (Exception e) {
             return Outcome.error(500, "the configuration could not be read again, nothing changed: " + e.getMessage(), "");
         }
-        Outcome failed = apply(newBase, services, "");
+        Outcome failed = apply(newBase, services.copy(), "");
         if (failed != null) {
             return failed;
         }
@@ -218,15 +220,30 @@ public final class ServiceRegistry implements AutoCloseable {
         return Outcome.ok("", "", Map.of());
     }
 
+    /** {@code source == null}: replace every service; else reconcile that source's services. */
+    private Reconciled doReconcile(Source source, List<StoredService> wanted) {
+        ServiceSet.Plan plan = services.plan(base, defaults, source, wanted);
+        if (!plan.changesAnything()) {
+            return plan.report();
+        }
+        Outcome failed = apply(base, plan.next(), "");
+        if (failed != null) {
+            Map<String, String> all = new LinkedHashMap<>(plan.report().failed());
+            all.put("", "nothing changed: " + failed.body().get("Message"));
+            return new Reconciled(List.of(), List.of(), List.of(), all);
+        }
+        return plan.report();
+    }
+
     /**
      * Builds, compiles, publishes and saves {@code next} on top of {@code newBase}; on success
      * it becomes the registry's state. Returns {@code null} on success, else the error answer.
      */
-    private Outcome apply(ProxyConfig newBase, Map<String, ServiceSpec> next, String serviceName) {
+    private Outcome apply(ProxyConfig newBase, ServiceSet next, String serviceName) {
         Snapshot current = snapshot;
         ProxyConfig config;
         try {
-            config = ServiceConfigs.build(newBase, next.values(), defaults);
+            config = ServiceConfigs.build(newBase, next.specs().values(), defaults);
         } catch (ServiceException e) {
             return Outcome.error(e.status(), e.getMessage(), serviceName);
         }
@@ -241,7 +258,7 @@ public final class ServiceRegistry implements AutoCloseable {
             }
         }
         try {
-            store.save(persistable(next));
+            store.save(next.persistable());
         } catch (Exception e) {
             if (!sameRouting) {
                 try {
@@ -252,34 +269,9 @@ public final class ServiceRegistry implements AutoCloseable {
             }
             return Outcome.error(500, "the change could not be saved, nothing changed: " + e.getMessage(), serviceName);
         }
-        services.clear();
-        services.putAll(next);
-        setAside.keySet().removeIf(next::containsKey);
-        setAsideWhy.keySet().removeIf(next::containsKey);
-        snapshot = new Snapshot(config, table, List.copyOf(next.values()), reasons());
+        services.replaceWith(next);
+        snapshot = services.snapshot(config, table);
         return null;
-    }
-
-    private List<Map<String, List<String>>> persistable(Map<String, ServiceSpec> next) {
-        List<Map<String, List<String>>> out = new ArrayList<>();
-        setAside.forEach((name, params) -> {
-            if (!next.containsKey(name)) {
-                out.add(params);
-            }
-        });
-        next.values().forEach(s -> out.add(s.params()));
-        return out;
-    }
-
-    private Map<String, String> reasons() {
-        Map<String, String> out = new LinkedHashMap<>();
-        setAside.keySet().forEach(name -> out.put(name, "stored but not restored: " + setAsideWhy.get(name)));
-        return out;
-    }
-
-    private static String first(Map<String, List<String>> params, String name) {
-        List<String> v = params.get(name);
-        return v == null || v.isEmpty() || v.get(0) == null ? "" : v.get(0).trim();
     }
 
     @Override

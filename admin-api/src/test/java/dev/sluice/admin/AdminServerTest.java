@@ -42,7 +42,7 @@ class AdminServerTest {
             """;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<List<Map<String, List<String>>>> saved = new ArrayList<>();
+    private final List<List<StoredService>> saved = new ArrayList<>();
     private ServiceRegistry registry;
     private ProxyServer proxy;
     private AdminServer admin;
@@ -96,7 +96,7 @@ class AdminServerTest {
         assertThat(body.getString("Status")).isEqualTo("OK");
         assertThat(body.getString("ServiceName")).isEqualTo("alpha");
         assertThat(saved).hasSize(1);
-        assertThat(saved.get(0).get(0)).containsEntry("servicePath", List.of("/alpha"));
+        assertThat(saved.get(0).get(0).params()).containsEntry("servicePath", List.of("/alpha"));
         assertThat(viaProxy("/alpha/x").statusCode()).isEqualTo(200);
         assertThat(backend.requests()).isEqualTo(1);
         JsonObject ping = new JsonObject(call("POST", "/v1/proxy/ping").body());

@@ -213,7 +213,7 @@ public final class Main {
     private static ServiceRegistry registry(CommandLine cli, Map<String, String> env, Settings settings,
                                             ProxyConfig config, PrintStream err) {
         StateStore store;
-        List<Map<String, List<String>>> stored;
+        List<dev.sluice.admin.StoredService> stored;
         try {
             store = StateStore.open(settings.stateDir());
             stored = store.load();

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sluice.admin.StoredService;
+import dev.sluice.discovery.Source;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,7 +31,8 @@ import java.util.Map;
 
 /**
  * The acknowledged services, kept in {@code STATE_DIR/services.json} so that they survive a crash:
- * a JSON array of {@code {"params": {"serviceName": ["x"], "port": ["8080"], ...}}} in order.
+ * a JSON array of {@code {"source": "api", "params": {"serviceName": ["x"], "port": ["8080"], ...}}}
+ * in order ({@code source} is where the service came from; a file without it reads as {@code api}).
  *
  * <p>{@link #save} replaces the file atomically: it writes {@code services.json.<random>.tmp} in
  * the same directory, forces it to disk, renames it over {@code services.json} and forces the
@@ -82,7 +86,7 @@ final class StateStore {
      * @throws IOException naming the file and the problem when it cannot be read or does not parse;
      *                     the caller must refuse to start rather than drop acknowledged services
      */
-    List<Map<String, List<String>>> load() throws IOException {
+    List<StoredService> load() throws IOException {
         deleteLeftovers();
         byte[] bytes;
         try {
@@ -107,7 +111,7 @@ final class StateStore {
      *
      * @throws IOException naming the file when it cannot be written, forced or renamed
      */
-    void save(List<Map<String, List<String>>> services) throws IOException {
+    void save(List<StoredService> services) throws IOException {
         requireNonNull(services, "services");
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(services));
         Path temp = null;
@@ -149,11 +153,13 @@ final class StateStore {
         }
     }
 
-    private static ArrayNode toJson(List<Map<String, List<String>>> services) {
+    private static ArrayNode toJson(List<StoredService> services) {
         ArrayNode array = JSON.createArrayNode();
-        for (Map<String, List<String>> service : services) {
-            ObjectNode params = array.addObject().putObject("params");
-            service.forEach((name, values) -> {
+        for (StoredService service : services) {
+            ObjectNode entry = array.addObject();
+            entry.put("source", service.source().id());
+            ObjectNode params = entry.putObject("params");
+            service.params().forEach((name, values) -> {
                 ArrayNode list = params.putArray(name);
                 values.forEach(list::add);
             });
@@ -161,11 +167,11 @@ final class StateStore {
         return array;
     }
 
-    private static List<Map<String, List<String>>> parse(JsonNode root) {
+    private static List<StoredService> parse(JsonNode root) {
         if (root == null || !root.isArray()) {
             throw new IllegalArgumentException("expected a JSON array of {\"params\": {...}} objects");
         }
-        List<Map<String, List<String>>> services = new ArrayList<>();
+        List<StoredService> services = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
             JsonNode params = root.get(i).get("params");
             if (params == null || !params.isObject()) {
@@ -176,7 +182,9 @@ final class StateStore {
                 Map.Entry<String, JsonNode> param = it.next();
                 service.put(param.getKey(), strings(i, param.getKey(), param.getValue()));
             }
-            services.add(Collections.unmodifiableMap(service));
+            JsonNode source = root.get(i).get("source");
+            services.add(new StoredService(Source.of(source == null ? null : source.asText()),
+                    Collections.unmodifiableMap(service)));
         }
         return List.copyOf(services);
     }

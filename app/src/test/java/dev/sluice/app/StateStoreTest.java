@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.sluice.admin.StoredService;
+import dev.sluice.discovery.Source;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,13 +22,17 @@ class StateStoreTest {
     @TempDir
     Path dir;
 
-    private static Map<String, List<String>> service(String name, String... more) {
+    private static StoredService service(String name, String... more) {
+        return service(Source.API, name, more);
+    }
+
+    private static StoredService service(Source source, String name, String... more) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("serviceName", List.of(name));
         for (int i = 0; i < more.length; i += 2) {
             m.put(more[i], List.of(more[i + 1].split("\\|")));
         }
-        return m;
+        return new StoredService(source, m);
     }
 
     @Test
@@ -42,18 +48,19 @@ class StateStoreTest {
     @Test
     void save_thenLoad_givesTheServicesBackInOrder() throws Exception {
         StateStore store = StateStore.open(dir);
-        List<Map<String, List<String>>> services = List.of(
-                service("zeta", "port", "8080", "servicePath", "/z"),
+        List<StoredService> services = List.of(
+                service(Source.DOCKER, "zeta", "port", "8080", "servicePath", "/z"),
                 service("alpha", "servicePath.1", "/a|/b", "port.1", "80", "users", "alice:wonder\"land"));
 
         store.save(services);
-        List<Map<String, List<String>>> loaded = StateStore.open(dir).load();
+        List<StoredService> loaded = StateStore.open(dir).load();
 
         assertThat(loaded).isEqualTo(services);
-        assertThat(loaded.get(0).keySet()).containsExactly("serviceName", "port", "servicePath");
-        assertThat(loaded.get(1).keySet()).containsExactly("serviceName", "servicePath.1", "port.1", "users");
+        assertThat(loaded.get(0).params().keySet()).containsExactly("serviceName", "port", "servicePath");
+        assertThat(loaded.get(1).params().keySet()).containsExactly("serviceName", "servicePath.1", "port.1", "users");
         assertThat(Files.readString(dir.resolve("services.json")).replaceAll("\\s", ""))
-                .startsWith("[{\"params\":{\"serviceName\":[\"zeta\"],\"port\":[\"8080\"]");
+                .startsWith("[{\"source\":\"docker\",\"params\":{\"serviceName\":[\"zeta\"],\"port\":[\"8080\"]");
+        assertThat(loaded).extracting(StoredService::source).containsExactly(Source.DOCKER, Source.API);
     }
 
     @Test
@@ -79,6 +86,13 @@ class StateStoreTest {
         assertThat(store.load()).containsExactly(service("kept"));
         assertThat(dir.resolve("services.json.123456.tmp")).doesNotExist();
         assertThat(dir.resolve("other.txt")).exists();
+    }
+
+    @Test
+    void load_aFileWrittenBeforeSourcesWereKept_readsEveryServiceAsAnApiOne() throws Exception {
+        Files.writeString(dir.resolve("services.json"), "[{\"params\": {\"serviceName\": [\"old\"], \"port\": [\"80\"]}}]");
+
+        assertThat(StateStore.open(dir).load()).containsExactly(service("old", "port", "80"));
     }
 
     @Test

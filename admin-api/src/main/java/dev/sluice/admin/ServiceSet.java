@@ -1,0 +1,244 @@
+package dev.sluice.admin;
+
+import dev.sluice.discovery.ServiceSink.Reconciled;
+import dev.sluice.discovery.Source;
+import dev.sluice.routing.RoutingTable;
+import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.service.ServiceConfigs;
+import dev.sluice.routing.service.ServiceDefaults;
+import dev.sluice.routing.service.ServiceException;
+import dev.sluice.routing.service.ServiceParser;
+import dev.sluice.routing.service.ServiceSpec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The services of a {@link ServiceRegistry} with their sources, plus the stored ones that could
+ * not be restored (set aside: reported and kept in the store, never dropped silently). Mutable;
+ * confined to the registry's writer thread, which works on a {@link #copy} and swaps it in once
+ * the change is published and saved.
+ */
+final class ServiceSet {
+
+    private final Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Source> sources = new LinkedHashMap<>();
+    private final Map<String, StoredService> setAside = new LinkedHashMap<>();
+    private final Map<String, String> setAsideWhy = new LinkedHashMap<>();
+
+    /** What a reconcile would do: the next set and the report (computed, nothing applied yet). */
+    record Plan(ServiceSet next, Reconciled report, boolean changesAnything) {
+    }
+
+    /**
+     * The services {@code stored} describe, in order, a later one replacing an earlier one of the
+     * same name; those that do not parse, or do not fit with the ones before them, are set aside.
+     */
+    static ServiceSet restore(ProxyConfig base, ServiceDefaults defaults, List<StoredService> stored,
+                              BiConsumer<String, String> warn) {
+        ServiceSet parsed = new ServiceSet();
+        for (StoredService s : stored) {
+            try {
+                parsed.put(ServiceParser.parse(s.params(), defaults), s.source());
+            } catch (ServiceException e) {
+                parsed.setAside(s, e.getMessage());
+                warn.accept(s.name(), e.getMessage());
+            }
+        }
+        try {
+            // the usual case: everything fits together, one build
+            ServiceConfigs.build(base, parsed.specs.values(), defaults);
+            return parsed;
+        } catch (ServiceException together) {
+            // find the services that no longer fit, one at a time
+            ServiceSet out = new ServiceSet();
+            out.setAside.putAll(parsed.setAside);
+            out.setAsideWhy.putAll(parsed.setAsideWhy);
+            for (ServiceSpec spec : parsed.specs.values()) {
+                ServiceSet trial = out.copy();
+                trial.put(spec, parsed.sources.get(spec.serviceName()));
+                try {
+                    ServiceConfigs.build(base, trial.specs.values(), defaults);
+                    out.replaceWith(trial);
+                } catch (ServiceException e) {
+                    out.setAside(new StoredService(parsed.sources.get(spec.serviceName()), spec.params()), e.getMessage());
+                    warn.accept(spec.serviceName(), e.getMessage());
+                }
+            }
+            return out;
+        }
+    }
+
+    Map<String, ServiceSpec> specs() {
+        return Collections.unmodifiableMap(specs);
+    }
+
+    ServiceSet copy() {
+        ServiceSet c = new ServiceSet();
+        c.replaceWith(this);
+        return c;
+    }
+
+    void replaceWith(ServiceSet other) {
+        if (other == this) {
+            return;
+        }
+        specs.clear();
+        specs.putAll(other.specs);
+        sources.clear();
+        sources.putAll(other.sources);
+        setAside.clear();
+        setAside.putAll(other.setAside);
+        setAsideWhy.clear();
+        setAsideWhy.putAll(other.setAsideWhy);
+    }
+
+    void put(ServiceSpec spec, Source source) {
+        specs.put(spec.serviceName(), spec);
+        sources.put(spec.serviceName(), source);
+        setAside.remove(spec.serviceName());
+        setAsideWhy.remove(spec.serviceName());
+    }
+
+    /** Removes a service, or a set-aside stored one; {@code false} when there was neither. */
+    boolean remove(String name) {
+        boolean had = specs.remove(name) != null | setAside.remove(name) != null;
+        sources.remove(name);
+        setAsideWhy.remove(name);
+        return had;
+    }
+
+    private void setAside(StoredService s, String why) {
+        setAside.put(s.name(), s);
+        setAsideWhy.put(s.name(), why);
+    }
+
+    /** What the store keeps: the set-aside services untouched, then the services in order. */
+    List<StoredService> persistable() {
+        List<StoredService> out = new ArrayList<>();
+        setAside.forEach((name, s) -> {
+            if (!specs.containsKey(name)) {
+                out.add(s);
+            }
+        });
+        specs.values().forEach(s -> out.add(new StoredService(sources.get(s.serviceName()), s.params())));
+        return out;
+    }
+
+    ServiceRegistry.Snapshot snapshot(ProxyConfig config, RoutingTable table) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        setAsideWhy.forEach((name, why) -> reasons.put(name, "stored but not restored: " + why));
+        return new ServiceRegistry.Snapshot(config, table, List.copyOf(specs.values()), Map.copyOf(sources), reasons);
+    }
+
+    /**
+     * Plans a reconcile: {@code wanted} added or replaced, and the services of {@code source}
+     * (of every source when {@code source} is {@code null}) that {@code wanted} does not list
+     * removed. A wanted service that does not parse keeps its current version; one that does
+     * not fit with the others fails alone.
+     */
+    Plan plan(ProxyConfig base, ServiceDefaults defaults, Source source, List<StoredService> wanted) {
+        Map<String, String> failed = new LinkedHashMap<>();
+        Set<String> keep = new HashSet<>();
+        Map<String, StoredService> changed = new LinkedHashMap<>();
+        Map<String, ServiceSpec> parsed = new LinkedHashMap<>();
+        boolean sourceOnly = false;
+        for (StoredService w : wanted) {
+            keep.add(w.name());
+            ServiceSpec spec;
+            try {
+                spec = ServiceParser.parse(w.params(), defaults);
+            } catch (ServiceException e) {
+                failed.put(w.name().isEmpty() ? "(no serviceName)" : w.name(), e.getMessage());
+                continue;
+            }
+            if (spec.replicas() == 0) {
+                keep.remove(spec.serviceName());
+                continue;
+            }
+            ServiceSpec old = specs.get(spec.serviceName());
+            if (old != null && old.params().equals(spec.params())) {
+                sourceOnly |= sources.get(spec.serviceName()) != w.source();
+                if (sources.get(spec.serviceName()) == w.source()) {
+                    continue;
+                }
+            }
+            changed.put(spec.serviceName(), w);
+            parsed.put(spec.serviceName(), spec);
+        }
+        ServiceSet next = copy();
+        List<String> removed = new ArrayList<>();
+        for (String name : new ArrayList<>(allNames())) {
+            if (!keep.contains(name) && (source == null || sourceOf(name) == source)) {
+                next.remove(name);
+                removed.add(name);
+            }
+        }
+        ServiceSet together = next.copy();
+        changed.forEach((name, w) -> together.put(parsed.get(name), w.source()));
+        if (fits(base, defaults, together)) {
+            next = together;
+        } else {
+            for (Map.Entry<String, StoredService> e : changed.entrySet()) {
+                ServiceSet trial = next.copy();
+                trial.put(parsed.get(e.getKey()), e.getValue().source());
+                try {
+                    ServiceConfigs.build(base, trial.specs.values(), defaults);
+                    next = trial;
+                } catch (ServiceException ex) {
+                    failed.put(e.getKey(), ex.getMessage());
+                }
+            }
+        }
+        List<String> added = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        for (String name : changed.keySet()) {
+            if (failed.containsKey(name) || !next.specs.containsKey(name)) {
+                continue;
+            }
+            ServiceSpec old = specs.get(name);
+            if (old == null) {
+                added.add(name);
+            } else if (!old.params().equals(next.specs.get(name).params())) {
+                updated.add(name);
+            }
+        }
+        Reconciled report = new Reconciled(added, updated, removed, failed);
+        return new Plan(next, report, report.changed() || sourceOnly);
+    }
+
+    private Set<String> allNames() {
+        Set<String> names = new java.util.LinkedHashSet<>(specs.keySet());
+        names.addAll(setAside.keySet());
+        return names;
+    }
+
+    private Source sourceOf(String name) {
+        Source s = sources.get(name);
+        if (s == null) {
+            StoredService aside = setAside.get(name);
+            s = aside == null ? Source.API : aside.source();
+        }
+        return s;
+    }
+
+    private static boolean fits(ProxyConfig base, ServiceDefaults defaults, ServiceSet set) {
+        try {
+            ServiceConfigs.build(base, set.specs.values(), defaults);
+            return true;
+        } catch (ServiceException e) {
+            return false;
+        }
+    }
+
+    static String first(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() || v.get(0) == null ? "" : v.get(0).trim();
+    }
+}
