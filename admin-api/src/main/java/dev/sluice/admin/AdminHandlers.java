@@ -10,6 +10,7 @@ import dev.sluice.routing.StateEvent;
 import dev.sluice.routing.StateEvents;
 import dev.sluice.routing.service.ServiceConfigs;
 import dev.sluice.routing.service.ServiceSpec;
+import dev.sluice.discovery.Discovery;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -28,16 +29,20 @@ final class AdminHandlers {
     /** {@code null} when Sluice runs without certificates (tests of the admin API alone). */
     private final CertificateAdmin certs;
 
-    AdminHandlers(ServiceRegistry registry, CertificateAdmin certs) {
+    /** {@code null} for a lone replica without discovery. */
+    private final Discovery discovery;
+
+    AdminHandlers(ServiceRegistry registry, CertificateAdmin certs, Discovery discovery) {
         this.registry = registry;
         this.certs = certs;
+        this.discovery = discovery;
     }
 
     /** {@code ping}, plus the routing table's generation and hash. */
     void ping(RoutingContext ctx) {
         RoutingTable table = registry.table();
         json(ctx, 200, new JsonObject().put("Status", "OK").put("Generation", table.generation())
-                .put("Hash", table.hash()));
+                .put("Hash", table.hash()).put("Discovery", discovery == null ? "none" : discovery.role()));
     }
 
     /** {@code config}: the effective configuration in HAProxy syntax, or {@code type=json} the services. */
@@ -192,7 +197,13 @@ final class AdminHandlers {
     private static void answer(RoutingContext ctx, CompletableFuture<Outcome> outcome) {
         Future.fromCompletionStage(outcome, ctx.vertx().getOrCreateContext()).onComplete(r -> {
             if (r.succeeded()) {
-                json(ctx, r.result().status(), new JsonObject(r.result().body()));
+                JsonObject body = new JsonObject(r.result().body());
+                String note = ctx.get("distribute.note");
+                if (note != null) {
+                    String m = body.getString("Message", "");
+                    body.put("Message", m.isEmpty() ? note : m + "; " + note);
+                }
+                json(ctx, r.result().status(), body);
             } else {
                 json(ctx, 500, new JsonObject().put("Status", "NOK")
                         .put("Message", "internal error: " + r.cause()));

@@ -2,6 +2,7 @@ package dev.sluice.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.discovery.Discovery;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -33,6 +34,8 @@ public final class AdminServer implements AutoCloseable {
 
     /** The largest PEM {@code cert} accepts. */
     static final int MAX_CERT_BYTES = 1 << 20;
+    /** A replica state: every service and certificate of the cluster. */
+    static final int MAX_STATE_BYTES = 64 << 20;
     /** The longest request line: reconfigure?serviceCert= carries a whole PEM (a chain) in the query. */
     static final int MAX_REQUEST_LINE = 64 * 1024;
 
@@ -72,6 +75,17 @@ public final class AdminServer implements AutoCloseable {
     /** Like the other; with {@code statsAuth} the statistics need STATS_USER/STATS_PASS. */
     public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth,
                                     CertificateAdmin certs, AdminAuth statsAuth) throws AdminBindException {
+        return start(host, port, registry, auth, certs, statsAuth, null);
+    }
+
+    /**
+     * Like the other; with {@code discovery} ({@code null}: a lone replica without discovery)
+     * the replica endpoints: {@code distribute=true}, {@code peers}, {@code state}, and the Swarm
+     * Listener's {@code reload?fromListener=true} and {@code successfulinitreload}.
+     */
+    public static AdminServer start(String host, int port, ServiceRegistry registry, AdminAuth auth,
+                                    CertificateAdmin certs, AdminAuth statsAuth, Discovery discovery)
+            throws AdminBindException {
         requireNonNull(host, "host");
         requireNonNull(registry, "registry");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
@@ -90,16 +104,33 @@ public final class AdminServer implements AutoCloseable {
                 }
             });
         }
-        AdminHandlers handlers = new AdminHandlers(registry, certs);
-        StatsHandlers stats = new StatsHandlers(vertx, registry, statsAuth);
+        AdminHandlers handlers = new AdminHandlers(registry, certs, discovery);
+        ClusterHandlers cluster = discovery == null ? null : new ClusterHandlers(registry, certs, discovery);
+        StatsHandlers stats = new StatsHandlers(vertx, registry, statsAuth, discovery);
         stats.route(router);
         for (String prefix : PREFIXES) {
             router.route(prefix + "/ping").handler(handlers::ping);
             router.route(prefix + "/config").handler(handlers::config);
-            router.route(prefix + "/reconfigure").handler(handlers::reconfigure);
-            router.route(prefix + "/remove").handler(handlers::remove);
-            router.route(prefix + "/reload").handler(handlers::reload);
-            router.route(prefix + "/successfulinitreload").handler(handlers::successfulInitReload);
+            if (cluster != null) {
+                router.route(prefix + "/reconfigure").handler(cluster.distributing(true, handlers::reconfigure));
+                router.route(prefix + "/remove").handler(cluster.distributing(false, handlers::remove));
+                router.route(prefix + "/reload").handler(ctx -> {
+                    if ("true".equalsIgnoreCase(ctx.request().getParam("fromListener"))) {
+                        cluster.reloadFromListener(ctx);
+                    } else {
+                        handlers.reload(ctx);
+                    }
+                });
+                router.route(prefix + "/successfulinitreload").handler(cluster::successfulInitReload);
+                router.route(prefix + "/peers").handler(cluster::peers);
+                router.route(prefix + "/state").handler(BodyHandler.create().setBodyLimit(MAX_STATE_BYTES))
+                        .handler(cluster::state);
+            } else {
+                router.route(prefix + "/reconfigure").handler(handlers::reconfigure);
+                router.route(prefix + "/remove").handler(handlers::remove);
+                router.route(prefix + "/reload").handler(handlers::reload);
+                router.route(prefix + "/successfulinitreload").handler(handlers::successfulInitReload);
+            }
             router.route(prefix + "/server").handler(handlers::server);
             if (certs != null) {
                 CertHandlers ch = new CertHandlers(certs);

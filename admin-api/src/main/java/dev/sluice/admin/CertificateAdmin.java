@@ -26,4 +26,12 @@ public interface CertificateAdmin {
 
     /** The certificates served, without their keys. */
     List<Map<String, Object>> list();
+
+    /**
+     * The certificate files of the certificates directory by name, PEM with key: what a new
+     * replica takes from a peer. Certificates from secrets are not included (every replica has them).
+     */
+    default Map<String, String> export() {
+        return Map.of();
+    }
 }

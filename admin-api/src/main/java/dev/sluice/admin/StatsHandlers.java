@@ -8,6 +8,8 @@ import dev.sluice.admin.stats.StatsPrometheus;
 import dev.sluice.admin.stats.StatsRow;
 import dev.sluice.routing.RoutingTable;
 import io.netty.buffer.PooledByteBufAllocator;
+import dev.sluice.admin.stats.ReplicasSection;
+import dev.sluice.discovery.Discovery;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -27,9 +29,12 @@ final class StatsHandlers {
     private final AdminAuth statsAuth;
     private final Rates rates = new Rates();
     private final String version;
+    /** {@code null} for a lone replica. */
+    private final Discovery discovery;
 
-    StatsHandlers(Vertx vertx, ServiceRegistry registry, AdminAuth statsAuth) {
+    StatsHandlers(Vertx vertx, ServiceRegistry registry, AdminAuth statsAuth, Discovery discovery) {
         this.registry = registry;
+        this.discovery = discovery;
         this.statsAuth = statsAuth;
         String v = StatsHandlers.class.getPackage().getImplementationVersion();
         this.version = "Sluice " + (v == null ? "(development build)" : v);
@@ -69,7 +74,8 @@ final class StatsHandlers {
     String render(boolean csv, String uri) {
         RoutingTable table = registry.table();
         List<StatsRow> rows = StatsCollector.rows(table, rates);
-        return csv ? StatsCsv.render(rows) : StatsPage.render(table, rows, version, uri + ";csv", null);
+        return csv ? StatsCsv.render(rows) : StatsPage.render(table, rows, version, uri + ";csv", null,
+                ReplicasSection.render(discovery, table.hash()));
     }
 
     /** Renders on a worker thread, then answers from the event loop. */
@@ -93,7 +99,8 @@ final class StatsHandlers {
         }
         answer(ctx, "text/html; charset=utf-8", () -> {
             RoutingTable table = registry.table();
-            return StatsPage.render(table, StatsCollector.rows(table, rates), version, "/stats;csv", "/metrics");
+            return StatsPage.render(table, StatsCollector.rows(table, rates), version, "/stats;csv", "/metrics",
+                    ReplicasSection.render(discovery, table.hash()));
         });
     }
 

@@ -30,6 +30,12 @@ public final class StatsPage {
      */
     public static String render(RoutingTable table, List<StatsRow> rows, String version, String csvLink,
                                 String metricsLink) {
+        return render(table, rows, version, csvLink, metricsLink, "");
+    }
+
+    /** Like the other; {@code replicasHtml} (already escaped) follows the header: the peer replicas. */
+    public static String render(RoutingTable table, List<StatsRow> rows, String version, String csvLink,
+                                String metricsLink, String replicasHtml) {
         StringBuilder h = new StringBuilder(8192 + rows.size() * 600);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -44,6 +50,7 @@ public final class StatsPage {
                 .append("<span class=\"backup\">backup</span><span class=\"drain\">drain</span>")
                 .append("<span class=\"maint\">maintenance</span><span class=\"nocheck\">no check</span></p>")
                 .append("</header>\n");
+        h.append(replicasHtml);
         for (StatsRow row : rows) {
             if (row.type() == StatsRow.Type.FRONTEND) {
                 frontend(h, row);
