@@ -4,6 +4,7 @@ import dev.sluice.admin.AdminBindException;
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.ServiceRegistry;
 import dev.sluice.admin.AdminAuth;
+import dev.sluice.discovery.Discovery;
 import dev.sluice.proxy.AccessLog;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.routing.config.ConfigMessage;
@@ -132,6 +133,7 @@ public final class Main {
         if (config == null) {
             return 1;
         }
+        ClusterSetup.shortDnsCache();
         EventLog events = new EventLog(err);
         ServiceRegistry registry = registry(cli, env, settings, config, err);
         if (registry == null) {
@@ -139,16 +141,19 @@ public final class Main {
             return 1;
         }
         TlsSetup tls = TlsSetup.load(settings, err);
+        Discovery discovery = ClusterSetup.join(settings, registry, tls, err);
         Sluice sluice;
         try {
             sluice = Sluice.start(registry.table(), err, settings.resolvers(), tls.contexts());
         } catch (BindFailedException | IllegalArgumentException e) {
+            discovery.close();
             registry.close();
             events.close();
             err.println("sluice: " + e.getMessage());
             return 1;
         }
         registry.attach(sluice::publish);
+        ClusterSetup.follow(settings, discovery, registry, err);
         AccessLog accessLog;
         try {
             accessLog = AccessLogs.open(settings.observability(), config.global().log(), out);
@@ -166,11 +171,12 @@ public final class Main {
             AdminCredentials stats = settings.observability().statsCredentials();
             admin = AdminServer.start(settings.adminBind(), settings.adminPort(), registry,
                     credentials == null ? null : new AdminAuth(credentials.user(), credentials.password()), tls,
-                    stats == null ? null : new AdminAuth(stats.user(), stats.password()));
+                    stats == null ? null : new AdminAuth(stats.user(), stats.password()), discovery);
         } catch (AdminBindException e) {
             if (accessLog != null) {
                 accessLog.close();
             }
+            discovery.close();
             sluice.close();
             registry.close();
             events.close();
@@ -185,9 +191,10 @@ public final class Main {
                     header -> auth == null || auth.accepts(header), csv -> admin.renderStats(csv, o.statsUri())));
         }
         out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; TLS: " + tls.describe()
-                + "; admin API on " + settings.adminBind() + ':' + admin.port() + ")");
+                + "; admin API on " + settings.adminBind() + ':' + admin.port() + "; discovery: " + discovery.role() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            discovery.close();
             admin.close();
             sluice.close();
             if (accessLog != null) {

@@ -30,12 +30,13 @@ import java.util.Map;
  * @param caFile               {@code CA_FILE}: the ssl binds of DEFAULT_PORTS ask for client certificates
  *                             signed by these CAs ({@code ca-file CA_FILE verify optional}), or null
  * @param observability        statistics' credentials and the access log
+ * @param cluster              discovery (Docker engine, Swarm Listener) and peer replicas
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
                 EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers,
                 Path certsDir, String preferredCertificate, boolean enableH2, int defaultPortCount,
-                String caFile, Observability observability) {
+                String caFile, Observability observability, ClusterSettings cluster) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
@@ -44,7 +45,8 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
             "TIMEOUT_SERVER", "TIMEOUT_QUEUE", "TIMEOUT_TUNNEL", "TIMEOUT_HTTP_REQUEST", "TIMEOUT_HTTP_KEEP_ALIVE",
             "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE", "ENABLE_H2",
             "SSL_BIND_OPTIONS", "SSL_BIND_CIPHERS", "CA_FILE", "STATS_USER", "STATS_PASS", "STATS_URI", "DEBUG",
-            "LOG_FORMAT", "LOG_FILE", Environment.SECRETS_DIR);
+            "LOG_FORMAT", "LOG_FILE", "DISCOVERY", "DOCKER_HOST", "DISCOVERY_INTERVAL", "SERVICE_NAME",
+            "LISTENER_ADDRESS", "RELOAD_INTERVAL", Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
     static final Path DEFAULT_STATE_DIR = Path.of("sluice-state");
@@ -77,7 +79,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
                 ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir(),
                 dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")), Path.of(env.get("CERTS_DIR", "/certs")),
                 env.get("PREFERRED_CERTIFICATE"), env.bool("ENABLE_H2", true), defaultPortCount, env.get("CA_FILE"),
-                Observability.from(env));
+                Observability.from(env), ClusterSettings.from(env));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

@@ -86,6 +86,30 @@ final class TlsSetup implements CertificateAdmin {
         return out;
     }
 
+    @Override
+    public Map<String, String> export() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        java.nio.file.Path dir = settings.certsDir();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return out;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (!CertificateStore.isFileName(name) || !java.nio.file.Files.isRegularFile(f)) {
+                    continue;
+                }
+                String pem = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8);
+                if (pem.contains("PRIVATE KEY")) {
+                    out.put(name, pem);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.println("warning: certificates in " + dir + " could not be read for a peer replica: " + e.getMessage());
+        }
+        return out;
+    }
+
     private Map<String, Object> describe(TlsCertificate c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ProxyServiceName", c.name());
