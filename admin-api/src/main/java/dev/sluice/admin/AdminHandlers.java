@@ -40,9 +40,10 @@ final class AdminHandlers {
 
     /** {@code ping}, plus the routing table's generation and hash. */
     void ping(RoutingContext ctx) {
-        RoutingTable table = registry.table();
+        ServiceRegistry.Snapshot snap = registry.snapshot();
+        RoutingTable table = snap.table();
         json(ctx, 200, new JsonObject().put("Status", "OK").put("Generation", table.generation())
-                .put("Hash", table.hash()).put("Discovery", discovery == null ? "none" : discovery.role()));
+                .put("Hash", table.hash()).put("ServicesHash", snap.servicesHash()).put("Discovery", discovery == null ? "none" : discovery.role()));
     }
 
     /** {@code config}: the effective configuration in HAProxy syntax, or {@code type=json} the services. */
@@ -62,6 +63,7 @@ final class AdminHandlers {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Generation", snap.table().generation());
         body.put("Hash", snap.table().hash());
+        body.put("ServicesHash", snap.servicesHash());
         body.put("Services", services);
         body.put("NotRestored", snap.setAside());
         json(ctx, 200, new JsonObject(body));

@@ -126,20 +126,23 @@ final class ClusterHandlers {
         CompletableFuture<List<Replicas.Delivery>> pushed = repair ? replicas.repair(false)
                 : CompletableFuture.completedFuture(List.of());
         CompletableFuture<JsonObject> body = pushed.thenCompose(p -> replicas.survey().thenApply(peers -> {
-            RoutingTable table = registry.table();
+            ServiceRegistry.Snapshot snap = registry.snapshot();
+            RoutingTable table = snap.table();
             JsonArray list = new JsonArray();
             boolean drift = false;
             for (PeerStatus s : peers) {
-                boolean same = s.reachable() && s.hash().equals(table.hash());
+                boolean same = s.reachable() && s.hash().equals(snap.servicesHash());
                 drift |= !same;
                 list.add(new JsonObject().put("Address", s.address()).put("Self", s.self()).put("Reachable", s.reachable())
-                        .put("Generation", s.generation()).put("Hash", s.hash()).put("Discovery", s.discovery())
-                        .put("SameAsThis", same).put("Error", s.error()));
+                        .put("Generation", s.generation()).put("ServicesHash", s.hash()).put("Hash", s.routingHash())
+                        .put("Discovery", s.discovery()).put("SameServices", same)
+                        .put("SameRouting", s.reachable() && s.routingHash().equals(table.hash())).put("Error", s.error()));
             }
             JsonObject out = new JsonObject().put("Status", "OK")
                     .put("Message", peers.isEmpty() ? replicas.dnsName() + " does not resolve: no replicas to compare"
                             : drift ? "replicas differ: call peers?repair=true on a replica whose services are right" : "all replicas agree")
-                    .put("Generation", table.generation()).put("Hash", table.hash()).put("Drift", drift)
+                    .put("Generation", table.generation()).put("Hash", table.hash())
+                    .put("ServicesHash", snap.servicesHash()).put("Drift", drift)
                     .put("Discovery", new JsonObject(discovery.describe())).put("Replicas", list);
             if (repair) {
                 JsonArray pushes = new JsonArray();

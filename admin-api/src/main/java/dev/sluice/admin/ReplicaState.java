@@ -36,7 +36,7 @@ public final class ReplicaState implements LocalReplica {
 
     @Override
     public String hash() {
-        return registry.table().hash();
+        return registry.snapshot().servicesHash();
     }
 
     @Override
@@ -50,6 +50,7 @@ public final class ReplicaState implements LocalReplica {
         ObjectNode root = JSON.createObjectNode();
         root.put("Generation", snap.table().generation());
         root.put("Hash", snap.table().hash());
+        root.put("ServicesHash", snap.servicesHash());
         ArrayNode services = root.putArray("Services");
         for (StoredService s : snap.stored()) {
             ObjectNode entry = services.addObject();

@@ -54,7 +54,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
 
     /** What readers see: the effective configuration, its table, the services and their sources. */
     public record Snapshot(ProxyConfig config, RoutingTable table, List<ServiceSpec> services,
-                           Map<String, Source> sources, Map<String, String> setAside) {
+                           Map<String, Source> sources, Map<String, String> setAside, String servicesHash) {
 
         /** Every service as it is stored: what a peer replica needs to route the same way. */
         public List<StoredService> stored() {

@@ -134,7 +134,35 @@ final class ServiceSet {
     ServiceRegistry.Snapshot snapshot(ProxyConfig config, RoutingTable table) {
         Map<String, String> reasons = new LinkedHashMap<>();
         setAsideWhy.forEach((name, why) -> reasons.put(name, "stored but not restored: " + why));
-        return new ServiceRegistry.Snapshot(config, table, List.copyOf(specs.values()), Map.copyOf(sources), reasons);
+        return new ServiceRegistry.Snapshot(config, table, List.copyOf(specs.values()), Map.copyOf(sources), reasons,
+                servicesHash());
+    }
+
+    /**
+     * What replicas compare: the first 16 hex digits of SHA-256 over the services' parameters in
+     * name order. The table's hash also covers what is each replica's own (its ports, its
+     * configuration file), so two replicas with the same services can differ there.
+     */
+    private String servicesHash() {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        new java.util.TreeMap<>(specs).forEach((name, spec) -> {
+            sha.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            new java.util.TreeMap<>(spec.params()).forEach((k, values) -> {
+                sha.update((byte) 1);
+                sha.update(k.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (String v : values) {
+                    sha.update((byte) 2);
+                    sha.update(String.valueOf(v).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            });
+            sha.update((byte) 0);
+        });
+        return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
     }
 
     /**

@@ -75,7 +75,7 @@ final class StatsHandlers {
         RoutingTable table = registry.table();
         List<StatsRow> rows = StatsCollector.rows(table, rates);
         return csv ? StatsCsv.render(rows) : StatsPage.render(table, rows, version, uri + ";csv", null,
-                ReplicasSection.render(discovery, table.hash()));
+                ReplicasSection.render(discovery, registry.snapshot().servicesHash()));
     }
 
     /** Renders on a worker thread, then answers from the event loop. */
@@ -100,7 +100,7 @@ final class StatsHandlers {
         answer(ctx, "text/html; charset=utf-8", () -> {
             RoutingTable table = registry.table();
             return StatsPage.render(table, StatsCollector.rows(table, rates), version, "/stats;csv", "/metrics",
-                    ReplicasSection.render(discovery, table.hash()));
+                    ReplicasSection.render(discovery, registry.snapshot().servicesHash()));
         });
     }
 

@@ -14,7 +14,7 @@ public final class ReplicasSection {
     private ReplicasSection() {
     }
 
-    /** {@code ""} without discovery; else the section, from the last periodic survey. */
+    /** {@code ""} without discovery; else the section, from the last periodic survey; {@code hash}: this replica's services hash. */
     public static String render(Discovery discovery, String hash) {
         if (discovery == null) {
             return "";
@@ -29,11 +29,11 @@ public final class ReplicasSection {
             return h.toString();
         }
         h.append("<div class=\"scroll\"><table id=\"replicas\"><thead><tr><th>Replica</th><th>Status</th>")
-                .append("<th>Generation</th><th>Hash</th><th>Discovery</th></tr></thead><tbody>");
+                .append("<th>Generation</th><th>Services hash</th><th>Discovery</th></tr></thead><tbody>");
         for (PeerStatus p : peers) {
             boolean same = p.reachable() && p.hash().equals(hash);
             String cls = !p.reachable() ? "down" : same ? "up" : "drain";
-            String status = !p.reachable() ? "no answer: " + p.error() : same ? "same routing" : "DIFFERENT routing";
+            String status = !p.reachable() ? "no answer: " + p.error() : same ? "same services" : "DIFFERENT services";
             h.append("<tr class=\"").append(cls).append("\"><td>").append(esc(p.address())).append(p.self() ? " (this)" : "")
                     .append("</td><td>").append(esc(status)).append("</td><td>").append(p.generation())
                     .append("</td><td><code>").append(esc(p.hash())).append("</code></td><td>").append(esc(p.discovery()))

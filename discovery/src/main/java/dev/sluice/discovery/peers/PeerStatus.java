@@ -6,11 +6,13 @@ package dev.sluice.discovery.peers;
  * @param address   {@code ip:port} of its admin API
  * @param self      this replica
  * @param reachable it answered {@code ping}
+ * @param hash      the hash of its services (what replicas must agree on)
+ * @param routingHash the hash of its whole routing table (also covers its own ports and configuration file)
  * @param discovery what it learns services from ({@code docker}, {@code docker-not-manager}, {@code listener}, {@code none})
  * @param error     why it did not answer, else ""
  */
 public record PeerStatus(String address, boolean self, boolean reachable, long generation, String hash,
-                         String discovery, String error) {
+                         String routingHash, String discovery, String error) {
 
     /** A peer that follows the Docker engine itself needs no push from another replica. */
     public boolean followsDocker() {

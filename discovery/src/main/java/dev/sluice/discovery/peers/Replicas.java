@@ -188,17 +188,17 @@ public final class Replicas implements AutoCloseable {
             boolean self = isSelf(target);
             calls.add(call(target, "GET", "/v1/proxy/ping", null).handle((r, error) -> {
                 if (error != null) {
-                    return new PeerStatus(hostPort(target), self, false, 0, "", "", describe(error));
+                    return new PeerStatus(hostPort(target), self, false, 0, "", "", "", describe(error));
                 }
                 try {
                     JsonNode j = JSON.readTree(r.body());
                     if (r.statusCode() != 200) {
-                        return new PeerStatus(hostPort(target), self, false, 0, "", "", "ping answered " + r.statusCode());
+                        return new PeerStatus(hostPort(target), self, false, 0, "", "", "", "ping answered " + r.statusCode());
                     }
                     return new PeerStatus(hostPort(target), self, true, j.path("Generation").asLong(),
-                            j.path("Hash").asText(""), j.path("Discovery").asText(""), "");
+                            j.path("ServicesHash").asText(""), j.path("Hash").asText(""), j.path("Discovery").asText(""), "");
                 } catch (IOException e) {
-                    return new PeerStatus(hostPort(target), self, false, 0, "", "", "ping is not JSON");
+                    return new PeerStatus(hostPort(target), self, false, 0, "", "", "", "ping is not JSON");
                 }
             }));
         }
