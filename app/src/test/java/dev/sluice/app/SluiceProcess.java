@@ -182,7 +182,7 @@ final class SluiceProcess implements AutoCloseable {
     }
 
     private Answer request(String method, String pathAndQuery, String authorization) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + env.get("ADMIN_BIND") + ":" + adminPort + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
