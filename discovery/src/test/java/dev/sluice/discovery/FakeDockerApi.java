@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,6 +80,11 @@ final class FakeDockerApi {
             c.respond(e.status, headers("application/json"), message(e.getMessage()), false);
             return null;
         }
+    }
+
+    /** A 500 answer for a bug of the fake itself, so that a test sees it as one. */
+    void bug(FakeDockerHttp.Connection c, RuntimeException bug) throws IOException {
+        c.respond(500, headers("application/json"), message("fake engine bug: " + bug), false);
     }
 
     /** A 500 answer for {@link FakeDockerEngine#failNextRequests}. */
@@ -157,7 +163,7 @@ final class FakeDockerApi {
                 throw ApiError.badRequest("Invalid desired-state filter: '" + state + "'");
             }
         }
-        List<String> serviceIds = new java.util.ArrayList<>();
+        List<String> serviceIds = new ArrayList<>();
         for (String s : f.get("service")) {
             serviceIds.add(engine.swarm.lookup(s).id);
         }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,9 +40,9 @@ import java.util.stream.Collectors;
  *   <li>{@code GET /services} (filters {@code id}, {@code name}: prefixes; {@code label}:
  *       {@code key} or {@code key=value}; {@code mode}; {@code ?status=true} adds
  *       {@code ServiceStatus}), {@code GET /services/{id|name|id-prefix}},
- *       {@code GET /tasks} (filters {@code service} by ID or name, {@code desired-state},
- *       {@code _up-to-date}, {@code id}, {@code name}, {@code node}); an unknown filter is a 400;
- *       on a worker all three are a 503;
+ *       {@code GET /tasks} (filters {@code service} by ID, name or ID prefix, an unknown one a 404
+ *       {@code service X not found}; {@code desired-state}, {@code _up-to-date}, {@code id},
+ *       {@code name}, {@code node}); an unknown filter is a 400; on a worker all three are a 503;
  *   <li>{@code GET /events}: a chunked stream, one {@code events.Message} and a newline per chunk,
  *       {@code since}/{@code until} replay the last 256 events as the daemon does. Cluster events
  *       have no legacy {@code status}/{@code id}/{@code from} fields. A create is followed by an
@@ -307,7 +308,7 @@ public final class FakeDockerEngine implements AutoCloseable {
         if (!manager) {
             return;
         }
-        Map<String, String> attributes = new java.util.TreeMap<>(extra);
+        Map<String, String> attributes = new TreeMap<>(extra);
         attributes.put("name", s.name);
         events.publish(new FakeDockerEvents.Event("service", action, s.id, attributes,
                 action.equals("create") ? s.createdAt : s.updatedAt));
@@ -345,14 +346,21 @@ public final class FakeDockerEngine implements AutoCloseable {
                 if (left > 0) {
                     api.fail(c, left - 1);
                 } else {
-                    stream = api.handle(req, c);
+                    try {
+                        stream = api.handle(req, c);
+                    } catch (RuntimeException bug) {
+                        api.bug(c, bug);
+                        throw bug;
+                    }
                 }
                 if (stream == null && !req.keepAlive()) {
                     return;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // the client left, or the engine closed the connection
+        } catch (RuntimeException bug) {
+            new IllegalStateException(this + " failed on a request", bug).printStackTrace();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

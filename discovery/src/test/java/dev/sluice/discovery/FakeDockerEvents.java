@@ -165,7 +165,7 @@ final class FakeDockerEvents {
         long waitNanos = untilNano - nowNano();
         if (waitNanos <= 0) {
             s.end(true);
-            return streams.contains(s) ? s : null;
+            return null;
         }
         timer.schedule(() -> {
             synchronized (this) {

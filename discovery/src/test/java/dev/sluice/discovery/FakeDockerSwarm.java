@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,6 +38,8 @@ final class FakeDockerSwarm {
         Instant createdAt;
         Instant updatedAt;
         String virtualIp;
+        /** The allocator picks the virtual IP before the tasks' addresses; it shows once committed. */
+        String allocatedIp;
 
         String image() {
             return "sluice-fake/" + name + ":latest";
@@ -180,6 +181,7 @@ final class FakeDockerSwarm {
         s.createdAt = clock.instant();
         s.updatedAt = s.createdAt;
         s.version = ++index;
+        s.allocatedIp = nextAddress();
         services.put(s.id, s);
         if (global) {
             while (nodeIds.size() < count) {
@@ -198,7 +200,7 @@ final class FakeDockerSwarm {
 
     /** The allocator's commit after a create: the service gets its virtual IP (a service update). */
     void allocate(Service s) {
-        s.virtualIp = nextAddress();
+        s.virtualIp = s.allocatedIp;
         touch(s);
     }
 
@@ -344,9 +346,5 @@ final class FakeDockerSwarm {
                 ? ts.stream().filter(t -> "running".equals(t.desiredState)).count()
                 : s.replicas;
         return new long[] {running, desired, 0};
-    }
-
-    static Map<String, String> copyOf(Map<String, String> labels) {
-        return labels == null ? Map.of() : new LinkedHashMap<>(labels);
     }
 }
