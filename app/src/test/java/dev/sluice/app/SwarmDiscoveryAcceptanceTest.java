@@ -1,0 +1,101 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.discovery.FakeDockerEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sluice as a global Swarm service learning routes from labels: a replica on a manager node
+ * follows a (fake) Docker engine, a replica on a worker node — whose engine cannot list
+ * services — gets them from it; both route the same way after create, update, scale to 0,
+ * remove, and a removal whose event was missed.
+ */
+class SwarmDiscoveryAcceptanceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    final SluiceProcesses sluices = new SluiceProcesses();
+
+    @TempDir
+    Path dir;
+
+    private SluiceProcess replica(String ip, int adminPort, Path hosts, FakeDockerEngine engine) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("ADMIN_BIND", ip);
+        env.put("ADMIN_PORT", Integer.toString(adminPort));
+        env.put("DOCKER_HOST", engine.dockerHost());
+        env.put("DISCOVERY_INTERVAL", "1");
+        env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
+        return sluices.start("swarm-" + ip, env, Files.createDirectories(dir.resolve("state-" + ip)));
+    }
+
+    private static Map<String, String> labels(String path, int port) {
+        return Map.of("com.df.notify", "true", "com.df.servicePath", path, "com.df.port", Integer.toString(port),
+                "com.df.outboundHostname", "127.0.0.1", "com.df.distribute", "true");
+    }
+
+    private static void bothServe(List<SluiceProcess> replicas, String path, String expected) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (SluiceProcess p : replicas) {
+                assertThat(Http.servedBy(p.proxyPort(), path)).as("replica %s, %s", p.env().get("ADMIN_BIND"), path)
+                        .isEqualTo(expected);
+            }
+        });
+    }
+
+    @Test
+    void aManagerReplicaFollowsTheEngine_andAWorkerReplicaRoutesTheSame() throws Exception {
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n127.0.0.1 tasks.proxy\n"
+                + "127.0.0.2 tasks.proxy\n");
+        int adminPort = SluiceProcess.freePort();
+        try (Origins origins = new Origins();
+             FakeDockerEngine manager = FakeDockerEngine.startUnix(dir.resolve("manager.sock"));
+             FakeDockerEngine worker = FakeDockerEngine.startTcp()) {
+            worker.setManager(false);
+            int web = origins.get("web").port();
+            manager.createService("web", labels("/web", web), 2);
+
+            SluiceProcess onManager = replica("127.0.0.1", adminPort, hosts, manager);
+            assertThat(onManager.output()).contains("discovery: docker)");
+            // routed before the replica reported ready: the first reconcile ran before the ports opened
+            assertThat(Http.servedBy(onManager.proxyPort(), "/web/a")).isEqualTo("web");
+
+            SluiceProcess onWorker = replica("127.0.0.2", adminPort, hosts, worker);
+            List<SluiceProcess> both = List.of(onManager, onWorker);
+            bothServe(both, "/web/a", "web");
+            assertThat(onWorker.get("/v1/docker-flow-proxy/ping").json().getString("Discovery"))
+                    .isEqualTo("docker-not-manager");
+
+            manager.updateLabels("web", labels("/site", web));
+            bothServe(both, "/site/a", "web");
+            bothServe(both, "/web/a", "status 503");
+
+            int api = origins.get("api").port();
+            manager.createService("api", labels("/api", api), 1);
+            bothServe(both, "/api/x", "api");
+            manager.scale("api", 0);
+            bothServe(both, "/api/x", "status 503");
+
+            // a removal whose event never came: the periodic reconcile repairs both replicas
+            manager.pauseEvents(true);
+            manager.removeService("web");
+            bothServe(both, "/site/a", "status 503");
+
+            String hash = onManager.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash");
+            assertThat(onWorker.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash")).isEqualTo(hash);
+            assertThat(onManager.get("/v1/proxy/peers").json().getBoolean("Drift")).isFalse();
+        }
+    }
+}
