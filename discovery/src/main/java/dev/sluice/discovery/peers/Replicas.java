@@ -220,7 +220,7 @@ public final class Replicas implements AutoCloseable {
     }
 
     /**
-     * Pushes this replica's services and certificates to every other replica whose hash differs
+     * Pushes this replica's services and certificates to every other replica that answers and whose hash differs
      * ({@code onlyNonFollowers}: only to those that do not follow the Docker engine themselves).
      */
     public CompletableFuture<List<Delivery>> repair(boolean onlyNonFollowers) {
@@ -229,7 +229,8 @@ public final class Replicas implements AutoCloseable {
             List<CompletableFuture<Delivery>> pushes = new ArrayList<>();
             byte[] state = null;
             for (PeerStatus p : peers) {
-                if (p.self() || (p.reachable() && p.hash().equals(hash)) || (onlyNonFollowers && p.followsDocker())) {
+                // a replica that does not answer now takes the services from its peers when it starts
+                if (p.self() || !p.reachable() || p.hash().equals(hash) || (onlyNonFollowers && p.followsDocker())) {
                     continue;
                 }
                 if (state == null) {
