@@ -135,7 +135,7 @@ public final class AdminServer implements AutoCloseable {
             if (certs != null) {
                 CertHandlers ch = new CertHandlers(certs);
                 router.route(prefix + "/cert").handler(BodyHandler.create().setBodyLimit(MAX_CERT_BYTES))
-                        .handler(ch::put);
+                        .handler(cluster == null ? ch::put : cluster.distributingCert(ch::put));
                 router.route(prefix + "/certs").handler(ch::list);
             } else {
                 router.route(prefix + "/cert").handler(ctx -> notBuiltYet(ctx, "cert"));

@@ -35,9 +35,11 @@ final class ClusterHandlers {
     private final ServiceRegistry registry;
     private final Discovery discovery;
     private final ReplicaState state;
+    private final CertificateAdmin certs;
 
     ClusterHandlers(ServiceRegistry registry, CertificateAdmin certs, Discovery discovery) {
         this.registry = registry;
+        this.certs = certs;
         this.discovery = discovery;
         this.state = new ReplicaState(registry, certs);
     }
@@ -83,6 +85,40 @@ final class ClusterHandlers {
                             return;
                         }
                         answerFanOut(ctx, deliveries);
+                    });
+        };
+    }
+
+    /**
+     * {@code PUT cert?certName=NAME&distribute=true}: the PEM is checked here first, then sent to
+     * every replica (this one included) with {@code distribute=false}.
+     */
+    Handler<RoutingContext> distributingCert(Handler<RoutingContext> local) {
+        return ctx -> {
+            MultiMap query = ctx.queryParams();
+            if (!"true".equalsIgnoreCase(query.get("distribute")) || ctx.request().getHeader("X-Sluice-Replica") != null
+                    || ctx.request().method() != HttpMethod.PUT || ctx.body() == null || ctx.body().length() == 0
+                    || query.get("certName") == null || query.get("certName").isBlank()) {
+                local.handle(ctx);
+                return;
+            }
+            try {
+                certs.validate(query.get("certName").trim(), ctx.body().asString());
+            } catch (IllegalArgumentException e) {
+                nok(ctx, 400, e.getMessage());
+                return;
+            }
+            Replicas replicas = discovery.replicas();
+            String target = ctx.request().path() + "?" + withoutDistribute(query);
+            Future.fromCompletionStage(replicas.fanOut("PUT", target, ctx.body().buffer().getBytes()),
+                    ctx.vertx().getOrCreateContext()).onComplete(r -> {
+                        if (r.failed()) {
+                            nok(ctx, 500, "the certificate could not be sent to the replicas: " + r.cause());
+                        } else if (r.result().isEmpty()) {
+                            local.handle(ctx);
+                        } else {
+                            answerFanOut(ctx, r.result());
+                        }
                     });
         };
     }

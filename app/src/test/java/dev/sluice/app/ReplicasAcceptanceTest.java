@@ -110,4 +110,19 @@ class ReplicasAcceptanceTest {
                     assertThat(a.get("/stats").body()).contains("same services").doesNotContain("DIFFERENT services"));
         }
     }
+
+    @Test
+    void distributeWithoutReplicas_appliesHere_andSaysSo() throws Exception {
+        try (Origins origins = new Origins()) {
+            SluiceProcess alone = sluices.start("alone", Map.of("SERVICE_NAME", "no-such-proxy", "DISCOVERY", "none"),
+                    Files.createDirectories(dir.resolve("alone")));
+
+            Answer a = alone.get(reconfigure("web", origins.get("web").port()) + "&distribute=true");
+
+            assertThat(a.status()).as("%s", a).isEqualTo(200);
+            assertThat(a.json().getString("Message")).contains("tasks.no-such-proxy does not resolve: applied on this replica only");
+            assertThat(Http.servedBy(alone.proxyPort(), "/web/x")).isEqualTo("web");
+            assertThat(alone.get("/v1/proxy/peers").json().getString("Message")).contains("does not resolve");
+        }
+    }
 }
