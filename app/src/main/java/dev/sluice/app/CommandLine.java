@@ -36,6 +36,12 @@ record CommandLine(String command, String file, Map<String, String> flags) {
               --debug B           one access-log line per request (default false)  [DEBUG]
               --log-format F      httplog (HAProxy's) or json  [LOG_FORMAT]
               --log-file FILE     append the access log to FILE instead of standard output  [LOG_FILE]
+              --discovery M       auto (default), docker or none: follow the Docker engine's com.df.* labels  [DISCOVERY]
+              --docker-host H     unix:///var/run/docker.sock (default) or tcp://HOST:PORT  [DOCKER_HOST]
+              --discovery-interval S   seconds between full reconciles with the engine, default 30  [DISCOVERY_INTERVAL]
+              --service-name N    this proxy's Swarm service: replicas are tasks.N, default proxy  [SERVICE_NAME]
+              --listener-address A   Docker Flow Swarm Listener host[:port], comma-separated  [LISTENER_ADDRESS]
+              --reload-interval MS   how often the listener is asked, default 5000  [RELOAD_INTERVAL]
               --certs-dir DIR, --preferred-certificate GLOB, --enable-h2 B   certificates of ssl binds
             Every option X-Y is also the variable X_Y; a secret SECRETS_DIR/dfp_x_y wins over the variable.""";
 

@@ -38,6 +38,9 @@ class ReplicasAcceptanceTest {
         env.put("ADMIN_PORT", Integer.toString(adminPort));
         env.put("SERVICE_NAME", "proxy");
         env.put("DISCOVERY", "none");
+        // replicas share the admin credentials: fan-out, survey and repair send them
+        env.put("ADMIN_USER", "ops");
+        env.put("ADMIN_PASS", "s3cret");
         env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
         return sluices.start("replica-" + ip, env, Files.createDirectories(dir.resolve("state-" + ip)));
     }
