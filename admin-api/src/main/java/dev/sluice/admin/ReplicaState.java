@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.discovery.ServiceSink;
-import dev.sluice.discovery.Source;
 import dev.sluice.discovery.peers.LocalReplica;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,13 +48,7 @@ public final class ReplicaState implements LocalReplica {
         root.put("Generation", snap.table().generation());
         root.put("Hash", snap.table().hash());
         root.put("ServicesHash", snap.servicesHash());
-        ArrayNode services = root.putArray("Services");
-        for (StoredService s : snap.stored()) {
-            ObjectNode entry = services.addObject();
-            entry.put("source", s.source().id());
-            ObjectNode params = entry.putObject("params");
-            s.params().forEach((k, values) -> values.forEach(params.withArray(k)::add));
-        }
+        root.set("Services", StoredServicesJson.write(snap.stored()));
         ArrayNode list = root.putArray("Certs");
         if (certs != null) {
             certs.export().forEach((name, pem) -> list.addObject().put("name", name).put("pem", pem));
@@ -71,30 +62,7 @@ public final class ReplicaState implements LocalReplica {
 
     /** The services of a state document; a malformed one is an error saying where. */
     static List<StoredService> services(JsonNode root) {
-        JsonNode services = root.get("Services");
-        if (services == null || !services.isArray()) {
-            throw new IllegalArgumentException("expected {\"Services\": [{\"source\": ..., \"params\": {...}}], \"Certs\": [...]}");
-        }
-        List<StoredService> out = new ArrayList<>();
-        for (int i = 0; i < services.size(); i++) {
-            JsonNode params = services.get(i).get("params");
-            if (params == null || !params.isObject()) {
-                throw new IllegalArgumentException("Services[" + i + "]: expected an object with \"params\"");
-            }
-            Map<String, List<String>> p = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                List<String> values = new ArrayList<>();
-                if (e.getValue().isArray()) {
-                    e.getValue().forEach(v -> values.add(v.asText()));
-                } else {
-                    values.add(e.getValue().asText());
-                }
-                p.put(e.getKey(), values);
-            }
-            out.add(new StoredService(Source.of(services.get(i).path("source").asText(null)), p));
-        }
-        return out;
+        return StoredServicesJson.read(root.get("Services"));
     }
 
     @Override

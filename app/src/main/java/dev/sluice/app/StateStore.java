@@ -4,13 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sluice.admin.StoredService;
-import dev.sluice.discovery.Source;
+import dev.sluice.admin.StoredServicesJson;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,12 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The acknowledged services, kept in {@code STATE_DIR/services.json} so that they survive a crash:
@@ -97,7 +89,7 @@ final class StateStore {
             throw new IOException(file + ": cannot read (" + describe(e) + ")", e);
         }
         try {
-            return parse(JSON.readTree(bytes));
+            return StoredServicesJson.read(JSON.readTree(bytes));
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
@@ -113,7 +105,7 @@ final class StateStore {
      */
     void save(List<StoredService> services) throws IOException {
         requireNonNull(services, "services");
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(services));
+        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(StoredServicesJson.write(services));
         Path temp = null;
         try {
             temp = Files.createTempFile(dir, FILE + '.', TEMP_SUFFIX);
@@ -151,57 +143,6 @@ final class StateStore {
                 Files.deleteIfExists(temp);
             }
         }
-    }
-
-    private static ArrayNode toJson(List<StoredService> services) {
-        ArrayNode array = JSON.createArrayNode();
-        for (StoredService service : services) {
-            ObjectNode entry = array.addObject();
-            entry.put("source", service.source().id());
-            ObjectNode params = entry.putObject("params");
-            service.params().forEach((name, values) -> {
-                ArrayNode list = params.putArray(name);
-                values.forEach(list::add);
-            });
-        }
-        return array;
-    }
-
-    private static List<StoredService> parse(JsonNode root) {
-        if (root == null || !root.isArray()) {
-            throw new IllegalArgumentException("expected a JSON array of {\"params\": {...}} objects");
-        }
-        List<StoredService> services = new ArrayList<>();
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode params = root.get(i).get("params");
-            if (params == null || !params.isObject()) {
-                throw new IllegalArgumentException("entry " + i + ": expected an object with \"params\"");
-            }
-            Map<String, List<String>> service = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> param = it.next();
-                service.put(param.getKey(), strings(i, param.getKey(), param.getValue()));
-            }
-            JsonNode source = root.get(i).get("source");
-            services.add(new StoredService(Source.of(source == null ? null : source.asText()),
-                    Collections.unmodifiableMap(service)));
-        }
-        return List.copyOf(services);
-    }
-
-    private static List<String> strings(int entry, String name, JsonNode values) {
-        if (!values.isArray()) {
-            throw new IllegalArgumentException("entry " + entry + ", parameter " + name + ": expected an array of strings");
-        }
-        List<String> out = new ArrayList<>(values.size());
-        for (JsonNode v : values) {
-            if (!v.isTextual()) {
-                throw new IllegalArgumentException("entry " + entry + ", parameter " + name
-                        + ": expected an array of strings");
-            }
-            out.add(v.textValue());
-        }
-        return List.copyOf(out);
     }
 
     private static String describe(IOException e) {
