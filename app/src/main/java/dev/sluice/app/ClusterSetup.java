@@ -51,7 +51,10 @@ final class ClusterSetup {
                 new ReplicaState(registry, certs), () -> holder[0] == null ? "none" : holder[0].role(), err);
         Discovery discovery = new Discovery(replicas);
         holder[0] = discovery;
-        err.println("replicas: " + replicas.pullFromPeers(START_WAIT));
+        String joined = replicas.pullFromPeers(START_WAIT);
+        if (!joined.isEmpty()) {
+            err.println("replicas: " + joined);
+        }
         return discovery;
     }
 

@@ -46,13 +46,16 @@ class SwarmDiscoveryAcceptanceTest {
                 "com.df.outboundHostname", "127.0.0.1", "com.df.distribute", "true");
     }
 
-    private static void bothServe(List<SluiceProcess> replicas, String path, String expected) {
-        await().atMost(WAIT).untilAsserted(() -> {
+    /** Waits until every replica answers {@code path} as {@code expected}; returns how long it took, in ms. */
+    private static long bothServe(List<SluiceProcess> replicas, String path, String expected) {
+        long start = System.nanoTime();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             for (SluiceProcess p : replicas) {
                 assertThat(Http.servedBy(p.proxyPort(), path)).as("replica %s, %s", p.env().get("ADMIN_BIND"), path)
                         .isEqualTo(expected);
             }
         });
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     @Test
@@ -79,19 +82,26 @@ class SwarmDiscoveryAcceptanceTest {
                     .isEqualTo("docker-not-manager");
 
             manager.updateLabels("web", labels("/site", web));
-            bothServe(both, "/site/a", "web");
+            long update = bothServe(both, "/site/a", "web");
             bothServe(both, "/web/a", "status 503");
 
             int api = origins.get("api").port();
             manager.createService("api", labels("/api", api), 1);
-            bothServe(both, "/api/x", "api");
+            long create = bothServe(both, "/api/x", "api");
             manager.scale("api", 0);
-            bothServe(both, "/api/x", "status 503");
+            long scaleToZero = bothServe(both, "/api/x", "status 503");
 
             // a removal whose event never came: the periodic reconcile repairs both replicas
             manager.pauseEvents(true);
             manager.removeService("web");
-            bothServe(both, "/site/a", "status 503");
+            long missed = bothServe(both, "/site/a", "status 503");
+            String report = "swarm convergence (manager replica + worker replica, DISCOVERY_INTERVAL=1)\n"
+                    + "  label update -> both route      " + update + " ms\n"
+                    + "  create -> both route            " + create + " ms\n"
+                    + "  scale to 0 -> both 503          " + scaleToZero + " ms\n"
+                    + "  missed remove -> both 503       " + missed + " ms (periodic reconcile)\n";
+            System.out.print(report);
+            Files.writeString(Path.of("target", "swarm-convergence.txt"), report);
 
             String hash = onManager.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash");
             assertThat(onWorker.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash")).isEqualTo(hash);

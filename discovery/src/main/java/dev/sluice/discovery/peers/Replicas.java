@@ -248,7 +248,7 @@ public final class Replicas implements AutoCloseable {
      * At start: takes services and certificates from the replicas that answer, choosing the hash
      * most of them agree on. Blocks the caller (start-up, before the ports open) at most {@code deadline}.
      *
-     * @return what was done, for the start-up log
+     * @return what was done, for the start-up log; "" when the name does not resolve (not on Swarm)
      */
     public String pullFromPeers(Duration deadline) {
         List<PeerStatus> peers;
@@ -264,7 +264,7 @@ public final class Replicas implements AutoCloseable {
             }
         }
         if (byHash.isEmpty()) {
-            return peers.isEmpty() ? dnsName() + " does not resolve: no peer replicas"
+            return peers.isEmpty() ? ""
                     : "no other replica answered at " + dnsName() + ": starting with this replica's own services";
         }
         List<PeerStatus> chosen = byHash.values().stream().max(Comparator.comparingInt(List::size)).orElseThrow();
