@@ -42,12 +42,22 @@ class ReplicasAcceptanceTest {
         env.put("ADMIN_USER", "ops");
         env.put("ADMIN_PASS", "s3cret");
         env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
+        env.put("CERTS_DIR", Files.createDirectories(dir.resolve("certs-" + ip)).toString());
         return sluices.start("replica-" + ip, env, Files.createDirectories(dir.resolve("state-" + ip)));
     }
 
     private static String reconfigure(String name, int port) {
         return "/v1/docker-flow-proxy/reconfigure?serviceName=" + name + "&servicePath=/" + name + "&port=" + port
                 + "&outboundHostname=127.0.0.1";
+    }
+
+    private static List<String> certNames(SluiceProcess p) throws Exception {
+        JsonArray certs = p.get("/v1/docker-flow-proxy/certs").json().getJsonArray("Certs");
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < certs.size(); i++) {
+            names.add(certs.getJsonObject(i).getString("ProxyServiceName"));
+        }
+        return names;
     }
 
     private static String servicesHash(SluiceProcess p) throws Exception {
@@ -70,8 +80,16 @@ class ReplicasAcceptanceTest {
             assertThat(Http.servedBy(a.proxyPort(), "/web/page")).isEqualTo("web");
             assertThat(Http.servedBy(b.proxyPort(), "/web/page")).isEqualTo("web");
 
-            // a replica started late takes its peers' services before it answers ping
+            String pem = TestPki.leaf(TestPki.ca("Replicas CA"), "CN=shop.test").pem();
+            Answer cert = a.put("/v1/docker-flow-proxy/cert?certName=shop.test&distribute=true", pem);
+            assertThat(cert.status()).as("%s", cert).isEqualTo(500);
+            assertThat(cert.json().getString("Message")).contains("not acknowledged by 1 of 3", "127.0.0.3");
+            assertThat(certNames(b)).contains("shop.test");
+
+            // a replica started late takes its peers' services and certificates before it answers ping
             SluiceProcess c = replica("127.0.0.3", adminPort, hosts);
+            assertThat(certNames(c)).contains("shop.test");
+            assertThat(dir.resolve("certs-127.0.0.3").resolve("shop.test")).hasContent(pem);
             assertThat(Http.servedBy(c.proxyPort(), "/web/page")).isEqualTo("web");
             assertThat(c.output()).contains("replicas: took the services of 127.0.0.");
             assertThat(servicesHash(c)).isEqualTo(servicesHash(a)).isEqualTo(servicesHash(b));
