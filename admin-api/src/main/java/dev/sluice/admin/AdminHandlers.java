@@ -43,7 +43,7 @@ final class AdminHandlers {
         ServiceRegistry.Snapshot snap = registry.snapshot();
         RoutingTable table = snap.table();
         json(ctx, 200, new JsonObject().put("Status", "OK").put("Generation", table.generation())
-                .put("Hash", table.hash()).put("ServicesHash", snap.servicesHash()).put("Discovery", discovery == null ? "none" : discovery.role()));
+                .put("Hash", table.hash()).put("ServicesHash", snap.servicesHash()).put("Services", snap.services().size()).put("Discovery", discovery == null ? "none" : discovery.role()));
     }
 
     /** {@code config}: the effective configuration in HAProxy syntax, or {@code type=json} the services. */

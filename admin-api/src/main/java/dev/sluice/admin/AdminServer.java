@@ -105,7 +105,7 @@ public final class AdminServer implements AutoCloseable {
             });
         }
         AdminHandlers handlers = new AdminHandlers(registry, certs, discovery);
-        ClusterHandlers cluster = discovery == null ? null : new ClusterHandlers(registry, certs, discovery);
+        ClusterHandlers cluster = discovery == null ? null : new ClusterHandlers(registry, certs, discovery, auth != null);
         StatsHandlers stats = new StatsHandlers(vertx, registry, statsAuth, discovery);
         stats.route(router);
         for (String prefix : PREFIXES) {

@@ -37,9 +37,13 @@ final class ClusterHandlers {
     private final ReplicaState state;
     private final CertificateAdmin certs;
 
-    ClusterHandlers(ServiceRegistry registry, CertificateAdmin certs, Discovery discovery) {
+    /** Whether ADMIN_USER/ADMIN_PASS guard the API: {@code state} holds keys and passwords, so only then. */
+    private final boolean guarded;
+
+    ClusterHandlers(ServiceRegistry registry, CertificateAdmin certs, Discovery discovery, boolean guarded) {
         this.registry = registry;
         this.certs = certs;
+        this.guarded = guarded;
         this.discovery = discovery;
         this.state = new ReplicaState(registry, certs);
     }
@@ -159,7 +163,7 @@ final class ClusterHandlers {
     void peers(RoutingContext ctx) {
         Replicas replicas = discovery.replicas();
         boolean repair = "true".equalsIgnoreCase(ctx.request().getParam("repair"));
-        CompletableFuture<List<Replicas.Delivery>> pushed = repair ? replicas.repair(false)
+        CompletableFuture<List<Replicas.Delivery>> pushed = repair ? replicas.repair()
                 : CompletableFuture.completedFuture(List.of());
         CompletableFuture<JsonObject> body = pushed.thenCompose(p -> replicas.survey().thenApply(peers -> {
             ServiceRegistry.Snapshot snap = registry.snapshot();
@@ -199,8 +203,13 @@ final class ClusterHandlers {
 
     /** {@code state}: GET this replica's services and certificates; PUT makes them a peer's. */
     void state(RoutingContext ctx) {
+        if (!guarded) {
+            nok(ctx, 403, "state holds private keys and passwords: it is served only when ADMIN_USER and ADMIN_PASS "
+                    + "are set (the same on every replica); without them replicas cannot hand each other services");
+            return;
+        }
         if (ctx.request().method() == HttpMethod.GET) {
-            ctx.vertx().executeBlocking(state::exportState, false).onComplete(r -> {
+            ctx.vertx().executeBlocking(() -> state.exportState(false), false).onComplete(r -> {
                 if (r.succeeded()) {
                     ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(
                             io.vertx.core.buffer.Buffer.buffer(r.result()));
@@ -215,14 +224,16 @@ final class ClusterHandlers {
             return;
         }
         byte[] body = ctx.body().buffer().getBytes();
-        Future.fromCompletionStage(state.importState(body), ctx.vertx().getOrCreateContext()).onComplete(r -> {
+        // parsing and checking a state of up to 64 MB: not on the admin event loop
+        ctx.vertx().executeBlocking(() -> state.importState(body), false)
+                .compose(f -> Future.fromCompletionStage(f, ctx.vertx().getOrCreateContext())).onComplete(r -> {
             if (r.succeeded()) {
                 json(ctx, 200, new JsonObject().put("Status", "OK").put("Message", r.result())
                         .put("Hash", registry.table().hash()).put("Generation", registry.table().generation()));
-            } else if (r.cause() instanceof IllegalArgumentException bad) {
+            } else if (unwrap(r.cause()) instanceof IllegalArgumentException bad) {
                 nok(ctx, 400, bad.getMessage());
             } else {
-                nok(ctx, 500, "the state could not be applied: " + r.cause());
+                nok(ctx, 500, "the state could not be applied: " + unwrap(r.cause()));
             }
         });
     }
@@ -255,6 +266,10 @@ final class ClusterHandlers {
             return;
         }
         json(ctx, 200, new JsonObject().put("Status", "OK"));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private static void nok(RoutingContext ctx, int status, String message) {

@@ -84,12 +84,12 @@ final class ClusterSetup {
         }
         Duration survey = c.discoveryInterval().compareTo(Duration.ofSeconds(10)) < 0 ? c.discoveryInterval()
                 : Duration.ofSeconds(10);
-        replicas.watch(survey, () -> false);
+        replicas.watch(survey);
     }
 
     /** After a Docker change: replicas that cannot see the engine (worker nodes) get this replica's services. */
     private static void pushToFollowers(Discovery discovery, PrintStream err) {
-        discovery.replicas().repair(true).whenComplete((deliveries, error) -> {
+        discovery.replicas().pushDockerServices().whenComplete((deliveries, error) -> {
             if (deliveries != null) {
                 deliveries.stream().filter(d -> !d.ok()).forEach(d -> err.println("replicas: could not hand the services to "
                         + d.address() + ": " + d.status() + " " + d.message()));

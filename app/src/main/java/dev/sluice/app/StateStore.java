@@ -35,6 +35,7 @@ final class StateStore {
 
     static final String FILE = "services.json";
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final long LEFTOVER_AGE_MILLIS = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -140,7 +141,11 @@ final class StateStore {
     private void deleteLeftovers() throws IOException {
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, FILE + ".*" + TEMP_SUFFIX)) {
             for (Path temp : temps) {
-                Files.deleteIfExists(temp);
+                // another process on the same volume (the old task of a start-first update) may be
+                // writing this one now: only what a crash left behind, a minute or more ago
+                if (Files.getLastModifiedTime(temp).toMillis() < System.currentTimeMillis() - LEFTOVER_AGE_MILLIS) {
+                    Files.deleteIfExists(temp);
+                }
             }
         }
     }

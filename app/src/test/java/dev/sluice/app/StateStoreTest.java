@@ -80,11 +80,15 @@ class StateStoreTest {
     void load_deletesTempFilesLeftByACrash() throws Exception {
         StateStore store = StateStore.open(dir);
         store.save(List.of(service("kept")));
-        Files.writeString(dir.resolve("services.json.123456.tmp"), "[{\"params\": {\"serviceName\": [\"half");
+        Path crashed = Files.writeString(dir.resolve("services.json.123456.tmp"), "[{\"params\": {\"serviceName\": [\"half");
+        Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+        // another process on the same volume writing right now (a start-first update): left alone
+        Path writing = Files.writeString(dir.resolve("services.json.777.tmp"), "[");
         Files.writeString(dir.resolve("other.txt"), "not ours");
 
         assertThat(store.load()).containsExactly(service("kept"));
-        assertThat(dir.resolve("services.json.123456.tmp")).doesNotExist();
+        assertThat(crashed).doesNotExist();
+        assertThat(writing).exists();
         assertThat(dir.resolve("other.txt")).exists();
     }
 

@@ -37,6 +37,9 @@ class SwarmDiscoveryAcceptanceTest {
         env.put("ADMIN_PORT", Integer.toString(adminPort));
         env.put("DOCKER_HOST", engine.dockerHost());
         env.put("DISCOVERY_INTERVAL", "1");
+        // replicas hand each other services through the state endpoint, served only behind credentials
+        env.put("ADMIN_USER", "ops");
+        env.put("ADMIN_PASS", "s3cret");
         env.put("JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts);
         return sluices.start("swarm-" + ip, env, Files.createDirectories(dir.resolve("state-" + ip)));
     }
@@ -61,7 +64,7 @@ class SwarmDiscoveryAcceptanceTest {
     @Test
     void aManagerReplicaFollowsTheEngine_andAWorkerReplicaRoutesTheSame() throws Exception {
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n127.0.0.1 tasks.proxy\n"
-                + "127.0.0.2 tasks.proxy\n");
+                + "127.0.0.2 tasks.proxy\n127.0.0.3 tasks.proxy\n");
         int adminPort = SluiceProcess.freePort();
         try (Origins origins = new Origins();
              FakeDockerEngine manager = FakeDockerEngine.startUnix(dir.resolve("manager.sock"));
@@ -76,7 +79,8 @@ class SwarmDiscoveryAcceptanceTest {
             assertThat(Http.servedBy(onManager.proxyPort(), "/web/a")).isEqualTo("web");
 
             SluiceProcess onWorker = replica("127.0.0.2", adminPort, hosts, worker);
-            List<SluiceProcess> both = List.of(onManager, onWorker);
+            SluiceProcess onOtherManager = replica("127.0.0.3", adminPort, hosts, manager);
+            List<SluiceProcess> both = List.of(onManager, onWorker, onOtherManager);
             bothServe(both, "/web/a", "web");
             assertThat(onWorker.get("/v1/docker-flow-proxy/ping").json().getString("Discovery"))
                     .isEqualTo("docker-not-manager");
@@ -105,7 +109,23 @@ class SwarmDiscoveryAcceptanceTest {
 
             String hash = onManager.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash");
             assertThat(onWorker.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash")).isEqualTo(hash);
+            assertThat(onOtherManager.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash")).isEqualTo(hash);
             assertThat(onManager.get("/v1/proxy/peers").json().getBoolean("Drift")).isFalse();
+
+            // a service added through the worker's API survives the managers' pushes (they hand over
+            // Docker services only), and a service on one manager alone never flaps on the worker
+            int local = origins.get("local").port();
+            assertThat(onWorker.get("/v1/docker-flow-proxy/reconfigure?serviceName=local&servicePath=/local&port="
+                    + local + "&outboundHostname=127.0.0.1").status()).isEqualTo(200);
+            assertThat(onOtherManager.get("/v1/docker-flow-proxy/reconfigure?serviceName=mine&servicePath=/mine&port="
+                    + local + "&outboundHostname=127.0.0.1").status()).isEqualTo(200);
+            String workerHash = onWorker.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash");
+            for (int i = 0; i < 15; i++) {
+                Thread.sleep(200);
+                assertThat(onWorker.get("/v1/docker-flow-proxy/ping").json().getString("ServicesHash"))
+                        .as("the worker's services, %d ms after", (i + 1) * 200).isEqualTo(workerHash);
+            }
+            assertThat(Http.servedBy(onWorker.proxyPort(), "/local/x")).isEqualTo("local");
         }
     }
 }

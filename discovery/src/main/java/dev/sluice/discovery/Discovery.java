@@ -45,11 +45,16 @@ public final class Discovery implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** {@code docker}, {@code docker-not-manager}, {@code listener} or {@code none}. */
+    /**
+     * {@code docker} (following the engine), {@code docker-not-manager} (a worker node: it takes
+     * its Docker services from a replica that follows), {@code docker-failing} (the engine does
+     * not answer: it takes them too, until it follows again), {@code listener} or {@code none}.
+     */
     public String role() {
         DockerDiscovery d = docker;
         if (d != null) {
-            return d.status().manager() ? "docker" : "docker-not-manager";
+            DockerStatus s = d.status();
+            return s.current() ? "docker" : s.manager() ? "docker-failing" : "docker-not-manager";
         }
         return listener != null ? "listener" : "none";
     }

@@ -79,9 +79,10 @@ final class DockerApi implements AutoCloseable {
         return running;
     }
 
-    /** Follows service events until the stream ends or {@code stop} closes it. */
-    void events(Consumer<JsonNode> onEvent, Consumer<AutoCloseable> stop) throws IOException {
-        DockerHttp.Response r = http.stream(prefix() + "/events?filters=" + filters("type", "service"), line -> {
+    /** Follows service events from {@code sinceSeconds} (epoch) until the stream ends or {@code stop} closes it. */
+    void events(long sinceSeconds, Consumer<JsonNode> onEvent, Consumer<AutoCloseable> stop) throws IOException {
+        DockerHttp.Response r = http.stream(prefix() + "/events?since=" + sinceSeconds + "&filters="
+                + filters("type", "service"), line -> {
             try {
                 onEvent.accept(DockerHttp.JSON.readTree(line));
             } catch (IOException e) {

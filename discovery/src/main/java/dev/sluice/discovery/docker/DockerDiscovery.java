@@ -50,6 +50,8 @@ public final class DockerDiscovery implements AutoCloseable {
     /** Service ID → name of every service this discovery routes (worker thread only, read by status). */
     private final Map<String, String> routed = new ConcurrentHashMap<>();
     private final AtomicReference<AutoCloseable> stream = new AtomicReference<>();
+    /** Services whose tasks are being waited for (worker thread only): one poll each, however many events. */
+    private final java.util.Set<String> polling = new java.util.HashSet<>();
     private final AtomicReference<DockerStatus> status;
     private volatile boolean closed;
 
@@ -90,11 +92,18 @@ public final class DockerDiscovery implements AutoCloseable {
         while (!closed) {
             try {
                 String version = api.negotiate();
+                // events from just before the reconcile on: none falls between the two
+                long since = System.currentTimeMillis() / 1000 - 1;
                 worker.submit(this::reconcile).get();
                 if (status.get().manager()) {
                     status.updateAndGet(s -> s.following(version));
                     backoff = 1000;
-                    api.events(e -> worker.execute(() -> onEvent(e)), stream::set);
+                    api.events(since, e -> worker.execute(() -> onEvent(e)), s -> {
+                        stream.set(s);
+                        if (closed) {
+                            closeQuietly(s);
+                        }
+                    });
                     if (!closed) {
                         log.println("docker discovery: the event stream of " + host + " ended; reconnecting");
                     }
@@ -197,38 +206,63 @@ public final class DockerDiscovery implements AutoCloseable {
                 }
                 return;
             }
-            whenRunning(id, System.nanoTime() + TASK_WAIT.toNanos());
+            if (polling.add(id)) {
+                whenRunning(id, System.nanoTime() + TASK_WAIT.toNanos());
+            }
         } catch (Exception e) {
             log.println("docker discovery: service event " + action + " " + id + ": " + e.getMessage()
                     + " (the next reconcile repairs it)");
         }
     }
 
-    /** Applies the service once one of its tasks runs, checking again every half second. */
+    /** Applies the service once one of its tasks runs, checking again every half second (one poll per service). */
     private void whenRunning(String id, long deadline) {
+        boolean again = false;
+        try {
+            again = pollOnce(id, deadline);
+        } finally {
+            if (again) {
+                worker.schedule(() -> whenRunning(id, deadline), TASK_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                polling.remove(id);
+            }
+        }
+    }
+
+    /** {@code true} when the service has no running task yet and the poll goes on. */
+    private boolean pollOnce(String id, long deadline) {
         if (closed) {
-            return;
+            return false;
         }
         try {
             JsonNode service = api.service(id);
             if (service == null || !ServiceLabels.notify(service)) {
-                return;
+                return false;
             }
             if (api.runningTasks(id) > 0 || routed.containsKey(id)) {
                 String name = ServiceLabels.name(service);
                 if (change(sink.apply(Source.DOCKER, ServiceLabels.params(service)).get(), name, "applied")) {
                     routed.put(id, name);
                 }
-                return;
+                return false;
             }
             if (System.nanoTime() - deadline > 0) {
                 log.println("docker discovery: service " + ServiceLabels.name(service) + " has no running task after "
                         + TASK_WAIT.toMinutes() + " minutes; it is routed once one runs (next reconcile)");
-                return;
+                return false;
             }
-            worker.schedule(() -> whenRunning(id, deadline), TASK_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (Exception e) {
             log.println("docker discovery: service " + id + ": " + e.getMessage() + " (the next reconcile repairs it)");
+            return false;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing anyway
         }
     }
 

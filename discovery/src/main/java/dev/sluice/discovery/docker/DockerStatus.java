@@ -26,6 +26,11 @@ public record DockerStatus(String host, String state, String apiVersion, int ser
         return !state.equals("not-manager");
     }
 
+    /** Whether the last reconcile or the event stream works: this replica's Docker services are current. */
+    public boolean current() {
+        return state.equals("following") || state.equals("reconciled");
+    }
+
     DockerStatus following(String version) {
         return new DockerStatus(host, "following", version, services, lastReconcileMillis, "", failed);
     }

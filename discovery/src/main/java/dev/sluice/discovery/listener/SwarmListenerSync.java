@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.discovery.ServiceSink;
 import dev.sluice.discovery.Source;
+import dev.sluice.discovery.peers.LimitedBody;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,6 +37,8 @@ public final class SwarmListenerSync implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PATH = "/v1/docker-flow-swarm-listener/get-services";
+    /** The largest list read from a listener. */
+    private static final long MAX_BODY = 16L << 20;
 
     private final List<URI> addresses;
     private final ServiceSink sink;
@@ -172,7 +175,7 @@ public final class SwarmListenerSync implements AutoCloseable {
         HttpResponse<byte[]> r;
         try {
             r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+                    LimitedBody.handler(MAX_BODY));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

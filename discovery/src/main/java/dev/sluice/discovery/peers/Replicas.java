@@ -44,6 +44,8 @@ public final class Replicas implements AutoCloseable {
     private static final int ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** The largest answer read from a replica (a state holds every service and certificate). */
+    private static final long MAX_BODY = 64L << 20;
 
     private final String serviceName;
     private final int adminPort;
@@ -56,6 +58,12 @@ public final class Replicas implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(3)).build();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-replicas");
+        t.setDaemon(true);
+        return t;
+    });
+    /** DNS lookups and the interfaces' addresses: blocking calls, off every caller's thread. */
+    private final java.util.concurrent.ExecutorService lookups = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sluice-replicas-lookup");
         t.setDaemon(true);
         return t;
     });
@@ -142,13 +150,15 @@ public final class Replicas implements AutoCloseable {
      * gave up; the caller tells 200 only when every delivery is ok.
      */
     public CompletableFuture<List<Delivery>> fanOut(String method, String pathAndQuery, byte[] body) {
-        List<InetSocketAddress> targets = resolve();
-        List<CompletableFuture<Delivery>> calls = new ArrayList<>();
-        for (InetSocketAddress target : targets) {
-            calls.add(deliver(target, method, pathAndQuery, body, 1));
-        }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-                .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
+        // DNS on the replicas' thread: the caller may be the admin API's event loop
+        return CompletableFuture.supplyAsync(this::resolve, lookups).thenCompose(targets -> {
+            List<CompletableFuture<Delivery>> calls = new ArrayList<>();
+            for (InetSocketAddress target : targets) {
+                calls.add(deliver(target, method, pathAndQuery, body, 1));
+            }
+            return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
+        });
     }
 
     private CompletableFuture<Delivery> deliver(InetSocketAddress target, String method, String pathAndQuery,
@@ -178,27 +188,40 @@ public final class Replicas implements AutoCloseable {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return client.sendAsync(b.build(), LimitedBody.handler(MAX_BODY));
     }
 
     /** Asks every replica its table's generation and hash. */
     public CompletableFuture<List<PeerStatus>> survey() {
+        // DNS and the interfaces' addresses on the replicas' thread, never the caller's event loop
+        return CompletableFuture.supplyAsync(() -> {
+            List<Map.Entry<InetSocketAddress, Boolean>> targets = new ArrayList<>();
+            for (InetSocketAddress target : resolve()) {
+                targets.add(Map.entry(target, isSelf(target)));
+            }
+            return targets;
+        }, lookups).thenCompose(this::survey);
+    }
+
+    private CompletableFuture<List<PeerStatus>> survey(List<Map.Entry<InetSocketAddress, Boolean>> targets) {
         List<CompletableFuture<PeerStatus>> calls = new ArrayList<>();
-        for (InetSocketAddress target : resolve()) {
-            boolean self = isSelf(target);
+        for (Map.Entry<InetSocketAddress, Boolean> t : targets) {
+            InetSocketAddress target = t.getKey();
+            boolean self = t.getValue();
             calls.add(call(target, "GET", "/v1/proxy/ping", null).handle((r, error) -> {
                 if (error != null) {
-                    return new PeerStatus(hostPort(target), self, false, 0, "", "", "", describe(error));
+                    return new PeerStatus(hostPort(target), self, false, 0, "", "", 0, "", describe(error));
                 }
                 try {
                     JsonNode j = JSON.readTree(r.body());
                     if (r.statusCode() != 200) {
-                        return new PeerStatus(hostPort(target), self, false, 0, "", "", "", "ping answered " + r.statusCode());
+                        return new PeerStatus(hostPort(target), self, false, 0, "", "", 0, "", "ping answered " + r.statusCode());
                     }
                     return new PeerStatus(hostPort(target), self, true, j.path("Generation").asLong(),
-                            j.path("ServicesHash").asText(""), j.path("Hash").asText(""), j.path("Discovery").asText(""), "");
+                            j.path("ServicesHash").asText(""), j.path("Hash").asText(""), j.path("Services").asInt(0),
+                            j.path("Discovery").asText(""), "");
                 } catch (IOException e) {
-                    return new PeerStatus(hostPort(target), self, false, 0, "", "", "", "ping is not JSON");
+                    return new PeerStatus(hostPort(target), self, false, 0, "", "", 0, "", "ping is not JSON");
                 }
             }));
         }
@@ -220,28 +243,48 @@ public final class Replicas implements AutoCloseable {
     }
 
     /**
-     * Pushes this replica's services and certificates to every other replica that answers and whose hash differs
-     * ({@code onlyNonFollowers}: only to those that do not follow the Docker engine themselves).
+     * {@code peers?repair=true}: makes every other replica that answers with other services
+     * route exactly as this one (services and certificates).
      */
-    public CompletableFuture<List<Delivery>> repair(boolean onlyNonFollowers) {
+    public CompletableFuture<List<Delivery>> repair() {
         return survey().thenCompose(peers -> {
             String hash = local.hash();
-            List<CompletableFuture<Delivery>> pushes = new ArrayList<>();
-            byte[] state = null;
-            for (PeerStatus p : peers) {
-                // a replica that does not answer now takes the services from its peers when it starts
-                if (p.self() || !p.reachable() || p.hash().equals(hash) || (onlyNonFollowers && p.followsDocker())) {
-                    continue;
-                }
-                if (state == null) {
-                    state = local.exportState();
-                }
-                InetSocketAddress target = parse(p.address());
-                pushes.add(deliver(target, "PUT", "/v1/proxy/state", state, 1));
-            }
-            return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> pushes.stream().map(CompletableFuture::join).toList());
+            List<PeerStatus> targets = peers.stream()
+                    // a replica that does not answer now takes the services from its peers when it starts
+                    .filter(p -> !p.self() && p.reachable() && !p.hash().equals(hash)).toList();
+            return push(targets, false);
         });
+    }
+
+    /**
+     * After a change from the Docker engine: hands this replica's Docker services to the replicas
+     * that do not follow the engine themselves (on worker nodes, or failing to reach theirs). Only
+     * one replica pushes — the lowest address among those following the engine — so two managers
+     * never overwrite each other's pushes; the receivers keep their other services.
+     */
+    public CompletableFuture<List<Delivery>> pushDockerServices() {
+        return survey().thenCompose(peers -> {
+            String leader = peers.stream().filter(p -> p.reachable() && p.followsDocker()).map(PeerStatus::address)
+                    .min(Comparator.naturalOrder()).orElse("");
+            boolean selfLeads = peers.stream().anyMatch(p -> p.self() && p.address().equals(leader));
+            if (!selfLeads) {
+                return CompletableFuture.completedFuture(List.<Delivery>of());
+            }
+            return push(peers.stream().filter(p -> !p.self() && p.reachable() && !p.followsDocker()).toList(), true);
+        });
+    }
+
+    private CompletableFuture<List<Delivery>> push(List<PeerStatus> targets, boolean dockerOnly) {
+        if (targets.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        byte[] state = local.exportState(dockerOnly);
+        List<CompletableFuture<Delivery>> pushes = new ArrayList<>();
+        for (PeerStatus p : targets) {
+            pushes.add(deliver(parse(p.address()), "PUT", "/v1/proxy/state", state, 1));
+        }
+        return CompletableFuture.allOf(pushes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> pushes.stream().map(CompletableFuture::join).toList());
     }
 
     /**
@@ -251,6 +294,7 @@ public final class Replicas implements AutoCloseable {
      * @return what was done, for the start-up log; "" when the name does not resolve (not on Swarm)
      */
     public String pullFromPeers(Duration deadline) {
+        long end = System.nanoTime() + deadline.toNanos();
         List<PeerStatus> peers;
         try {
             peers = survey().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -271,15 +315,23 @@ public final class Replicas implements AutoCloseable {
         if (chosen.get(0).hash().equals(local.hash())) {
             return "same services as " + chosen.size() + " peer replica(s) (hash " + local.hash() + ")";
         }
+        if (chosen.get(0).services() == 0 && local.serviceCount() > 0) {
+            // a cluster restarting: peers that came up empty must not wipe what this replica kept
+            return "the peer replicas have no services: keeping this replica's " + local.serviceCount();
+        }
         for (PeerStatus p : chosen) {
             try {
+                long left = Math.max(1, (end - System.nanoTime()) / 1_000_000);
                 HttpResponse<byte[]> r = call(parse(p.address()), "GET", "/v1/proxy/state", null)
-                        .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+                        .get(left, TimeUnit.MILLISECONDS);
                 if (r.statusCode() != 200) {
+                    log.println("warning: could not take the services of " + p.address() + ": state answered "
+                            + r.statusCode() + ": " + message(r.body()));
                     continue;
                 }
+                left = Math.max(1, (end - System.nanoTime()) / 1_000_000);
                 return "took the services of " + p.address() + ": "
-                        + local.importState(r.body()).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+                        + local.importState(r.body()).get(left, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.println("warning: could not take the services of " + p.address() + ": " + describe(e));
             }
@@ -287,22 +339,10 @@ public final class Replicas implements AutoCloseable {
         return "no peer replica gave its services: starting with this replica's own";
     }
 
-    /** Surveys every {@code interval}; when {@code push}, repairs replicas that do not follow Docker themselves. */
-    public void watch(Duration interval, Supplier<Boolean> push) {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                if (push.get()) {
-                    for (Delivery d : repair(true).get(interval.toMillis(), TimeUnit.MILLISECONDS)) {
-                        log.println("replicas: pushed the services to " + d.address() + ": "
-                                + (d.ok() ? "OK" : d.status() + " " + d.message()));
-                    }
-                } else {
-                    survey().get(interval.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (Exception e) {
-                // the next round tries again; the survey shows who did not answer
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    /** Surveys every {@code interval}, so the stats page shows the replicas' hashes. */
+    public void watch(Duration interval) {
+        // never waits on the timer's own thread: the survey's lookups run on the lookup thread
+        timer.scheduleWithFixedDelay(this::survey, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static InetSocketAddress parse(String hostPort) {
@@ -340,5 +380,6 @@ public final class Replicas implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        lookups.shutdownNow();
     }
 }
