@@ -85,7 +85,6 @@ class ListenerAcceptanceTest {
             assertThat(down.status()).as("%s", down).isEqualTo(503);
             assertThat(down.json().getString("Message")).contains("no Swarm Listener answered");
 
-            listener = listener();
             SluiceProcess fresh = sluices.start("listener-late", Map.of("LISTENER_ADDRESS",
                     "127.0.0.1:" + SluiceProcess.freePort(), "RELOAD_INTERVAL", "60000"), stateDir.resolve("fresh"));
             assertThat(fresh.get("/v1/docker-flow-proxy/successfulinitreload").status())
