@@ -176,34 +176,25 @@ final class SluiceProcess implements AutoCloseable {
         return request("GET", pathAndQuery, authorization);
     }
 
-    /** A {@code method} request without a body, with the admin credentials if there are any. */
     /** {@code PUT} with {@code body}, with the environment's admin credentials. */
     Answer put(String pathAndQuery, String body) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + env.get("ADMIN_BIND") + ":" + adminPort
-                        + pathAndQuery))
-                .timeout(Duration.ofSeconds(10))
-                .PUT(HttpRequest.BodyPublishers.ofString(body));
-        String authorization = defaultAuthorization();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        return request("PUT", pathAndQuery, defaultAuthorization(), HttpRequest.BodyPublishers.ofString(body));
     }
 
+    /** A {@code method} request without a body, with the admin credentials if there are any. */
     Answer request(String method, String pathAndQuery) throws IOException {
         return request(method, pathAndQuery, defaultAuthorization());
     }
 
     private Answer request(String method, String pathAndQuery, String authorization) throws IOException {
+        return request(method, pathAndQuery, authorization, HttpRequest.BodyPublishers.noBody());
+    }
+
+    private Answer request(String method, String pathAndQuery, String authorization, HttpRequest.BodyPublisher body)
+            throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + env.get("ADMIN_BIND") + ":" + adminPort + pathAndQuery))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody());
+                .method(method, body);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
