@@ -17,7 +17,13 @@ import java.util.Map;
  */
 final class OriginPool {
 
-    static final int MAX_IDLE_PER_SERVER = 128;
+    /**
+     * As many idle connections per server and loop as a busy moment needed, up to this: fewer,
+     * and every burst above it (500 h2 streams at once, 500 keep-alive clients) closes the
+     * surplus on release and opens it again on the next burst, a connect per request. Idle ones
+     * still go after {@link #MAX_IDLE_NANOS}.
+     */
+    static final int MAX_IDLE_PER_SERVER = 4096;
     static final long MAX_IDLE_NANOS = 10_000_000_000L;
 
     private static final FastThreadLocal<OriginPool> POOLS = new FastThreadLocal<>() {
