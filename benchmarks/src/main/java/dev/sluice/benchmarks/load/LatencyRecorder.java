@@ -25,8 +25,11 @@ final class LatencyRecorder {
      */
     final Histogram sendLag = newHistogram();
 
+    private final long start;
     private final long windowStart;
     private final long windowEnd;
+    /** The worst corrected latency of the requests due in each second from the start, warm-up included. */
+    private final long[] maxPerSecond;
     private boolean stopped;
 
     long answeredInWindow;
@@ -37,9 +40,12 @@ final class LatencyRecorder {
     long connectFailures;
     long reconnects;
 
-    LatencyRecorder(long windowStart, long windowEnd) {
+    /** Requests are due from {@code start}; those due in [windowStart, windowEnd) are measured. */
+    LatencyRecorder(long start, long windowStart, long windowEnd) {
+        this.start = start;
         this.windowStart = windowStart;
         this.windowEnd = windowEnd;
+        this.maxPerSecond = new long[(int) ((windowEnd - start + 999_999_999) / 1_000_000_000)];
     }
 
     long windowStart() {
@@ -75,6 +81,10 @@ final class LatencyRecorder {
         }
         if (now >= windowStart && now < windowEnd) {
             answeredInWindow++;
+        }
+        int second = (int) ((due - start) / 1_000_000_000);
+        if (due >= start && second < maxPerSecond.length) {
+            maxPerSecond[second] = Math.max(maxPerSecond[second], micros(now - due));
         }
         if (!inWindow(due)) {
             return;
@@ -115,6 +125,16 @@ final class LatencyRecorder {
     /** Requests due in the window with no answer when the run ended (not sent, or sent and not answered). */
     void unfinished(long count) {
         unfinished += count;
+    }
+
+    /** The worst latency (µs) of the requests due in each second from the start, warm-up included. */
+    long[] maxPerSecond() {
+        return maxPerSecond.clone();
+    }
+
+    /** How many of {@link #maxPerSecond()}'s seconds are warm-up. */
+    int warmupSeconds() {
+        return (int) ((windowStart - start) / 1_000_000_000);
     }
 
     long errors() {

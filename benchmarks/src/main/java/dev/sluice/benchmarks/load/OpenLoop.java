@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An open-loop HTTP/1.1 load client, in the manner of wrk2: requests go out on a fixed schedule
  * ({@code --rate} per second, spread evenly over {@code --connections} keep-alive connections and
- * phased so the whole stream is even), whatever the server does, and each latency is measured
+ * phased so the whole stream is even; reached by a ramp over the first half of {@code --warmup}),
+ * whatever the server does, and each latency is measured
  * from the time the request was due, not from when it could finally be sent. A closed-loop client
  * (wrk, ab) waits for each answer before the next request and so stops asking while the server
  * stalls: it records one slow request where users would have seen hundreds (coordinated omission).
@@ -80,8 +81,7 @@ public final class OpenLoop {
         System.out.println(report.summaryLine());
         if (options.out() != null) {
             try {
-                Files.writeString(options.out(), report.text() + report.summaryLine() + "\n\n"
-                        + report.distribution(), US_ASCII);
+                Files.writeString(options.out(), report.distribution(), US_ASCII);
             } catch (IOException e) {
                 System.err.println("OpenLoop: could not write " + options.out() + ": " + e);
             }
@@ -118,14 +118,14 @@ public final class OpenLoop {
 
             long t0 = System.nanoTime() + START_DELAY_NANOS;
             long windowStart = t0 + options.warmupNanos();
-            LatencyRecorder recorder = new LatencyRecorder(windowStart, windowStart + options.durationNanos());
-            double interval = options.intervalNanos();
+            LatencyRecorder recorder = new LatencyRecorder(t0, windowStart, windowStart + options.durationNanos());
+            // The rate ramps up over the first half of the warm-up (see Schedule).
+            Schedule schedule = new Schedule(t0, options.rate(), options.warmupNanos() / 2);
             System.err.printf("OpenLoop: %s connections up; %.0f req/s, warm-up %.1f s, then %.1f s measured%n",
                     options.connections(), options.rate(), options.warmupNanos() / 1e9, options.durationNanos() / 1e9);
             loop.execute(() -> {
                 for (int i = 0; i < connections.size(); i++) {
-                    // Connection i starts i / rate after the first: together, one request every 1 / rate.
-                    connections.get(i).start(recorder, t0 + (long) (i * 1e9 / options.rate()), interval);
+                    connections.get(i).start(recorder, schedule, i, connections.size());
                 }
             });
             // Every connection is done when its next request would be due after the window and its

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * The command line of {@link OpenLoop}: {@code --url http://HOST:PORT/PATH --rate N --connections N
  * --duration 20s --warmup 5s [--timeout 5s] [--out FILE]}.
  *
- * @param out where the full report (with the percentile distribution) is also written, or null
+ * @param out where the percentile distribution of the corrected latency is written, or null
  */
 record OpenLoopOptions(
         String host, int port, String path, double rate, int connections,
@@ -70,11 +70,6 @@ record OpenLoopOptions(
             throw new IllegalArgumentException("unknown option(s) " + values.keySet() + "; " + USAGE);
         }
         return options;
-    }
-
-    /** Time between two requests of one connection: connections / rate. */
-    double intervalNanos() {
-        return connections * 1e9 / rate;
     }
 
     /** What goes on the wire for every request. */

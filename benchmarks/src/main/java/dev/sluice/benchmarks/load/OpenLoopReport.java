@@ -9,7 +9,10 @@ import org.HdrHistogram.Histogram;
 /** The text {@link OpenLoop} prints: a readable report and one {@code OPENLOOP key=value} line. */
 final class OpenLoopReport {
 
-    /** The achieved rate may fall this far below the requested one before the row is invalid. */
+    /**
+     * The achieved rate may be this far from the requested one before the row is invalid: below,
+     * the server did not keep up; above, the window began with a backlog left from the warm-up.
+     */
     static final double RATE_TOLERANCE = 0.01;
 
     private final OpenLoopOptions options;
@@ -29,12 +32,19 @@ final class OpenLoopReport {
 
     /** At the requested rate (within 1 %) and with at least one latency recorded. */
     boolean valid() {
-        return achievedRate() >= options.rate() * (1 - RATE_TOLERANCE) && recorder.corrected.getTotalCount() > 0;
+        return Math.abs(achievedRate() - options.rate()) <= options.rate() * RATE_TOLERANCE
+                && recorder.corrected.getTotalCount() > 0;
     }
 
     String invalidReason() {
         if (recorder.corrected.getTotalCount() == 0) {
             return "OpenLoop: INVALID: no successful answer in the measurement window";
+        }
+        if (achievedRate() > options.rate()) {
+            return String.format(Locale.ROOT, "OpenLoop: INVALID: achieved %.0f req/s, more than %.0f %% above the"
+                    + " requested %.0f req/s: the measured window began behind schedule, with requests queued"
+                    + " during the warm-up (see the worst latency per second); lengthen --warmup.",
+                    achievedRate(), RATE_TOLERANCE * 100, options.rate());
         }
         return String.format(Locale.ROOT, "OpenLoop: INVALID: achieved %.0f req/s, more than %.0f %% below the"
                 + " requested %.0f req/s. The server (or this client: see its send lag) could not keep up,"
@@ -68,7 +78,12 @@ final class OpenLoopReport {
         s.append("client send lag (request ready to written: the client's own delay), ms:\n");
         s.append(String.format(Locale.ROOT, "  p50 %s  p99 %s  p99.9 %s  max %s%n",
                 ms(lag, 50), ms(lag, 99), ms(lag, 99.9), ms(lag.getMaxValue())));
-        return s.toString();
+        s.append("worst latency of the requests due in each second, ms (warm-up | measured):\n ");
+        long[] worst = recorder.maxPerSecond();
+        for (int i = 0; i < worst.length; i++) {
+            s.append(i == recorder.warmupSeconds() ? " |" : "").append(' ').append(shortMs(worst[i]));
+        }
+        return s.append('\n').toString();
     }
 
     String summaryLine() {
@@ -80,17 +95,25 @@ final class OpenLoopReport {
                 ms(recorder.sendLag, 99), valid() ? "yes" : "no");
     }
 
-    /** HdrHistogram's percentile distribution of the corrected latency, in ms (plottable). */
+    /**
+     * HdrHistogram's percentile distribution of the corrected latency, in ms: the format its
+     * plotter reads, so nothing else goes in it.
+     */
     String distribution() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.US_ASCII);
-        out.println("Corrected latency (from the intended send time), ms:");
         recorder.corrected.outputPercentileDistribution(out, 5, 1000.0);
         return bytes.toString(StandardCharsets.US_ASCII);
     }
 
     private static String ms(Histogram h, double percentile) {
         return ms(h.getValueAtPercentile(percentile));
+    }
+
+    /** Three significant digits or so: 0.512, 12.3, 285. */
+    private static String shortMs(long micros) {
+        double ms = micros / 1000.0;
+        return String.format(Locale.ROOT, ms < 10 ? "%.2f" : ms < 100 ? "%.1f" : "%.0f", ms);
     }
 
     private static String ms(long micros) {

@@ -10,8 +10,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 
 /**
- * One keep-alive connection of the open-loop client and its share of the schedule: its request
- * {@code n} is due at {@code first + n × interval}. A request is written at its due time, or, when
+ * One keep-alive connection of the open-loop client and its share of the {@link Schedule}: of
+ * requests 0, 1, 2, ..., those whose number modulo the number of connections is this connection's
+ * index. A request is written at its due time, or, when
  * the answer to the previous one comes later than that, as soon as that answer is in (no
  * pipelining). Its latency counts from the due time either way, so a stall counts once for every
  * request it held back: no coordinated omission.
@@ -34,9 +35,10 @@ final class ScheduledConnection implements ResponseParser.Listener {
     private final EventLoop loop;
 
     private LatencyRecorder recorder; // set by start(); nothing is sent before
-    private long first;
-    private double interval;
-    private long next;
+    private Schedule schedule;
+    private int index;
+    private int stride;
+    private long next; // this connection's count of requests sent
     private Channel channel;
     private boolean started;
     private boolean finished;
@@ -75,20 +77,25 @@ final class ScheduledConnection implements ResponseParser.Listener {
         return future;
     }
 
-    /** Starts the schedule: request n is due at first + n × interval (nanoTime). On the event loop. */
-    void start(LatencyRecorder recorder, long firstDue, double intervalNanos) {
+    /** Starts sending requests index, index + stride, index + 2 stride, ... of the schedule. On the event loop. */
+    void start(LatencyRecorder recorder, Schedule schedule, int index, int stride) {
         this.recorder = recorder;
-        first = firstDue;
-        interval = intervalNanos;
+        this.schedule = schedule;
+        this.index = index;
+        this.stride = stride;
         started = true;
         trySend();
+    }
+
+    private long due(long n) {
+        return schedule.due(n * stride + index);
     }
 
     private void trySend() {
         if (!started || finished || inFlight || channel == null || !channel.isActive()) {
             return;
         }
-        long due = first + (long) (next * interval);
+        long due = due(next);
         if (due >= recorder.windowEnd()) {
             finish();
             return;
@@ -187,7 +194,7 @@ final class ScheduledConnection implements ResponseParser.Listener {
         inFlight = false;
         if (!finished) {
             for (long n = next; ; n++) {
-                long due = first + (long) (n * interval);
+                long due = due(n);
                 if (due >= recorder.windowEnd()) {
                     break;
                 }

@@ -39,8 +39,30 @@ class OpenLoopReportTest {
     }
 
     @Test
+    void achievedRateMoreThanOnePercentAbove_isInvalid_theWarmUpLeftABacklog() {
+        LatencyRecorder recorder = answered(2021, 2 * MS);
+
+        OpenLoopReport report = new OpenLoopReport(options, recorder, "test");
+
+        assertThat(report.valid()).isFalse();
+        assertThat(report.invalidReason()).contains("more than 1 % above the requested 2000 req/s",
+                "lengthen --warmup");
+    }
+
+    @Test
+    void worstLatencyPerSecond_coversTheWarmUpAndTheWindow() {
+        LatencyRecorder recorder = new LatencyRecorder(START - 2_000 * MS, START, END);
+        recorder.answered(START - 1_500 * MS, 0, START - 1_200 * MS, 200); // warm-up, second 0: 300 ms
+        recorder.answered(START + 500 * MS, 0, START + 502 * MS, 200);     // window, second 2: 2 ms
+
+        OpenLoopReport report = new OpenLoopReport(options, recorder, "test");
+
+        assertThat(report.text()).contains("(warm-up | measured):\n  300 0.00 | 2.00\n");
+    }
+
+    @Test
     void onlyRequestsDueInTheWindowAreRecorded_andAnswersCountByArrival() {
-        LatencyRecorder recorder = new LatencyRecorder(START, END);
+        LatencyRecorder recorder = new LatencyRecorder(START - 1_000 * MS, START, END);
 
         recorder.answered(START - MS, START - MS, START + 5 * MS, 200);   // warm-up request, answered in the window
         recorder.answered(START, START, START + 7 * MS, 200);
@@ -57,7 +79,7 @@ class OpenLoopReportTest {
 
     /** n answers due evenly in the window, each sent 1 ms late and answered 1 ms after that. */
     private static LatencyRecorder answered(int n, long latency) {
-        LatencyRecorder recorder = new LatencyRecorder(START, END);
+        LatencyRecorder recorder = new LatencyRecorder(START, START, END);
         long step = (END - START - 10 * MS) / n;
         for (int i = 0; i < n; i++) {
             long due = START + i * step;
