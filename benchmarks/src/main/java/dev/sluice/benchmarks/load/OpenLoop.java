@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Usage: {@code java -cp benchmarks.jar dev.sluice.benchmarks.load.OpenLoop --url
  * http://127.0.0.1:PORT/empty --rate 25000 --connections 50 --duration 20s --warmup 5s
  * [--timeout 5s] [--out FILE]}. It prints a report and, last, one line for scripts:
- * {@code OPENLOOP rate=... achieved=... p50=... p99=... p999=... max=... errors=... valid=yes}.
+ * {@code OPENLOOP rate=... achieved=... count=... errors=... p50=... p99=... p999=... max=... valid=yes}.
  * Exit status 0 when it ran (even when the row is invalid), 1 when it could not connect, 2 on a
  * usage error.
  */

@@ -89,10 +89,10 @@ final class OpenLoopReport {
     String summaryLine() {
         Histogram c = recorder.corrected;
         return String.format(Locale.ROOT, "OPENLOOP rate=%.0f achieved=%.0f count=%d errors=%d p50=%s p90=%s"
-                        + " p99=%s p999=%s p9999=%s max=%s uncorrected_p99=%s lag_p99=%s valid=%s",
+                        + " p99=%s p999=%s p9999=%s max=%s uncorrected_p99=%s lag_p99=%s lag_max=%s valid=%s",
                 options.rate(), achievedRate(), c.getTotalCount(), recorder.errors(), ms(c, 50), ms(c, 90),
                 ms(c, 99), ms(c, 99.9), ms(c, 99.99), ms(c.getMaxValue()), ms(recorder.uncorrected, 99),
-                ms(recorder.sendLag, 99), valid() ? "yes" : "no");
+                ms(recorder.sendLag, 99), ms(recorder.sendLag.getMaxValue()), valid() ? "yes" : "no");
     }
 
     /**

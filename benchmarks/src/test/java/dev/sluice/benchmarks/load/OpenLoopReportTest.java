@@ -22,7 +22,7 @@ class OpenLoopReportTest {
         assertThat(report.valid()).isTrue();
         assertThat(report.summaryLine()).isEqualTo("OPENLOOP rate=2000 achieved=1980 count=1980 errors=0"
                 + " p50=2.000 p90=2.000 p99=2.000 p999=2.000 p9999=2.000 max=2.000 uncorrected_p99=1.000"
-                + " lag_p99=0.000 valid=yes");
+                + " lag_p99=0.000 lag_max=0.000 valid=yes");
     }
 
     @Test
