@@ -2,7 +2,8 @@
 # Load harness: one fixed nginx backend, then Sluice, HAProxy and nginx as reverse proxies, one at
 # a time, each pinned to one core, driven by wrk pinned to another core. Prints a Markdown table
 # (req/s, p50, p99, proxy CPU per request, each as a ratio to HAProxy) and writes it to
-# benchmarks/results/latest.md. See benchmarks/README.md for how to read it.
+# benchmarks/results/latest.md. With LATENCY=1, also latency at a fixed rate (open loop, a second
+# table). See benchmarks/README.md for how to read them.
 #
 # Environment (all optional):
 #   DURATION=10         seconds of each measured run
@@ -20,6 +21,14 @@
 #   QUIET_WAIT=5        before each measured run, wait up to this many seconds for both cores to
 #                       be idle (under MAX_OTHER %)
 #   PROFILE=1           record a JFR profile of Sluice during its 0 B run and print the top frames
+#   LATENCY=1           also latency at a fixed rate: right after each proxy's closed-loop runs, in
+#                       the same (warm) process, the open-loop client OpenLoop (benchmarks.jar) on
+#                       the client core at half of HAProxy's 0 B req/s, 0 B body, for DURATION
+#                       seconds; latency from the intended send time. HAProxy then runs first.
+#   LATENCY_RATE=N      that fixed rate in req/s instead (HAProxy need not run)
+#   LATENCY_WARMUP=5    seconds at the fixed rate before the measured window
+#   BENCH_JAR=benchmarks/target/benchmarks.jar
+#   OPENLOOP_JVM_OPTS="-Xms256m -Xmx256m -XX:+UseSerialGC -XX:+AlwaysPreTouch"
 #   OUT=benchmarks/results/latest.md
 set -euo pipefail
 
@@ -37,6 +46,12 @@ PROXIES=${PROXIES:-"direct haproxy nginx sluice"}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
 PROFILE=${PROFILE:-0}
+LATENCY=${LATENCY:-0}
+LATENCY_RATE=${LATENCY_RATE:-}
+LATENCY_WARMUP=${LATENCY_WARMUP:-5}
+BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
+# A fixed, pre-touched heap, as for Sluice: the client's own pauses would count as latency.
+OPENLOOP_JVM_OPTS=${OPENLOOP_JVM_OPTS:-"-Xms256m -Xmx256m -XX:+UseSerialGC -XX:+AlwaysPreTouch"}
 MAX_OTHER=${MAX_OTHER:-10}
 RETRIES=${RETRIES:-1}
 QUIET_WAIT=${QUIET_WAIT:-5}
@@ -73,13 +88,25 @@ missing=()
 for tool in wrk nginx haproxy taskset curl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-if [[ $PROXIES == *sluice* ]] && ! command -v java >/dev/null 2>&1; then missing+=(java); fi
+if [[ $PROXIES == *sluice* || $LATENCY == 1 ]] && ! command -v java >/dev/null 2>&1; then missing+=(java); fi
 if (( ${#missing[@]} > 0 )); then
   echo "missing: ${missing[*]}. Install with: apt-get install -y haproxy nginx wrk curl util-linux" >&2
   exit 2
 fi
 if [[ $PROXIES == *sluice* && ! -f $SLUICE_JAR ]]; then
   echo "no $SLUICE_JAR: build it first with 'mvn -B -DskipTests package'" >&2
+  exit 2
+fi
+if [[ $LATENCY == 1 && ! -f $BENCH_JAR ]]; then
+  echo "no $BENCH_JAR (LATENCY=1 runs its OpenLoop client): build it first with 'mvn -B -DskipTests package'" >&2
+  exit 2
+fi
+if [[ $LATENCY == 1 && -z $LATENCY_RATE && " $PROXIES " != *" haproxy "* ]]; then
+  echo "LATENCY=1 runs at half of HAProxy's 0 B req/s: add haproxy to PROXIES or set LATENCY_RATE" >&2
+  exit 2
+fi
+if [[ -n $LATENCY_RATE && ! $LATENCY_RATE =~ ^[0-9]+$ ]]; then
+  echo "LATENCY_RATE=$LATENCY_RATE (expected: requests per second, a whole number)" >&2
   exit 2
 fi
 if (( $(nproc) < 2 )); then
@@ -245,38 +272,59 @@ measure() {
   return 0
 }
 
-# one_run NAME PORT PATH PID...: one measured wrk run; results in R_* globals.
-one_run() {
-  local name=$1 port=$2 path=$3
-  shift 3
-  local pids=("$@") t0 t1 b0 b1 c0 c1 k0 k1 e0 e1 out wrk_ticks requests errors non2xx
-  t0=$(cpu_ticks "${pids[@]}")
-  b0=$(cpu_ticks "${BACKEND_PIDS[@]}")
-  c0=$(core_busy "$PROXY_CPU")
-  k0=$(core_busy "$CLIENT_CPU")
-  e0=$(date +%s%N)
-  log "$name $path: measuring ${DURATION}s"
-  # `times` in the substitution's subshell reports the CPU time of its child, wrk.
-  out=$(wrk_run "$DURATION" "http://127.0.0.1:$port$path" || true; times)
-  t1=$(cpu_ticks "${pids[@]}")
+# counters_start PID...: CPU counters of the proxy (PID...), the backend and both cores, before a
+# measured run.
+counters_start() {
+  C_T0=$(cpu_ticks "$@")
+  C_B0=$(cpu_ticks "${BACKEND_PIDS[@]}")
+  C_P0=$(core_busy "$PROXY_CPU")
+  C_K0=$(core_busy "$CLIENT_CPU")
+  C_E0=$(date +%s%N)
+}
+
+# counters_end NAME CLIENT_TICKS PID...: right after the run; CLIENT_TICKS is the CPU time of the
+# client (wrk or OpenLoop). Sets R_PROXY_TICKS (0 for the direct baseline) and R_OTHER: the CPU
+# time that processes other than ours took on the proxy core and on the client core (client +
+# backend), in % of a core: other tenants of the machine, which make a run slower than the proxy is.
+counters_end() {
+  local name=$1 client_ticks=$2
+  shift 2
+  local t1 b1 c1 k1 e1
+  t1=$(cpu_ticks "$@")
   b1=$(cpu_ticks "${BACKEND_PIDS[@]}")
   c1=$(core_busy "$PROXY_CPU")
   k1=$(core_busy "$CLIENT_CPU")
   e1=$(date +%s%N)
-  wrk_ticks=$(tail -1 <<<"$out" | awk -v hz="$CLK_TCK" '{
-    t = 0
-    for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
-    printf "%d", t * hz }')
-  echo "$out" >>"$WORK/wrk-${name}-${path#/}.txt"
-  # CPU time that processes other than ours took on the proxy core and on the client core (wrk +
-  # backend): other tenants of the machine, which make a run slower than the proxy is.
-  local proxy_ticks=$((t1 - t0))
-  [[ $name == direct ]] && proxy_ticks=0
-  R_OTHER=$(awk -v p=$((c1 - c0 - proxy_ticks)) -v k=$((k1 - k0 - (b1 - b0) - wrk_ticks)) \
-    -v hz="$CLK_TCK" -v ns=$((e1 - e0)) 'BEGIN {
+  R_PROXY_TICKS=$((t1 - C_T0))
+  [[ $name == direct ]] && R_PROXY_TICKS=0
+  R_OTHER=$(awk -v p=$((c1 - C_P0 - R_PROXY_TICKS)) -v k=$((k1 - C_K0 - (b1 - C_B0) - client_ticks)) \
+    -v hz="$CLK_TCK" -v ns=$((e1 - C_E0)) 'BEGIN {
       s = hz * ns / 1e9; p = p / s * 100; k = k / s * 100
       if (p < 0) p = 0; if (k < 0) k = 0
       printf "%.0f %.0f", p, k }')
+}
+
+# child_ticks: the children's CPU time from the last line of bash's `times` output on stdin
+# ("0m1.234s 0m0.567s"), in clock ticks.
+child_ticks() {
+  tail -1 | awk -v hz="$CLK_TCK" '{
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+    printf "%d", t * hz }'
+}
+
+# one_run NAME PORT PATH PID...: one measured wrk run; results in R_* globals.
+one_run() {
+  local name=$1 port=$2 path=$3
+  shift 3
+  local pids=("$@") out requests errors non2xx
+  counters_start "${pids[@]}"
+  log "$name $path: measuring ${DURATION}s"
+  # `times` in the substitution's subshell reports the CPU time of its child, wrk.
+  out=$(wrk_run "$DURATION" "http://127.0.0.1:$port$path" || true; times)
+  counters_end "$name" "$(child_ticks <<<"$out")" "${pids[@]}"
+  echo "$out" >>"$WORK/wrk-${name}-${path#/}.txt"
+  local proxy_ticks=$R_PROXY_TICKS
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   R_RPS=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
   R_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
@@ -288,6 +336,88 @@ one_run() {
   if [[ $name != direct ]] && (( ${requests:-0} > 0 )); then
     R_CPU=$(awk -v d=$proxy_ticks -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", d / hz * 1e6 / n}')
   fi
+}
+
+# ---- latency at a fixed rate (LATENCY=1) -----------------------------------------------------
+
+declare -A L_ACH L_VALID L_P50 L_P99 L_P999 L_MAX L_UNC L_LAG L_ERR L_CPU L_OTHER
+L_USED_RATE=
+
+# latency_rate: the open-loop rate, LATENCY_RATE or half of HAProxy's 0 B req/s of this run.
+latency_rate() {
+  if [[ -n $LATENCY_RATE ]]; then echo "$LATENCY_RATE"; return 0; fi
+  local max=${RPS[haproxy//empty]:-}
+  [[ $max =~ ^[0-9]+$ ]] || return 1
+  echo $((max / 2))
+}
+
+# openloop_run PORT RATE: OpenLoop on the client core against PORT at RATE req/s, 0 B body.
+openloop_run() {
+  # shellcheck disable=SC2086  # the options are meant to be split
+  taskset -c "$CLIENT_CPU" timeout $((LATENCY_WARMUP + DURATION + 40)) \
+    java $OPENLOOP_JVM_OPTS -cp "$BENCH_JAR" dev.sluice.benchmarks.load.OpenLoop \
+    --url "http://127.0.0.1:$1/empty" --rate "$2" --connections "$CONNECTIONS" \
+    --warmup "${LATENCY_WARMUP}s" --duration "${DURATION}s"
+}
+
+# latency NAME PORT PID...: with LATENCY=1, the open-loop run against a proxy that has just had
+# its closed-loop runs (same process: Sluice's JIT is warm). Repeated like measure() when other
+# processes disturbed it; the least disturbed run is kept.
+latency() {
+  [[ $LATENCY == 1 ]] || return 0
+  local name=$1 port=$2
+  shift 2
+  local pids=("$@") rate attempt out line other op oc best=-1 requests
+  if ! rate=$(latency_rate); then
+    log "$name: no open-loop run (HAProxy's 0 B run gave no rate)"
+    L_ACH[$name]=failed; return 0
+  fi
+  L_USED_RATE=$rate
+  if ! check_route "$port" /empty 0; then
+    L_ACH[$name]=failed; return 0
+  fi
+  if [[ $name == nginx ]]; then pids=("${pids[0]}" $(pgrep -P "${pids[0]}" || true)); fi
+  for ((attempt = 0; attempt <= RETRIES; attempt++)); do
+    wait_quiet "${pids[@]}"
+    log "$name: open loop at $rate req/s, ${LATENCY_WARMUP}s warm-up, ${DURATION}s measured"
+    counters_start "${pids[@]}"
+    out=$(openloop_run "$port" "$rate" || true; times)
+    counters_end "$name" "$(child_ticks <<<"$out")" "${pids[@]}"
+    echo "$out" >>"$WORK/openloop-$name.log"
+    line=$(grep '^OPENLOOP ' <<<"$out" || true)
+    if [[ -z $line ]]; then
+      log "$name: OpenLoop failed:"; head -20 <<<"$out" >&2
+      L_ACH[$name]=failed; return 0
+    fi
+    read -r op oc <<<"$R_OTHER"
+    other=$(( op > oc ? op : oc ))
+    [[ $name == direct ]] && other=$oc
+    if (( best < 0 || other < best )); then
+      best=$other
+      L_ACH[$name]=$(field achieved "$line") L_VALID[$name]=$(field valid "$line")
+      L_P50[$name]=$(field p50 "$line") L_P99[$name]=$(field p99 "$line")
+      L_P999[$name]=$(field p999 "$line") L_MAX[$name]=$(field max "$line")
+      L_UNC[$name]=$(field uncorrected_p99 "$line") L_LAG[$name]=$(field lag_p99 "$line")
+      L_ERR[$name]=$(field errors "$line") L_OTHER[$name]="$op% / $oc%"
+      requests=$(field count "$line")
+      L_CPU[$name]=-
+      if [[ $name != direct ]] && (( ${requests:-0} > 0 )); then
+        # Over the whole client run (warm-up included): the rate is the same throughout.
+        L_CPU[$name]=$(awk -v d="$R_PROXY_TICKS" -v hz="$CLK_TCK" -v n="$requests" \
+          -v w="$LATENCY_WARMUP" -v m="$DURATION" 'BEGIN {printf "%.2f", d / hz * 1e6 / (n * (w + m) / m)}')
+      fi
+    fi
+    log "$name: open loop $line, other load $op% (proxy core) $oc% (client core)"
+    log "$name: worst latency per second, ms (warm-up | measured):$(sed -n '/^worst latency/{n;p;}' <<<"$out")"
+    (( other <= MAX_OTHER )) && break
+    (( attempt < RETRIES )) && log "$name: open loop disturbed by other processes, measuring again"
+  done
+  return 0
+}
+
+# field KEY LINE: the value of KEY=... in OpenLoop's summary line.
+field() {
+  sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"
 }
 
 # ---- the fixed backend: nginx, one worker, on its own core --------------------------------
@@ -393,11 +523,20 @@ EOF
 
 # ---- runs, one proxy at a time ----------------------------------------------------------------
 
-for proxy in $PROXIES; do
+RUN_ORDER=$PROXIES
+if [[ $LATENCY == 1 && -z $LATENCY_RATE ]]; then
+  # The open-loop rate comes from HAProxy's 0 B run, and each open-loop run follows its proxy's
+  # closed-loop runs in the same process (warm, started once): HAProxy has to go first.
+  RUN_ORDER=haproxy
+  for proxy in $PROXIES; do [[ $proxy == haproxy ]] || RUN_ORDER+=" $proxy"; done
+fi
+
+for proxy in $RUN_ORDER; do
   case $proxy in
     direct)
       measure direct "$BACKEND_PORT" /empty 0 "$WARMUP" "${BACKEND_PIDS[@]}"
       measure direct "$BACKEND_PORT" /1k 1024 "$WARMUP" "${BACKEND_PIDS[@]}"
+      latency direct "$BACKEND_PORT" "${BACKEND_PIDS[@]}"
       ;;
     haproxy)
       haproxy -c -q -f "$WORK/haproxy.cfg" || { echo "haproxy rejected its config" >&2; exit 1; }
@@ -407,6 +546,7 @@ for proxy in $PROXIES; do
       if wait_port "$HAPROXY_PORT" "$pid" 10; then
         measure haproxy "$HAPROXY_PORT" /empty 0 "$WARMUP" "$pid"
         measure haproxy "$HAPROXY_PORT" /1k 1024 "$WARMUP" "$pid"
+        latency haproxy "$HAPROXY_PORT" "$pid"
       else
         log "haproxy did not start:"; cat "$WORK/haproxy.log" >&2
       fi
@@ -419,6 +559,7 @@ for proxy in $PROXIES; do
       if wait_port "$NGINX_PORT" "$pid" 10; then
         measure nginx "$NGINX_PORT" /empty 0 "$WARMUP" "$pid"
         measure nginx "$NGINX_PORT" /1k 1024 "$WARMUP" "$pid"
+        latency nginx "$NGINX_PORT" "$pid"
       else
         log "nginx did not start:"; cat "$WORK/nginx/error.log" >&2
       fi
@@ -433,6 +574,7 @@ for proxy in $PROXIES; do
       if wait_port "$SLUICE_PORT" "$pid" 60; then
         measure sluice "$SLUICE_PORT" /empty 0 "$SLUICE_WARMUP" "$pid"
         measure sluice "$SLUICE_PORT" /1k 1024 "$WARMUP" "$pid"
+        latency sluice "$SLUICE_PORT" "$pid"
         if [[ $PROFILE == 1 && -f $WORK/sluice.jfr ]]; then
           mkdir -p "$ROOT/benchmarks/results"
           profile_summary "$WORK/sluice.jfr" >"$ROOT/benchmarks/results/sluice-profile.txt" || true
@@ -483,6 +625,46 @@ ratio() {
         "| ${ERR[$key]} | ${OTHER[$key]} |"
     done
   done
+  if [[ $LATENCY == 1 ]]; then
+    echo
+    echo "## Latency at a fixed rate (open loop)"
+    echo
+    if [[ -n $LATENCY_RATE ]]; then
+      echo -n "${L_USED_RATE:-$LATENCY_RATE} req/s (LATENCY_RATE)"
+    else
+      echo -n "${L_USED_RATE:-?} req/s (half of HAProxy's 0 B req/s above)"
+    fi
+    echo ", 0 B body, from OpenLoop (benchmarks.jar) on core $CLIENT_CPU over $CONNECTIONS keep-alive connections:"
+    if [[ -z $LATENCY_RATE ]] && awk -v o="${OTHER[haproxy//empty]:-}" -v m="$MAX_OTHER" \
+        'BEGIN { split(o, a, "% / "); exit !(a[1] + 0 > m || a[2] + 0 > m) }'; then
+      echo "**HAProxy's 0 B run was disturbed by other processes (${OTHER[haproxy//empty]}), so this rate is lower"
+      echo "than its real maximum; rerun, or fix the rate with LATENCY_RATE.**"
+    fi
+    echo "${LATENCY_WARMUP}s at the rate, then ${DURATION}s measured, right after the proxy's closed-loop runs in the same process."
+    echo "Latency from the intended send time of each request (no coordinated omission); uncorrected p99 is from the"
+    echo "actual send, as a closed-loop client reports it; client lag p99 is the client's own delay in sending."
+    echo "A row whose achieved rate is more than 1 % off the rate is invalid (below: the proxy could not keep up;"
+    echo "above: the window began with a backlog from the warm-up)."
+    echo
+    echo "| proxy | achieved req/s | p50 ms | p99 ms | p99.9 ms | max ms | uncorrected p99 ms | client lag p99 ms | errors | proxy CPU µs/req | other load: proxy / client core |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for proxy in $PROXIES; do
+      if [[ ${L_ACH[$proxy]:-} == failed || -z ${L_ACH[$proxy]:-} ]]; then
+        echo "| $proxy | failed | | | | | | | | | |"
+        continue
+      fi
+      achieved=${L_ACH[$proxy]}
+      [[ ${L_VALID[$proxy]} == yes ]] || achieved="$achieved **invalid**"
+      echo "| $proxy | $achieved" \
+        "| ${L_P50[$proxy]}$(ratio "${L_P50[$proxy]}" "${L_P50[haproxy]:-}")" \
+        "| ${L_P99[$proxy]}$(ratio "${L_P99[$proxy]}" "${L_P99[haproxy]:-}")" \
+        "| ${L_P999[$proxy]}$(ratio "${L_P999[$proxy]}" "${L_P999[haproxy]:-}")" \
+        "| ${L_MAX[$proxy]}$(ratio "${L_MAX[$proxy]}" "${L_MAX[haproxy]:-}")" \
+        "| ${L_UNC[$proxy]} | ${L_LAG[$proxy]} | ${L_ERR[$proxy]}" \
+        "| ${L_CPU[$proxy]}$(ratio "${L_CPU[$proxy]}" "${L_CPU[haproxy]:-}")" \
+        "| ${L_OTHER[$proxy]} |"
+    done
+  fi
 } >"$WORK/table.md"
 
 mkdir -p "$(dirname "$OUT")"
