@@ -116,7 +116,7 @@ final class ProxyRuntime {
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(resolver)
-                // TCP_NODELAY is Netty's default for socket channels (see ProxyServer)
+                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, alloc)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
