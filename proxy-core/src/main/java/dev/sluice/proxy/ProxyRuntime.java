@@ -116,7 +116,7 @@ final class ProxyRuntime {
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(resolver)
-                .option(ChannelOption.TCP_NODELAY, true)
+                // TCP_NODELAY is Netty's default for socket channels (see ProxyServer)
                 .option(ChannelOption.ALLOCATOR, alloc)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -205,7 +205,9 @@ public final class ProxyServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // no TCP_NODELAY option: Netty's socket channels enable it themselves where the
+                // platform allows (PlatformDependent.canEnableTcpNoDelayByDefault: all but
+                // Android), and setting it again costs a setsockopt per accepted connection
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childHandler(key.mode() == Mode.TCP ? tcpInitializer(key) : httpInitializer(key));
         ConnectionLimit limit = connectionLimits.computeIfAbsent(key.frontend(), k -> globalLimit.child());
