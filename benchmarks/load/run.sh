@@ -233,7 +233,7 @@ wrk_run() { # wrk_run SECONDS URL -> wrk output on stdout
   taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"$1"s --timeout 5s --latency "$2"
 }
 
-declare -A RPS P50 P99 CPU ERR OTHER
+declare -A RPS P50 P99 CPU ERR OTHER SPLIT
 
 # measure NAME PORT PATH BYTES WARMUP_SECONDS PID...: warm up, then the measured run. When other
 # processes took more than MAX_OTHER % of the proxy core, the run is repeated (RETRIES times at
@@ -262,7 +262,7 @@ measure() {
     [[ $name == direct ]] && other=$oc
     if (( best < 0 || other < best )); then
       best=$other
-      RPS[$key]=$R_RPS P50[$key]=$R_P50 P99[$key]=$R_P99 CPU[$key]=$R_CPU ERR[$key]=$R_ERR
+      RPS[$key]=$R_RPS P50[$key]=$R_P50 P99[$key]=$R_P99 CPU[$key]=$R_CPU ERR[$key]=$R_ERR SPLIT[$key]=$R_SPLIT
       OTHER[$key]="$op% / $oc%"
     fi
     log "$name $path: $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, cpu $R_CPU us/req, errors $R_ERR, other load $op% (proxy core) $oc% (client core)"
@@ -270,6 +270,21 @@ measure() {
     (( attempt < RETRIES )) && log "$name $path: proxy core disturbed by other processes, measuring again"
   done
   return 0
+}
+
+# jvm_ticks PID: a JVM's CPU time (utime + stime) by kind of thread, in clock ticks:
+# "EVENT_LOOPS JIT GC OTHER" (Sluice's event loops are named sluice-proxy-*; C1/C2 compiler
+# threads; GC workers and the VM thread, which runs ParallelGC's and SerialGC's pauses).
+jvm_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+  done | awk -F'\t' '{
+    if ($1 ~ /^sluice-proxy/) l += $2
+    else if ($1 ~ /Compiler/) j += $2
+    else if ($1 ~ /^(GC Thread|G1|VM Thread|Z|Shenandoah|GC )/) g += $2
+    else o += $2
+  } END { printf "%d %d %d %d", l, j, g, o }'
 }
 
 # counters_start PID...: CPU counters of the proxy (PID...), the backend and both cores, before a
@@ -318,11 +333,22 @@ one_run() {
   local name=$1 port=$2 path=$3
   shift 3
   local pids=("$@") out requests errors non2xx
+  local j0="" j1=""
+  [[ $name == sluice ]] && j0=$(jvm_ticks "${pids[0]}")
   counters_start "${pids[@]}"
   log "$name $path: measuring ${DURATION}s"
   # `times` in the substitution's subshell reports the CPU time of its child, wrk.
   out=$(wrk_run "$DURATION" "http://127.0.0.1:$port$path" || true; times)
   counters_end "$name" "$(child_ticks <<<"$out")" "${pids[@]}"
+  R_SPLIT=""
+  if [[ $name == sluice ]]; then
+    j1=$(jvm_ticks "${pids[0]}")
+    R_SPLIT=$(awk -v a="$j0" -v b="$j1" 'BEGIN {
+      split(a, x, " "); split(b, y, " "); t = 0
+      for (i = 1; i <= 4; i++) { d[i] = y[i] - x[i]; if (d[i] < 0) d[i] = 0; t += d[i] }
+      if (t == 0) t = 1
+      printf "event loops %.0f %%, JIT %.0f %%, GC %.0f %%, other %.0f %%", d[1] * 100 / t, d[2] * 100 / t, d[3] * 100 / t, d[4] * 100 / t }')
+  fi
   echo "$out" >>"$WORK/wrk-${name}-${path#/}.txt"
   local proxy_ticks=$R_PROXY_TICKS
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
@@ -625,6 +651,10 @@ ratio() {
         "| ${ERR[$key]} | ${OTHER[$key]} |"
     done
   done
+  if [[ -n ${SPLIT[sluice//empty]:-} ]]; then
+    echo
+    echo "Sluice's CPU in the measured runs, by thread: 0 B: ${SPLIT[sluice//empty]}; 1 KB: ${SPLIT[sluice//1k]:-?}."
+  fi
   if [[ $LATENCY == 1 ]]; then
     echo
     echo "## Latency at a fixed rate (open loop)"
