@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Latency at a fixed rate while the routing changes: OpenLoop (benchmarks.jar) at RATE req/s to
+# one service, DURATION seconds quiet, DURATION seconds with the same curl processes hitting nginx
+# (the control: the client's core pays for curl, Sluice sees nothing), then DURATION seconds while
+# CHANGES_PER_S reconfigure / remove calls per second (other services, each a new routing table)
+# reach the admin API.
+# Sluice on core 0 (embedded configuration, the services frontend), client and nginx on core 1.
+#
+#   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
+#
+# Needs nginx, wrk, curl, taskset; build first (mvn -B -DskipTests package).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RATE=${RATE:-20000}
+DURATION=${DURATION:-20}
+CHANGES_PER_S=${CHANGES_PER_S:-10}
+WARMUP=${WARMUP:-30}
+SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
+BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
+SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; done
+  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
+  server { listen 127.0.0.1:18190; location / { return 200; } }
+}
+NGINX
+taskset -c 1 nginx -c "$WORK/nginx.conf"
+taskset -c 0 java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
+  --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:18192/v1/docker-flow-proxy/ping && break; sleep 0.2; done
+admin=http://127.0.0.1:18192/v1/docker-flow-proxy
+curl -sf -o /dev/null "$admin/reconfigure?serviceName=web&servicePath=/web&port=18190&outboundHostname=127.0.0.1"
+for i in $(seq 1 20); do
+  curl -sf -o /dev/null "$admin/reconfigure?serviceName=svc-$i&servicePath=/svc-$i&port=18190&outboundHostname=127.0.0.1"
+done
+taskset -c 1 wrk -t1 -c50 -d"${WARMUP}s" http://127.0.0.1:18191/web/ >/dev/null
+
+openloop() {
+  taskset -c 1 java -cp "$BENCH_JAR" dev.sluice.benchmarks.load.OpenLoop --url http://127.0.0.1:18191/web/ \
+    --rate "$RATE" --connections 50 --duration "${DURATION}s" --warmup 5s | grep '^OPENLOOP'
+}
+
+# changer MODE: one call every 1/CHANGES_PER_S s until killed. "admin": add and remove other
+# services (each call a new routing table); "control": the same curl processes against nginx,
+# which changes nothing in Sluice but costs the client's core the same (curl runs there too).
+changer() {
+  local i=0 pause
+  pause=$(awk -v c="$CHANGES_PER_S" 'BEGIN {print 1 / c}')
+  while :; do
+    i=$((i + 1))
+    if [[ $1 == control ]]; then
+      taskset -c 1 curl -s -o /dev/null -w '%{http_code}\n' http://127.0.0.1:18190/
+    elif ((i % 2)); then
+      taskset -c 1 curl -s -o /dev/null -w '%{http_code}\n' "$admin/reconfigure?serviceName=moving-$((i % 50))&servicePath=/moving-$((i % 50))&port=18190&outboundHostname=127.0.0.1"
+    else
+      taskset -c 1 curl -s -o /dev/null -w '%{http_code}\n' "$admin/remove?serviceName=moving-$(((i - 1) % 50))"
+    fi
+    sleep "$pause"
+  done
+}
+
+quiet=$(openloop)
+changer control >"$WORK/control.txt" &
+pid=$!
+PIDS+=("$pid")
+control=$(openloop)
+kill "$pid" 2>/dev/null || true
+# CPU of Sluice's threads by name (the event loops, the admin writer and Vert.x, the rest), in ticks
+threads() {
+  local t
+  for t in /proc/"${PIDS[0]}"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm")" "$(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}')"
+  done | awk -F'\t' '{ if ($1 ~ /^sluice-proxy/) l += $2; else if ($1 ~ /^(sluice-admin|vert\.x)/) a += $2; else o += $2 }
+    END { printf "%d %d %d", l, a, o }'
+}
+t0=$(threads)
+changer admin >"$WORK/changes.txt" &
+pid=$!
+PIDS+=("$pid")
+busy=$(openloop)
+kill "$pid" 2>/dev/null || true
+t1=$(threads)
+changes=$(wc -l <"$WORK/changes.txt")
+failed=$(grep -vc '^200$' "$WORK/changes.txt" || true)
+generation=$(curl -s "$admin/ping" | sed 's/.*"Generation":\([0-9]*\).*/\1/')
+hz=$(getconf CLK_TCK)
+split=$(awk -v a="$t0" -v b="$t1" -v n="$changes" -v hz="$hz" 'BEGIN { split(a, x, " "); split(b, y, " ")
+  printf "admin threads %.1f ms of CPU per change; event loops %.1f s, other threads %.1f s over the run",
+    (y[2] - x[2]) * 1000 / hz / (n > 0 ? n : 1), (y[1] - x[1]) / hz, (y[3] - x[3]) / hz }')
+field() { sed "s/.* $1=\([^ ]*\).*/\1/" <<<"$2"; }
+echo "Fixed rate $RATE req/s to one service, ${DURATION}s each (OpenLoop, latency from the intended send time, ms)"
+echo "| run | achieved | p50 | p99 | p99.9 | max | client lag p99 | errors | valid |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+for run in quiet control busy; do
+  line=${!run}
+  echo "| $run | $(field achieved "$line") | $(field p50 "$line") | $(field p99 "$line") | $(field p999 "$line") | $(field max "$line") | $(field lag_p99 "$line") | $(field errors "$line") | $(field valid "$line") |"
+done
+echo "changes during the busy run: $changes calls ($failed not 200), routing generation now $generation; $split"
+awk -v q="$(field p99 "$quiet")" -v c="$(field p99 "$control")" -v b="$(field p99 "$busy")" \
+  'BEGIN {printf "p99 busy / quiet: %.2fx; busy / control (the same curl load, no change): %.2fx\n", b / q, b / c}'
