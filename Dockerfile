@@ -93,11 +93,15 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 #                                take as much again (the JVM's direct-memory limit defaults to the
 #                                heap's), and metaspace, thread stacks, JIT code and BoringSSL need
 #                                the rest, so the process stays under the limit.
-#   -XX:+UseZGC                  pauses below a millisecond whatever the heap size (generational on
-#                                Java 23 and later), so a collection does not show in response times.
+#   -XX:+UseParallelGC           a proxy's garbage dies young: young collections of 0.5-0.9 ms every
+#                                second or so, nothing running beside the event loops in between.
+#                                Measured on Java 25, one core, fixed rate at half of HAProxy's
+#                                maximum (benchmarks/README.md): p99 2.7 ms with ParallelGC against
+#                                10.6 ms with ZGC, whose concurrent cycles (65-70 ms of work every
+#                                few seconds) compete with the event loop for the core.
 #   -XX:+ExitOnOutOfMemoryError  a JVM that ran out of heap is in an unknown state: exit, and Swarm
 #                                starts a fresh task, rather than keep a proxy that half works.
 # Change them by overriding the entrypoint (JAVA_TOOL_OPTIONS can add flags, but these come after
 # it on the command line and win). Sluice's own options go after `run`: CMD, or a stack's `command`.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40", "-XX:+UseZGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice.jar"]
 CMD ["run"]
