@@ -13,28 +13,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${N:-10000}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC"}
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]:-}"; do [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; done
-  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
 
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
-  server { listen 127.0.0.1:18190; location /empty { return 200; } }
-}
-NGINX
+start_backend
 cat >"$WORK/sluice.cfg" <<CFG
 defaults
     timeout client 300s
@@ -45,8 +27,6 @@ frontend f
 backend b
     server s1 127.0.0.1:18190
 CFG
-
-taskset -c 1 nginx -c "$WORK/nginx.conf"
 # NMT: the JVM's own view of its native memory, direct buffers included (Other)
 taskset -c 0 java $SLUICE_JVM_OPTS -XX:NativeMemoryTracking=summary -jar "$SLUICE_JAR" run -f "$WORK/sluice.cfg" \
   --admin-port 18192 --state-dir "$WORK/state" >"$WORK/sluice.log" 2>&1 &

@@ -15,32 +15,14 @@ H2_REQUESTS=${H2_REQUESTS:-300000}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
 CLK_TCK=$(getconf CLK_TCK)
-WORK=$(mktemp -d)
-PP=""
-cleanup() {
-  [[ -n $PP ]] && kill "$PP" 2>/dev/null || true
-  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
   -addext subjectAltName=DNS:bench.test -keyout "$WORK/key.pem" -out "$WORK/crt.pem" 2>/dev/null
 cat "$WORK/crt.pem" "$WORK/key.pem" >"$WORK/bench.pem"
 
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
-  server { listen 127.0.0.1:18190; location / { return 200; } }
-}
-NGINX
-taskset -c 1 nginx -c "$WORK/nginx.conf"
+start_backend
 
 # the same file for both: plain on 18191, TLS on 18192 (h2 and http/1.1 by ALPN)
 cat >"$WORK/proxy.cfg" <<CFG
@@ -61,8 +43,6 @@ frontend f
 backend b
     server s1 127.0.0.1:18190
 CFG
-
-ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
 row() { # row PROXY MODE REQUESTS SECONDS TICKS
   awk -v p="$1" -v m="$2" -v r="$3" -v s="$4" -v t="$5" -v c="$CLK_TCK" \
@@ -103,10 +83,11 @@ for proxy in haproxy sluice; do
     WARM=$WARMUP
   fi
   PP=$!
+  PIDS+=("$PP")
   for _ in $(seq 1 300); do curl -s -o /dev/null http://127.0.0.1:18191/ && break; sleep 0.2; done
   # every mode is warmed as long as the first: the JIT compiles the TLS and h2 paths only once they run
   wrk_run "$proxy" "new connection per request" http://127.0.0.1:18191/ -H "Connection: close"
   wrk_run "$proxy" "TLS keep-alive (HTTP/1.1)" https://127.0.0.1:18192/
   h2_run "$proxy"
-  kill "$PP"; wait "$PP" 2>/dev/null || true; PP=""
+  stop_pid "$PP"
 done

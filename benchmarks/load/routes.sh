@@ -17,28 +17,10 @@ DURATION=${DURATION:-10}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
 CLK_TCK=$(getconf CLK_TCK)
-WORK=$(mktemp -d)
-SP=""
-cleanup() {
-  [[ -n $SP ]] && kill "$SP" 2>/dev/null || true
-  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
 
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
-  server { listen 127.0.0.1:18190; location / { return 200; } }
-}
-NGINX
-taskset -c 1 nginx -c "$WORK/nginx.conf"
+start_backend
 
 # config N: a frontend with N services (one backend each, all on the same nginx)
 config() {
@@ -62,8 +44,6 @@ config() {
   } >"$WORK/routes-$n.cfg"
 }
 
-ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
-
 # run N LABEL PATH [HOST]: req/s and CPU µs per request of Sluice with N services
 run() {
   local n=$1 label=$2 path=$3 host=${4:-} t0 t1 out rps total
@@ -86,6 +66,7 @@ for n in "$ROUTES_A" "$ROUTES_B"; do
   taskset -c 0 java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/routes-$n.cfg" --admin-port 18192 \
     --state-dir "$WORK/state" >"$WORK/sluice-$n.log" 2>&1 &
   SP=$!
+  PIDS+=("$SP")
   for _ in $(seq 1 300); do
     curl -s -o /dev/null "http://127.0.0.1:18191/svc_0/" && break
     sleep 0.2
@@ -94,5 +75,5 @@ for n in "$ROUTES_A" "$ROUTES_B"; do
   middle=$((n / 2)); ((middle % 2 == 1)) && middle=$((middle - 1))
   run "$n" "last (host rule)" "/" "svc_$last.example.com"
   run "$n" "middle (path rule)" "/svc_$middle/x"
-  kill "$SP"; wait "$SP" 2>/dev/null || true; SP=""
+  stop_pid "$SP"
 done

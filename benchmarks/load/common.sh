@@ -1,0 +1,37 @@
+# Sourced by the smaller load scripts (modes, routes, idle-connections, reconfigure): a temp
+# directory, every process listed in PIDS stopped on exit, the nginx backend they share, and the
+# CPU time of a process. (run.sh keeps its own: its backend serves two body sizes.)
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; done
+  [[ -f $WORK/nginx.pid ]] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_backend: nginx on 127.0.0.1:18190, one worker on core 1, keep-alive, every path 200 with
+# an empty body.
+start_backend() {
+  cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
+  server { listen 127.0.0.1:18190; location / { return 200; } }
+}
+NGINX
+  taskset -c 1 nginx -c "$WORK/nginx.conf"
+}
+
+# ticks PID: utime + stime of PID (all its threads), in clock ticks.
+ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+# stop_pid PID: terminates one process started here and waits for it.
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
