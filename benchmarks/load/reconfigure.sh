@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Latency at a fixed rate while the routing changes: OpenLoop (benchmarks.jar) at RATE req/s to
-# one service, DURATION seconds quiet, DURATION seconds with the same curl processes hitting nginx
-# (the control: the client's core pays for curl, Sluice sees nothing), then DURATION seconds while
-# CHANGES_PER_S reconfigure / remove calls per second (other services, each a new routing table)
-# reach the admin API.
+# one service, DURATION seconds quiet, DURATION seconds while a keep-alive client (changer.py)
+# sends CHANGES_PER_S calls per second to nginx (the control: the client's core pays the same,
+# Sluice sees nothing), then DURATION seconds while the same client sends CHANGES_PER_S
+# reconfigure / remove calls per second (other services, each a new routing table) to the admin API.
 # Sluice on core 0 (embedded configuration, the services frontend), client and nginx on core 1.
 #
 #   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
 #
-# Needs nginx, wrk, curl, taskset; build first (mvn -B -DskipTests package).
+# Needs nginx, wrk, curl, python3, taskset; build first (mvn -B -DskipTests package).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RATE=${RATE:-20000}
@@ -31,32 +31,33 @@ curl -sf -o /dev/null "$admin/reconfigure?serviceName=web&servicePath=/web&port=
 for i in $(seq 1 20); do
   curl -sf -o /dev/null "$admin/reconfigure?serviceName=svc-$i&servicePath=/svc-$i&port=18190&outboundHostname=127.0.0.1"
 done
-taskset -c 1 wrk -t1 -c50 -d"${WARMUP}s" http://127.0.0.1:18191/web/ >/dev/null
 
 openloop() {
   taskset -c 1 java -cp "$BENCH_JAR" dev.sluice.benchmarks.load.OpenLoop --url http://127.0.0.1:18191/web/ \
     --rate "$RATE" --connections 50 --duration "${DURATION}s" --warmup 5s | grep '^OPENLOOP'
 }
 
-# changer MODE: one call every 1/CHANGES_PER_S s until killed. "admin": add and remove other
-# services (each call a new routing table); "control": the same curl processes against nginx,
-# which changes nothing in Sluice but costs the client's core the same (curl runs there too).
+# changer MODE: CHANGES_PER_S calls per second from one keep-alive client (changer.py) until
+# killed. "admin": add and remove other services (each call a new routing table); "control": the
+# same client at the same rate against nginx, which changes nothing in Sluice.
 changer() {
-  local i=0 pause
-  pause=$(awk -v c="$CHANGES_PER_S" 'BEGIN {print 1 / c}')
-  while :; do
-    i=$((i + 1))
-    if [[ $1 == control ]]; then
-      taskset -c 1 curl -s -o /dev/null -w '%{http_code}\n' http://127.0.0.1:18190/
-    elif ((i % 2)); then
-      taskset -c 1 curl -s -o /dev/null -w '%{http_code}\n' "$admin/reconfigure?serviceName=moving-$((i % 50))&servicePath=/moving-$((i % 50))&port=18190&outboundHostname=127.0.0.1"
-    else
-      taskset -c 1 curl -s -o /dev/null -w '%{http_code}\n' "$admin/remove?serviceName=moving-$(((i - 1) % 50))"
-    fi
-    sleep "$pause"
-  done
+  if [[ $1 == control ]]; then
+    exec taskset -c 1 python3 "$(dirname "$0")/changer.py" control 127.0.0.1:18190 "$CHANGES_PER_S"
+  fi
+  exec taskset -c 1 python3 "$(dirname "$0")/changer.py" admin 127.0.0.1:18192 "$CHANGES_PER_S"
 }
 
+# The warm-up runs the changes too (WARM_CHANGES=1, the default): a JVM whose admin API never
+# served a request compiles the shared Netty HTTP code for the proxy's traffic alone, and the
+# first busy minute of admin calls then deoptimizes and recompiles it (measured: p99 2-15x for
+# ~30 s). A running proxy sees both kinds of traffic; WARM_CHANGES=0 measures the cold case.
+if [[ ${WARM_CHANGES:-1} == 1 ]]; then
+  changer admin >/dev/null &
+  pid=$!
+  PIDS+=("$pid")
+fi
+taskset -c 1 wrk -t1 -c50 -d"${WARMUP}s" http://127.0.0.1:18191/web/ >/dev/null
+if [[ ${WARM_CHANGES:-1} == 1 ]]; then kill "$pid" 2>/dev/null || true; fi
 quiet=$(openloop)
 changer control >"$WORK/control.txt" &
 pid=$!
@@ -95,4 +96,4 @@ for run in quiet control busy; do
 done
 echo "changes during the busy run: $changes calls ($failed not 200), routing generation now $generation; $split"
 awk -v q="$(field p99 "$quiet")" -v c="$(field p99 "$control")" -v b="$(field p99 "$busy")" \
-  'BEGIN {printf "p99 busy / quiet: %.2fx; busy / control (the same curl load, no change): %.2fx\n", b / q, b / c}'
+  'BEGIN {printf "p99 busy / quiet: %.2fx; busy / control (the same client load, no change): %.2fx\n", b / q, b / c}'
