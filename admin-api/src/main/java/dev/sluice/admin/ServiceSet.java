@@ -6,6 +6,7 @@ import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.config.ProxyConfig;
 import dev.sluice.routing.service.ServiceConfigs;
 import dev.sluice.routing.service.ServiceDefaults;
+import dev.sluice.routing.service.ServiceFragments;
 import dev.sluice.routing.service.ServiceException;
 import dev.sluice.routing.service.ServiceParser;
 import dev.sluice.routing.service.ServiceSpec;
@@ -40,8 +41,8 @@ final class ServiceSet {
      * The services {@code stored} describe, in order, a later one replacing an earlier one of the
      * same name; those that do not parse, or do not fit with the ones before them, are set aside.
      */
-    static ServiceSet restore(ProxyConfig base, ServiceDefaults defaults, List<StoredService> stored,
-                              BiConsumer<String, String> warn) {
+    static ServiceSet restore(ProxyConfig base, ServiceDefaults defaults, ServiceFragments fragments,
+                              List<StoredService> stored, BiConsumer<String, String> warn) {
         ServiceSet parsed = new ServiceSet();
         for (StoredService s : stored) {
             try {
@@ -53,7 +54,7 @@ final class ServiceSet {
         }
         try {
             // the usual case: everything fits together, one build
-            ServiceConfigs.build(base, parsed.specs.values(), defaults);
+            ServiceConfigs.build(base, parsed.specs.values(), defaults, fragments);
             return parsed;
         } catch (ServiceException together) {
             // find the services that no longer fit, one at a time
@@ -64,7 +65,7 @@ final class ServiceSet {
                 ServiceSet trial = out.copy();
                 trial.put(spec, parsed.sources.get(spec.serviceName()));
                 try {
-                    ServiceConfigs.build(base, trial.specs.values(), defaults);
+                    ServiceConfigs.build(base, trial.specs.values(), defaults, fragments);
                     out.replaceWith(trial);
                 } catch (ServiceException e) {
                     out.setAside(new StoredService(parsed.sources.get(spec.serviceName()), spec.params()), e.getMessage());
@@ -77,6 +78,23 @@ final class ServiceSet {
 
     Map<String, ServiceSpec> specs() {
         return Collections.unmodifiableMap(specs);
+    }
+
+    /** The same services with the same parameters as {@code other}, in the same order (sources aside). */
+    boolean sameServicesAs(ServiceSet other) {
+        if (specs.size() != other.specs.size()) {
+            return false;
+        }
+        var mine = specs.entrySet().iterator();
+        var theirs = other.specs.entrySet().iterator();
+        while (mine.hasNext()) {
+            var a = mine.next();
+            var b = theirs.next();
+            if (!a.getKey().equals(b.getKey()) || a.getValue() != b.getValue() && !a.getValue().equals(b.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     ServiceSet copy() {
@@ -171,7 +189,8 @@ final class ServiceSet {
      * removed. A wanted service that does not parse keeps its current version; one that does
      * not fit with the others fails alone.
      */
-    Plan plan(ProxyConfig base, ServiceDefaults defaults, Source source, List<StoredService> wanted) {
+    Plan plan(ProxyConfig base, ServiceDefaults defaults, ServiceFragments fragments, Source source,
+              List<StoredService> wanted) {
         Map<String, String> failed = new LinkedHashMap<>();
         Set<String> keep = new HashSet<>();
         Map<String, StoredService> changed = new LinkedHashMap<>();
@@ -210,14 +229,14 @@ final class ServiceSet {
         }
         ServiceSet together = next.copy();
         changed.forEach((name, w) -> together.put(parsed.get(name), w.source()));
-        if (fits(base, defaults, together)) {
+        if (fits(base, defaults, fragments, together)) {
             next = together;
         } else {
             for (Map.Entry<String, StoredService> e : changed.entrySet()) {
                 ServiceSet trial = next.copy();
                 trial.put(parsed.get(e.getKey()), e.getValue().source());
                 try {
-                    ServiceConfigs.build(base, trial.specs.values(), defaults);
+                    ServiceConfigs.build(base, trial.specs.values(), defaults, fragments);
                     next = trial;
                 } catch (ServiceException ex) {
                     failed.put(e.getKey(), ex.getMessage());
@@ -256,9 +275,9 @@ final class ServiceSet {
         return s;
     }
 
-    private static boolean fits(ProxyConfig base, ServiceDefaults defaults, ServiceSet set) {
+    private static boolean fits(ProxyConfig base, ServiceDefaults defaults, ServiceFragments fragments, ServiceSet set) {
         try {
-            ServiceConfigs.build(base, set.specs.values(), defaults);
+            ServiceConfigs.build(base, set.specs.values(), defaults, fragments);
             return true;
         } catch (ServiceException e) {
             return false;

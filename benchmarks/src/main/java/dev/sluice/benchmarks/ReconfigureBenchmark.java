@@ -6,6 +6,7 @@ import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ProxyConfig;
 import dev.sluice.routing.service.ServiceConfigs;
 import dev.sluice.routing.service.ServiceDefaults;
+import dev.sluice.routing.service.ServiceFragments;
 import dev.sluice.routing.service.ServiceException;
 import dev.sluice.routing.service.ServiceParser;
 import dev.sluice.routing.service.ServiceSpec;
@@ -50,6 +51,10 @@ public class ReconfigureBenchmark {
     private List<ServiceSpec> specs;
     private RoutingTable previous;
     private ProxyConfig built;
+    private final ServiceFragments fragments = new ServiceFragments();
+    private ServiceSpec first;
+    private ServiceSpec changed;
+    private boolean flip;
 
     @Setup(Level.Trial)
     public void setUp() throws ServiceException {
@@ -64,6 +69,10 @@ public class ReconfigureBenchmark {
             p.put("port", List.of("8080"));
             specs.add(ServiceParser.parse(p, ServiceDefaults.DFP));
         }
+        first = specs.get(0);
+        Map<String, List<String>> other = new LinkedHashMap<>(first.params());
+        other.put("servicePath", List.of("/changed"));
+        changed = ServiceParser.parse(other, ServiceDefaults.DFP);
         built = ServiceConfigs.build(base, specs, ServiceDefaults.DFP);
         previous = RoutingCompiler.compile(built, null);
     }
@@ -77,6 +86,17 @@ public class ReconfigureBenchmark {
     @Benchmark
     public ProxyConfig build() throws ServiceException {
         return ServiceConfigs.build(base, specs, ServiceDefaults.DFP);
+    }
+
+    /**
+     * What the registry pays for the first half: one service changed (two versions in turn), the
+     * others' fragments kept from the build before.
+     */
+    @Benchmark
+    public ProxyConfig buildAfterOneChange() throws ServiceException {
+        flip = !flip;
+        specs.set(0, flip ? changed : first);
+        return ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
     }
 
     /** The second half alone: the merged configuration compiled into a table. */

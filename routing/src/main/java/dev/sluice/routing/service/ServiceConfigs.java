@@ -2,14 +2,19 @@ package dev.sluice.routing.service;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.routing.config.AclConfig;
+import dev.sluice.routing.config.BackendConfig;
 import dev.sluice.routing.config.BindConfig;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.FrontendConfig;
+import dev.sluice.routing.config.GlobalConfig;
+import dev.sluice.routing.config.HttpRuleConfig;
 import dev.sluice.routing.config.ParseResult;
 import dev.sluice.routing.config.ProxyConfig;
 import dev.sluice.routing.config.ProxySettings;
+import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.config.UserlistConfig;
 
 import java.nio.file.Path;
@@ -38,6 +43,9 @@ public final class ServiceConfigs {
 
     /** The frontend that static and dynamic http routes share. */
     public static final String SERVICES = "services";
+
+    /** The userlist {@code USERS} becomes, which every service may name. */
+    static final String GLOBAL_USERLIST = "defaultUsers";
 
     /** Docker Flow Proxy's order of services in the frontend. */
     public static final Comparator<ServiceSpec> ORDER = Comparator
@@ -72,9 +80,20 @@ public final class ServiceConfigs {
      */
     public static ProxyConfig build(ProxyConfig base, Collection<ServiceSpec> services, ServiceDefaults defaults)
             throws ServiceException {
+        return build(base, services, defaults, new ServiceFragments());
+    }
+
+    /**
+     * Like the other, parsing only the services {@code fragments} does not hold yet (the ones
+     * added or changed since its last build) and keeping their fragments for the next build.
+     */
+    public static ProxyConfig build(ProxyConfig base, Collection<ServiceSpec> services, ServiceDefaults defaults,
+                                    ServiceFragments fragments) throws ServiceException {
         requireNonNull(base, "base");
         requireNonNull(defaults, "defaults");
+        requireNonNull(fragments, "fragments");
         if (services.isEmpty()) {
+            fragments.retainOnly(List.of());
             return base;
         }
         List<ServiceSpec> sorted = new ArrayList<>(services);
@@ -86,39 +105,95 @@ public final class ServiceConfigs {
                     + "' to route http services from (declare one, or run on the embedded configuration)");
         }
         ProxySettings settings = front == null ? ProxySettings.DEFAULT : front.settings();
-        ServiceTemplates.Text text = new ServiceTemplates.Text();
-        text.raw(ConfigRenderer.renderDefaults(withBackendDefaults(settings)));
+        ServiceTemplates.Text header = new ServiceTemplates.Text();
+        header.raw(ConfigRenderer.renderDefaults(withBackendDefaults(settings)));
         if (!defaults.users().isBlank()) {
-            text.owner("USERS");
-            text.section("userlist defaultUsers");
+            header.owner("USERS");
+            header.section("userlist " + GLOBAL_USERLIST);
             for (ServiceUser u : Users.parse("USERS", defaults.users(), defaults.usersPassEncrypted(), true)) {
-                text.line("user " + ConfigRenderer.quote(u.name()) + (u.encrypted() ? " password " : " insecure-password ")
+                header.line("user " + ConfigRenderer.quote(u.name()) + (u.encrypted() ? " password " : " insecure-password ")
                         + ConfigRenderer.quote(u.password()));
             }
         }
-        for (ServiceSpec s : sorted) {
-            text.owner(s.serviceName());
-            ServiceTemplates.userlist(s, text);
+        Dynamic dynamic = new Dynamic();
+        if (!defaults.users().isBlank()) {
+            dynamic.userlists.addAll(parse(header, "").userlists());
         }
-        text.owner("");
-        text.section("frontend " + SERVICES);
-        text.line("mode http");
+        Map<String, String> backendOwners = new HashMap<>();
         for (ServiceSpec s : sorted) {
-            text.owner(s.serviceName());
-            ServiceTemplates.frontend(s, text);
+            ServiceFragments.Fragment f = fragments.of(s, header.toString(), GLOBAL_USERLIST);
+            for (var b : f.backends()) {
+                String other = backendOwners.putIfAbsent(b.name(), s.serviceName());
+                if (other != null) {
+                    throw new ServiceException(409, "service " + s.serviceName() + ": backend '" + b.name()
+                            + "' is also service " + other + "'s (backend names must be unique; choose another aclName)");
+                }
+            }
+            dynamic.add(f);
         }
-        for (ServiceSpec s : sorted) {
-            text.owner(s.serviceName());
-            ServiceTemplates.httpBackends(s, text);
+        fragments.retainOnly(sorted);
+        ServiceTemplates.Text tcp = new ServiceTemplates.Text();
+        tcp.raw(header.toString());
+        int headerLines = tcp.lines();
+        tcpFrontends(base, sorted, tcp);
+        if (tcp.lines() > headerLines) {
+            ProxyConfig parsed = parse(tcp, "");
+            for (var b : parsed.backends()) {
+                String other = backendOwners.putIfAbsent(b.name(), "");
+                if (other != null) {
+                    throw new ServiceException(409, "backend '" + b.name() + "' of a tcp service is also service "
+                            + other + "'s (backend names must be unique; choose another aclName)");
+                }
+            }
+            dynamic.frontends.addAll(parsed.frontends());
+            dynamic.backends.addAll(parsed.backends());
         }
-        tcpFrontends(base, sorted, text);
+        return merge(base, dynamic.config(anyHttp, settings));
+    }
+
+    /** The parsed {@code text}, or the first error as the service whose line it is. */
+    private static ProxyConfig parse(ServiceTemplates.Text text, String fallbackOwner) throws ServiceException {
         ParseResult parsed = ConfigParser.parse(text.toString(), "(services)", Path.of("."));
         if (!parsed.errors().isEmpty()) {
             ConfigMessage e = parsed.errors().get(0);
             String owner = text.ownerOf(e.line());
+            owner = owner.isEmpty() ? fallbackOwner : owner;
             throw new ServiceException(400, (owner.isEmpty() ? "" : "service " + owner + ": ") + e.message());
         }
-        return merge(base, parsed.config());
+        return parsed.config();
+    }
+
+    /** The services' part of the configuration, assembled from their fragments in order. */
+    private static final class Dynamic {
+        final List<UserlistConfig> userlists = new ArrayList<>();
+        final List<AclConfig> acls = new ArrayList<>();
+        final List<HttpRuleConfig> requestRules = new ArrayList<>();
+        final List<UseBackendConfig> useBackends = new ArrayList<>();
+        final List<FrontendConfig> frontends = new ArrayList<>();
+        final List<BackendConfig> backends = new ArrayList<>();
+        String defaultBackend;
+
+        void add(ServiceFragments.Fragment f) {
+            userlists.addAll(f.userlists());
+            acls.addAll(f.acls());
+            requestRules.addAll(f.requestRules());
+            useBackends.addAll(f.useBackends());
+            if (f.defaultBackend() != null) {
+                defaultBackend = f.defaultBackend(); // the last one wins, as in one frontend section
+            }
+            backends.addAll(f.backends());
+        }
+
+        ProxyConfig config(boolean anyHttp, ProxySettings settings) {
+            List<FrontendConfig> all = new ArrayList<>();
+            if (anyHttp) {
+                all.add(new FrontendConfig(SERVICES, settings, List.of(), acls, requestRules, List.of(), useBackends,
+                        defaultBackend, null));
+            }
+            all.addAll(frontends);
+            return new ProxyConfig(GlobalConfig.DEFAULT, all, backends, userlists,
+                    List.of());
+        }
     }
 
     /** Frontend settings plus what Docker Flow Proxy's defaults give every backend. */
@@ -222,7 +297,7 @@ public final class ServiceConfigs {
                 frontends.add(f);
             }
         }
-        List<dev.sluice.routing.config.BackendConfig> backends = new ArrayList<>(base.backends());
+        List<BackendConfig> backends = new ArrayList<>(base.backends());
         for (var b : dynamic.backends()) {
             if (base.backend(b.name()) != null) {
                 throw new ServiceException(409, "backend " + b.name() + " is a backend of the static configuration "
@@ -241,14 +316,14 @@ public final class ServiceConfigs {
     }
 
     private static FrontendConfig merged(FrontendConfig base, FrontendConfig dyn) {
-        List<dev.sluice.routing.config.AclConfig> acls = new ArrayList<>(base.acls());
+        List<AclConfig> acls = new ArrayList<>(base.acls());
         acls.addAll(dyn.acls());
-        List<dev.sluice.routing.config.HttpRuleConfig> rules = new ArrayList<>(base.requestRules());
+        List<HttpRuleConfig> rules = new ArrayList<>(base.requestRules());
         rules.addAll(dyn.requestRules());
-        List<dev.sluice.routing.config.UseBackendConfig> use = new ArrayList<>(base.useBackends());
+        List<UseBackendConfig> use = new ArrayList<>(base.useBackends());
         use.addAll(dyn.useBackends());
         String defaultBackend = dyn.defaultBackend() != null ? dyn.defaultBackend() : base.defaultBackend();
         return new FrontendConfig(base.name(), base.settings(), base.binds(), acls, rules, base.responseRules(),
-                use, defaultBackend, base.monitorUri());
+                use, defaultBackend, base.monitorUri(), base.tcpRequest());
     }
 }

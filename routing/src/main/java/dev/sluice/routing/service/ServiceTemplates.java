@@ -403,6 +403,11 @@ final class ServiceTemplates {
             owners.add(owner);
         }
 
+        /** How many lines were written. */
+        int lines() {
+            return owners.size();
+        }
+
         /** The service that wrote line {@code n} (1-based), or "". */
         String ownerOf(int n) {
             return n >= 1 && n <= owners.size() ? owners.get(n - 1) : "";
