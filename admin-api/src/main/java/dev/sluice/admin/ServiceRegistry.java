@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.discovery.ServiceSink;
 import dev.sluice.discovery.Source;
+import dev.sluice.routing.ContentHash;
 import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.config.ConfigRenderer;
@@ -56,7 +57,12 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
 
     /** What readers see: the effective configuration, its table, the services and their sources. */
     public record Snapshot(ProxyConfig config, RoutingTable table, List<ServiceSpec> services,
-                           Map<String, Source> sources, Map<String, String> setAside, String servicesHash) {
+                           Map<String, Source> sources, Map<String, String> setAside, ContentHash servicesContentHash) {
+
+        /** What replicas compare: a hash of the services' parameters (computed when first read). */
+        public String servicesHash() {
+            return servicesContentHash.value();
+        }
 
         /** Every service as it is stored: what a peer replica needs to route the same way. */
         public List<StoredService> stored() {
@@ -252,7 +258,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
         // the same services on the same base build the same configuration: no deep comparison
         // of two whole configurations (a tenth of a change's CPU with 100 services)
         boolean sameRouting = newBase == base ? next.sameServicesAs(services) : config.equals(current.config());
-        RoutingTable table = sameRouting ? current.table() : RoutingCompiler.compile(config, current.table());
+        RoutingTable table = sameRouting ? current.table() : RoutingCompiler.compile(config, current.config(), current.table());
         if (!sameRouting) {
             try {
                 publisher.publish(table);

@@ -5,6 +5,7 @@ import dev.sluice.discovery.Source;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.config.ProxyConfig;
 import dev.sluice.routing.service.ServiceConfigs;
+import dev.sluice.routing.ContentHash;
 import dev.sluice.routing.service.ServiceDefaults;
 import dev.sluice.routing.service.ServiceFragments;
 import dev.sluice.routing.service.ServiceException;
@@ -152,8 +153,9 @@ final class ServiceSet {
     ServiceRegistry.Snapshot snapshot(ProxyConfig config, RoutingTable table) {
         Map<String, String> reasons = new LinkedHashMap<>();
         setAsideWhy.forEach((name, why) -> reasons.put(name, "stored but not restored: " + why));
+        Map<String, ServiceSpec> byName = new java.util.TreeMap<>(specs);
         return new ServiceRegistry.Snapshot(config, table, List.copyOf(specs.values()), Map.copyOf(sources), reasons,
-                servicesHash());
+                ContentHash.lazy(() -> servicesHash(byName)));
     }
 
     /**
@@ -161,14 +163,14 @@ final class ServiceSet {
      * name order. The table's hash also covers what is each replica's own (its ports, its
      * configuration file), so two replicas with the same services can differ there.
      */
-    private String servicesHash() {
+    private static String servicesHash(Map<String, ServiceSpec> byName) {
         java.security.MessageDigest sha;
         try {
             sha = java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        new java.util.TreeMap<>(specs).forEach((name, spec) -> {
+        byName.forEach((name, spec) -> {
             sha.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             new java.util.TreeMap<>(spec.params()).forEach((k, values) -> {
                 sha.update((byte) 1);

@@ -42,7 +42,9 @@ import java.util.Map;
  */
 public final class RoutingCompiler {
 
-    private final Map<String, ServerState> previousStates = new HashMap<>();
+    private final RoutingTable previous;
+    /** The previous table's backend configurations by name, when its backends may be taken over. */
+    private final Map<String, BackendConfig> reusable = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
     private final Map<String, ResolversConfig> resolvers = new HashMap<>();
     private final int bufsize;
@@ -56,13 +58,7 @@ public final class RoutingCompiler {
     private RoutingCompiler(ProxyConfig config, RoutingTable previous) {
         bufsize = config.global().bufsize();
         this.sslServerVerify = config.global().sslServerVerify();
-        if (previous != null) {
-            for (Backend b : previous.backends().values()) {
-                for (Server s : b.servers()) {
-                    previousStates.put(key(b.name(), s.name()), s.state());
-                }
-            }
-        }
+        this.previous = previous;
         for (ResolversConfig r : config.resolvers()) {
             resolvers.putIfAbsent(r.name(), r);
         }
@@ -73,8 +69,28 @@ public final class RoutingCompiler {
 
     /** @param previous the table in use, or {@code null} at start */
     public static RoutingTable compile(ProxyConfig config, RoutingTable previous) {
+        return compile(config, null, previous);
+    }
+
+    /**
+     * Like the other, taking over from {@code previous} every backend whose configuration is the
+     * very object it was compiled from in {@code previousConfig} (the services that did not
+     * change keep theirs), when the global settings, userlists and resolvers it depends on are the
+     * same: a change of one service compiles that service's backends only.
+     *
+     * @param previousConfig what {@code previous} was compiled from, or {@code null}
+     */
+    public static RoutingTable compile(ProxyConfig config, ProxyConfig previousConfig, RoutingTable previous) {
         requireNonNull(config, "config");
-        return new RoutingCompiler(config, previous).table(config, previous);
+        RoutingCompiler compiler = new RoutingCompiler(config, previous);
+        if (previous != null && previousConfig != null && previousConfig.global().equals(config.global())
+                && previousConfig.userlists().equals(config.userlists())
+                && previousConfig.resolvers().equals(config.resolvers())) {
+            for (BackendConfig b : previousConfig.backends()) {
+                compiler.reusable.put(b.name(), b);
+            }
+        }
+        return compiler.table(config, previous);
     }
 
     /** The content hash of {@code config}: the first 16 hex digits of SHA-256 of its rendering. */
@@ -91,7 +107,9 @@ public final class RoutingCompiler {
     private RoutingTable table(ProxyConfig config, RoutingTable previous) {
         Map<String, Backend> backends = new LinkedHashMap<>();
         for (BackendConfig b : config.backends()) {
-            backends.put(b.name(), backend(b));
+            // a listen's two halves share one rule list: its backend is compiled with its frontend
+            boolean same = reusable.get(b.name()) == b && !config.hasFrontend(b.name());
+            backends.put(b.name(), same ? previous.backends().get(b.name()) : backend(b));
         }
         List<Frontend> frontends = new ArrayList<>();
         for (FrontendConfig f : config.frontends()) {
@@ -103,12 +121,20 @@ public final class RoutingCompiler {
         long generation = previous == null ? 1 : previous.generation() + 1;
         TrafficBook traffic = TrafficBook.carryOver(previous == null ? null : previous.traffic(),
                 frontends.stream().map(Frontend::name).toList(), backends.keySet());
-        return new RoutingTable(generation, hash(config), frontends, backends, limits, config.global().maxconn(),
+        return new RoutingTable(generation, ContentHash.lazy(() -> hash(config)), frontends, backends, limits, config.global().maxconn(),
                 traffic);
     }
 
-    private static String key(String backend, String server) {
-        return backend + '\u0000' + server;
+    /** The live state of backend {@code name}'s servers in the previous table, by server name. */
+    private Map<String, ServerState> previousStates(String name) {
+        Map<String, ServerState> states = new HashMap<>();
+        Backend old = previous == null ? null : previous.backends().get(name);
+        if (old != null) {
+            for (Server s : old.servers()) {
+                states.put(s.name(), s.state());
+            }
+        }
+        return states;
     }
 
     /** The nameservers of resolvers section {@code name} ({@code null} or unknown: none). */
@@ -124,8 +150,9 @@ public final class RoutingCompiler {
 
     private Backend backend(BackendConfig b) {
         List<Server> servers = new ArrayList<>();
+        Map<String, ServerState> previousStates = previousStates(b.name());
         for (ServerConfig s : b.servers()) {
-            ServerState state = previousStates.computeIfAbsent(key(b.name(), s.name()), k -> new ServerState(b.name(), s.name()));
+            ServerState state = previousStates.computeIfAbsent(s.name(), k -> new ServerState(b.name(), s.name()));
             if (s.template() != null) {
                 state.makeSlot();
             }

@@ -9,13 +9,13 @@ import java.util.Map;
  * current one with a single volatile read per request; a change publishes a new one.
  *
  * @param generation increases by one with every published table
- * @param hash       a content hash of the configuration it was compiled from (hex), equal on
- *                   replicas that route the same way
+ * @param contentHash a content hash of the configuration it was compiled from (hex), equal on
+ *                   replicas that route the same way; computed when first read
  * @param maxconn    {@code global maxconn}: client connections of all frontends together, 0 for
  *                   no limit
  * @param traffic    the counters of its frontends and backends, handed on from table to table
  */
-public record RoutingTable(long generation, String hash, List<Frontend> frontends,
+public record RoutingTable(long generation, ContentHash contentHash, List<Frontend> frontends,
                            Map<String, Backend> backends, HttpLimits limits, int maxconn, TrafficBook traffic) {
 
     public RoutingTable {
@@ -26,7 +26,12 @@ public record RoutingTable(long generation, String hash, List<Frontend> frontend
     /** A table with counters of its own (tests and tools). */
     public RoutingTable(long generation, String hash, List<Frontend> frontends, Map<String, Backend> backends,
                         HttpLimits limits, int maxconn) {
-        this(generation, hash, frontends, backends, limits, maxconn, new TrafficBook());
+        this(generation, ContentHash.of(hash), frontends, backends, limits, maxconn, new TrafficBook());
+    }
+
+    /** The content hash (hex) of the configuration this table was compiled from. */
+    public String hash() {
+        return contentHash.value();
     }
 
     public Frontend frontend(String name) {

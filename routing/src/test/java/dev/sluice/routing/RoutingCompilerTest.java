@@ -61,6 +61,42 @@ class RoutingCompilerTest {
     }
 
     @Test
+    void recompilingWithThePreviousConfig_takesOverTheBackendsWhoseConfigIsTheSameObject() {
+        ProxyConfig before = Configs.parse(CONFIG);
+        RoutingTable first = RoutingCompiler.compile(before, null);
+        // the registry's way: the unchanged backend keeps its configuration object, one is replaced
+        ProxyConfig changed = Configs.parse(CONFIG.replace("server a2 10.0.0.2:8080", "server a3 10.0.0.3:8080"));
+        ProxyConfig after = new ProxyConfig(before.global(), changed.frontends(),
+                List.of(changed.backend("api"), before.backend("site")), before.userlists(), before.resolvers());
+        RoutingTable second = RoutingCompiler.compile(after, before, first);
+        assertThat(second.backend("site")).isSameAs(first.backend("site"));
+        assertThat(second.backend("api")).isNotSameAs(first.backend("api"));
+        assertThat(second.backend("api").servers().get(0).state()).isSameAs(first.backend("api").servers().get(0).state());
+        assertThat(second.backend("api").servers().get(1).name()).isEqualTo("a3");
+        assertThat(second.frontend("web").select(TestRequest.get("/")).name()).isEqualTo("site");
+        assertThat(second.frontend("web").select(TestRequest.get("/")).servers().get(0).state())
+                .isSameAs(first.backend("site").servers().get(0).state());
+        assertThat(second.generation()).isEqualTo(2);
+
+        // an equal but rebuilt configuration, or other global settings: compiled again
+        assertThat(RoutingCompiler.compile(Configs.parse(CONFIG), before, first).backend("site"))
+                .isNotSameAs(first.backend("site"));
+        ProxyConfig otherGlobal = Configs.parse(CONFIG.replace("tune.bufsize 4096", "tune.bufsize 8192"));
+        ProxyConfig sameBackends = new ProxyConfig(otherGlobal.global(), before.frontends(), before.backends(),
+                before.userlists(), before.resolvers());
+        assertThat(RoutingCompiler.compile(sameBackends, before, first).backend("site")).isNotSameAs(first.backend("site"));
+    }
+
+    @Test
+    void aListensBackendHalf_isCompiledAgainWithItsFrontendHalf() {
+        ProxyConfig before = Configs.parse("listen both\n bind :80\n http-request set-header X-A 1\n server s 10.0.0.1:80\n");
+        RoutingTable first = RoutingCompiler.compile(before, null);
+        RoutingTable second = RoutingCompiler.compile(before, before, first);
+        assertThat(second.backend("both")).isNotSameAs(first.backend("both"));
+        assertThat(second.frontend("both").sharesRulesWith(second.backend("both"))).isTrue();
+    }
+
+    @Test
     void serverStateIsNotSharedAcrossBackendsWithTheSameServerName() {
         RoutingTable t = Configs.compile("backend a\n server s 1.1.1.1:1\nbackend b\n server s 1.1.1.1:1\n");
         RoutingTable u = RoutingCompiler.compile(Configs.parse("backend b\n server s 1.1.1.1:1\n"), t);
