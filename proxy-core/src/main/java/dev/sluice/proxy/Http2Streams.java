@@ -1,6 +1,5 @@
 package dev.sluice.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -11,7 +10,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * After the TLS handshake, what the client chose by ALPN: {@code h2} turns the connection into
@@ -21,9 +20,10 @@ import java.util.function.Supplier;
  */
 final class Http2Streams extends ApplicationProtocolNegotiationHandler {
 
-    private final Supplier<HttpClientHandler> handlers;
+    private final Function<ConnectionInfo, HttpClientHandler> handlers;
 
-    Http2Streams(Supplier<HttpClientHandler> handlers) {
+    /** @param handlers the handler of one stream, given what the streams of its connection share */
+    Http2Streams(Function<ConnectionInfo, HttpClientHandler> handlers) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.handlers = handlers;
     }
@@ -37,18 +37,14 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
         p.remove("request-start");
         p.remove("http");
         p.remove("proxy");
-        Channel parent = ctx.channel();
+        // the handshake is done: the address, SNI and client certificate are the same for every stream
+        ConnectionInfo connection = ConnectionInfo.of(ctx.channel());
         p.addLast("h2", Http2FrameCodecBuilder.forServer().build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.attr(TlsTermination.TLS).set(Boolean.TRUE);
-                String sni = parent.attr(TlsTermination.SNI).get();
-                if (sni != null) {
-                    stream.attr(TlsTermination.SNI).set(sni);
-                }
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
-                stream.pipeline().addLast("proxy", handlers.get());
+                stream.pipeline().addLast("proxy", handlers.apply(connection));
             }
         }));
     }
