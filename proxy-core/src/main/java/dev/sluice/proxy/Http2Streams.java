@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -39,6 +40,10 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
         p.remove("proxy");
         // the handshake is done: the address, SNI and client certificate are the same for every stream
         ConnectionInfo connection = ConnectionInfo.of(ctx.channel());
+        // A stream's response is flushed when it is complete, mostly while reading its origin
+        // connection, not this one: those flushes wait for the end of the event loop's round, so
+        // the responses finished in one round leave in one TLS write and one send, not one each.
+        p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast("h2", Http2FrameCodecBuilder.forServer().build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
