@@ -49,6 +49,7 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("end-in-headers", new H2EndInHeaders());
                 stream.pipeline().addLast("proxy", handlers.apply(connection));
             }
         }));
