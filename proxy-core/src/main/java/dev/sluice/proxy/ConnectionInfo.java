@@ -24,7 +24,7 @@ record ConnectionInfo(InetAddress client, String clientText, int localPort, Stri
                 Integer.toString(local.getPort()), tls, sni, null);
     }
 
-    /** A client connection (or h2 stream) of an HTTP frontend, after its TLS handshake if any. */
+    /** A client connection of an HTTP frontend, after its TLS handshake if any (shared by its h2 streams). */
     static ConnectionInfo of(Channel ch) {
         boolean tls = ch.hasAttr(TlsTermination.TLS);
         ConnectionInfo c = of((InetSocketAddress) ch.remoteAddress(), (InetSocketAddress) ch.localAddress(), tls,

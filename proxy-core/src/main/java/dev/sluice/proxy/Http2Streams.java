@@ -1,17 +1,17 @@
 package dev.sluice.proxy;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * After the TLS handshake, what the client chose by ALPN: {@code h2} turns the connection into
@@ -21,9 +21,10 @@ import java.util.function.Supplier;
  */
 final class Http2Streams extends ApplicationProtocolNegotiationHandler {
 
-    private final Supplier<HttpClientHandler> handlers;
+    private final Function<ConnectionInfo, HttpClientHandler> handlers;
 
-    Http2Streams(Supplier<HttpClientHandler> handlers) {
+    /** @param handlers the handler of one stream, given what the streams of its connection share */
+    Http2Streams(Function<ConnectionInfo, HttpClientHandler> handlers) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.handlers = handlers;
     }
@@ -37,18 +38,19 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
         p.remove("request-start");
         p.remove("http");
         p.remove("proxy");
-        Channel parent = ctx.channel();
+        // the handshake is done: the address, SNI and client certificate are the same for every stream
+        ConnectionInfo connection = ConnectionInfo.of(ctx.channel());
+        // A stream's response is flushed when it is complete, mostly while reading its origin
+        // connection, not this one: those flushes wait for the end of the event loop's round, so
+        // the responses finished in one round leave in one TLS write and one send, not one each.
+        p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast("h2", Http2FrameCodecBuilder.forServer().build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.attr(TlsTermination.TLS).set(Boolean.TRUE);
-                String sni = parent.attr(TlsTermination.SNI).get();
-                if (sni != null) {
-                    stream.attr(TlsTermination.SNI).set(sni);
-                }
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
-                stream.pipeline().addLast("proxy", handlers.get());
+                stream.pipeline().addLast("end-in-headers", new H2EndInHeaders());
+                stream.pipeline().addLast("proxy", handlers.apply(connection));
             }
         }));
     }

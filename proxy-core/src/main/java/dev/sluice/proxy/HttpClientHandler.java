@@ -59,8 +59,17 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         this(runtime, frontendName, true);
     }
 
-    /** @param countsConnection false for an HTTP/2 stream: its connection is counted once, not per stream */
-    HttpClientHandler(ProxyRuntime runtime, String frontendName, boolean countsConnection) {
+    /**
+     * For an HTTP/2 stream: its connection is counted once, not per stream, and what its requests
+     * share ({@code connection}, with the client certificate) is read once per connection.
+     */
+    static HttpClientHandler forStream(ProxyRuntime runtime, String frontendName, ConnectionInfo connection) {
+        HttpClientHandler h = new HttpClientHandler(runtime, frontendName, false);
+        h.connection = connection;
+        return h;
+    }
+
+    private HttpClientHandler(ProxyRuntime runtime, String frontendName, boolean countsConnection) {
         this.runtime = runtime;
         this.frontendName = frontendName;
         this.countsConnection = countsConnection;

@@ -242,7 +242,8 @@ public final class ProxyServer implements AutoCloseable {
                 if (ssl) {
                     ch.attr(TlsTermination.TLS).set(Boolean.TRUE);
                     ch.pipeline().addLast("tls", new TlsTermination(bindContexts.getOrDefault(key, tls)));
-                    ch.pipeline().addLast("alpn", new Http2Streams(() -> new HttpClientHandler(runtime, frontend, false)));
+                    ch.pipeline().addLast("alpn", new Http2Streams(
+                            connection -> HttpClientHandler.forStream(runtime, frontend, connection)));
                 }
                 ch.pipeline().addLast("request-start", handler.requestStartWatcher());
                 ch.pipeline().addLast("http", new HttpServerCodec(config, MAX_DECODED_PIPELINE));
