@@ -140,7 +140,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
 
     /**
      * Docker Flow Proxy's {@code reload}: reads the static configuration again and rebuilds the
-     * table from it and every service ({@code recreate} is the same here: nothing is cached).
+     * table from it and every service, each parsed again ({@code recreate} is the same here).
      */
     public CompletableFuture<Outcome> reload() {
         return CompletableFuture.supplyAsync(this::doReload, writer);
@@ -220,6 +220,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
         } catch (Exception e) {
             return Outcome.error(500, "the configuration could not be read again, nothing changed: " + e.getMessage(), "");
         }
+        fragments.clear(); // every service parsed again: the error pages its lines name are read again
         Outcome failed = apply(newBase, services.copy(), "");
         if (failed != null) {
             return failed;

@@ -93,9 +93,20 @@ public final class ServiceConfigs {
         requireNonNull(defaults, "defaults");
         requireNonNull(fragments, "fragments");
         if (services.isEmpty()) {
-            fragments.retainOnly(List.of());
+            fragments.commit(List.of());
             return base;
         }
+        try {
+            ProxyConfig built = assemble(base, services, defaults, fragments);
+            fragments.commit(services);
+            return built;
+        } finally {
+            fragments.abandon();
+        }
+    }
+
+    private static ProxyConfig assemble(ProxyConfig base, Collection<ServiceSpec> services, ServiceDefaults defaults,
+                                        ServiceFragments fragments) throws ServiceException {
         List<ServiceSpec> sorted = new ArrayList<>(services);
         sorted.sort(ORDER);
         FrontendConfig front = base.frontend(SERVICES);
@@ -121,7 +132,8 @@ public final class ServiceConfigs {
         }
         Map<String, String> backendOwners = new HashMap<>();
         for (ServiceSpec s : sorted) {
-            ServiceFragments.Fragment f = fragments.of(s, header.toString(), GLOBAL_USERLIST);
+            ServiceFragments.Fragment f = fragments.of(s, header.toString(),
+                    defaults.users().isBlank() ? null : GLOBAL_USERLIST);
             for (var b : f.backends()) {
                 String other = backendOwners.putIfAbsent(b.name(), s.serviceName());
                 if (other != null) {
@@ -131,7 +143,6 @@ public final class ServiceConfigs {
             }
             dynamic.add(f);
         }
-        fragments.retainOnly(sorted);
         ServiceTemplates.Text tcp = new ServiceTemplates.Text();
         tcp.raw(header.toString());
         int headerLines = tcp.lines();

@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Each service's part of the effective configuration (its userlist, its lines in frontend
@@ -37,10 +36,13 @@ public final class ServiceFragments {
 
     private String header = "";
     private Map<ServiceSpec, Fragment> kept = new IdentityHashMap<>();
+    /** Parsed during the build under way; kept only if that build succeeds. */
+    private final Map<ServiceSpec, Fragment> fresh = new IdentityHashMap<>();
 
     /**
-     * The fragment of {@code spec} parsed behind {@code header} (the {@code defaults} section and
-     * the global users' userlist, which the service's lines may name).
+     * The fragment of {@code spec} parsed behind {@code header} (the {@code defaults} section and,
+     * when {@code USERS} is set, the global users' userlist {@code globalUserlist}, which the
+     * service's lines may name; {@code null} when it is not set).
      *
      * @throws ServiceException 400 when the service's lines do not parse
      */
@@ -48,23 +50,43 @@ public final class ServiceFragments {
         if (!header.equals(this.header)) {
             this.header = header;
             kept = new IdentityHashMap<>();
+            fresh.clear();
         }
         Fragment f = kept.get(spec);
         if (f == null) {
+            f = fresh.get(spec);
+        }
+        if (f == null) {
             f = parse(spec, header, globalUserlist);
-            kept.put(spec, f);
+            fresh.put(spec, f);
         }
         return f;
     }
 
-    /** Forgets the services that are not in {@code current} (removed or replaced ones). */
-    void retainOnly(Collection<ServiceSpec> current) {
-        Set<ServiceSpec> keep = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        keep.addAll(current);
-        kept.keySet().retainAll(keep);
+    /** The build succeeded with {@code current}: keeps their fragments and forgets all others. */
+    void commit(Collection<ServiceSpec> current) {
+        Map<ServiceSpec, Fragment> next = new IdentityHashMap<>();
+        for (ServiceSpec s : current) {
+            Fragment f = kept.get(s);
+            next.put(s, f != null ? f : fresh.get(s));
+        }
+        next.values().removeIf(java.util.Objects::isNull);
+        kept = next;
+        fresh.clear();
     }
 
-    /** How many services have a parsed fragment now. */
+    /** The build failed: what it parsed is not kept (a refused service leaves nothing behind). */
+    void abandon() {
+        fresh.clear();
+    }
+
+    /** Forgets everything (the files a configuration names may have changed on disk). */
+    public void clear() {
+        kept = new IdentityHashMap<>();
+        fresh.clear();
+    }
+
+    /** How many services have a kept fragment now. */
     public int size() {
         return kept.size();
     }
@@ -85,7 +107,7 @@ public final class ServiceFragments {
         }
         ProxyConfig config = parsed.config();
         FrontendConfig front = config.frontend(ServiceConfigs.SERVICES);
-        List<UserlistConfig> userlists = config.userlists().stream()
+        List<UserlistConfig> userlists = globalUserlist == null ? config.userlists() : config.userlists().stream()
                 .filter(u -> !u.name().equals(globalUserlist)).toList();
         return new Fragment(userlists, front.acls(), front.requestRules(), front.useBackends(),
                 front.defaultBackend(), config.backends());

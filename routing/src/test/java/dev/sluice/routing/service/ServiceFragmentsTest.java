@@ -81,4 +81,41 @@ class ServiceFragmentsTest {
         assertThat(reused(base(), List.of(ok)).backend("ok-be80_0")).isNotNull();
         assertThat(fragments.size()).isEqualTo(1);
     }
+
+    @Test
+    void aServiceNamedDefault_keepsItsOwnUserlist() throws Exception {
+        // its userlist is "defaultUsers", the name USERS' list would have
+        ServiceSpec spec = spec("serviceName=default&servicePath=/d&port=80&users=u:p");
+        ProxyConfig c = reused(base(), List.of(spec));
+        assertThat(c.userlist("defaultUsers")).isNotNull();
+        assertThat(dev.sluice.routing.RoutingCompiler.compile(c, null).backend("default-be80_0")).isNotNull();
+    }
+
+    @Test
+    void aRefusedBuild_keepsNothingOfIt() throws Exception {
+        ServiceSpec a = spec("serviceName=a&aclName=same&servicePath=/a&port=80");
+        reused(base(), List.of(a));
+        for (int i = 0; i < 5; i++) {
+            ServiceSpec conflicting = spec("serviceName=b&aclName=same&servicePath=/b" + i + "&port=80");
+            assertThatThrownBy(() -> ServiceConfigs.build(base(), List.of(a, conflicting), ServiceDefaults.DFP, fragments))
+                    .isInstanceOf(ServiceException.class);
+        }
+        assertThat(fragments.size()).isEqualTo(1);
+    }
+
+    @Test
+    void cleared_parsesEveryServiceAgain_soAnErrorFileIsReadAgain(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path page = dir.resolve("503.http");
+        java.nio.file.Files.writeString(page, "HTTP/1.0 503 Service Unavailable\r\n\r\nold");
+        String text = ServiceConfigsTest.BASE.replace("frontend services", "    errorfile 503 " + page + "\nfrontend services");
+        List<ServiceSpec> services = List.of(spec("serviceName=api&servicePath=/api&port=8080"));
+        ProxyConfig first = reused(ConfigParser.parse(text, "base.cfg", dir).config(), services);
+        java.nio.file.Files.writeString(page, "HTTP/1.0 503 Service Unavailable\r\n\r\nNEW");
+        ProxyConfig reread = ConfigParser.parse(text, "base.cfg", dir).config();
+        fragments.clear();
+        ProxyConfig second = ServiceConfigs.build(reread, services, ServiceDefaults.DFP, fragments);
+        assertThat(second.backend("api-be8080_0")).isNotEqualTo(first.backend("api-be8080_0"));
+        assertThat(second).isEqualTo(ServiceConfigs.build(reread, services, ServiceDefaults.DFP));
+    }
 }
