@@ -259,8 +259,13 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
         // the same services on the same base build the same configuration: no deep comparison
         // of two whole configurations (a tenth of a change's CPU with 100 services)
         boolean sameRouting = newBase == base ? next.sameServicesAs(services) : config.equals(current.config());
-        RoutingTable table = sameRouting ? current.table() : RoutingCompiler.compile(config, current.config(), current.table());
+        RoutingTable table = current.table();
         if (!sameRouting) {
+            try {
+                table = RoutingCompiler.compile(config, current.config(), current.table());
+            } catch (IllegalArgumentException e) {
+                return Outcome.error(400, "the routing does not compile, nothing changed: " + e.getMessage(), serviceName);
+            }
             try {
                 publisher.publish(table);
             } catch (Exception e) {
