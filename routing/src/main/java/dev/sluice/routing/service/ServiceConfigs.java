@@ -116,24 +116,16 @@ public final class ServiceConfigs {
                     + "' to route http services from (declare one, or run on the embedded configuration)");
         }
         ProxySettings settings = front == null ? ProxySettings.DEFAULT : front.settings();
-        ServiceTemplates.Text header = new ServiceTemplates.Text();
-        header.raw(ConfigRenderer.renderDefaults(withBackendDefaults(settings)));
-        if (!defaults.users().isBlank()) {
-            header.owner("USERS");
-            header.section("userlist " + GLOBAL_USERLIST);
-            for (ServiceUser u : Users.parse("USERS", defaults.users(), defaults.usersPassEncrypted(), true)) {
-                header.line("user " + ConfigRenderer.quote(u.name()) + (u.encrypted() ? " password " : " insecure-password ")
-                        + ConfigRenderer.quote(u.password()));
-            }
-        }
+        ServiceTemplates.Text header = header(settings, defaults);
+        String headerText = header.toString();
+        String globalUserlist = defaults.users().isBlank() ? null : GLOBAL_USERLIST;
         Dynamic dynamic = new Dynamic();
-        if (!defaults.users().isBlank()) {
+        if (globalUserlist != null) {
             dynamic.userlists.addAll(parse(header, "").userlists());
         }
         Map<String, String> backendOwners = new HashMap<>();
         for (ServiceSpec s : sorted) {
-            ServiceFragments.Fragment f = fragments.of(s, header.toString(),
-                    defaults.users().isBlank() ? null : GLOBAL_USERLIST);
+            ServiceFragments.Fragment f = fragments.of(s, headerText, globalUserlist);
             for (var b : f.backends()) {
                 String other = backendOwners.putIfAbsent(b.name(), s.serviceName());
                 if (other != null) {
@@ -144,7 +136,7 @@ public final class ServiceConfigs {
             dynamic.add(f);
         }
         ServiceTemplates.Text tcp = new ServiceTemplates.Text();
-        tcp.raw(header.toString());
+        tcp.raw(headerText);
         int headerLines = tcp.lines();
         tcpFrontends(base, sorted, tcp);
         if (tcp.lines() > headerLines) {
@@ -160,6 +152,25 @@ public final class ServiceConfigs {
             dynamic.backends.addAll(parsed.backends());
         }
         return merge(base, dynamic.config(anyHttp, settings));
+    }
+
+    /**
+     * What every service's lines are parsed behind: a {@code defaults} section with the settings
+     * of frontend {@code services}, and {@code USERS}' userlist when it is set.
+     */
+    private static ServiceTemplates.Text header(ProxySettings settings, ServiceDefaults defaults)
+            throws ServiceException {
+        ServiceTemplates.Text header = new ServiceTemplates.Text();
+        header.raw(ConfigRenderer.renderDefaults(withBackendDefaults(settings)));
+        if (!defaults.users().isBlank()) {
+            header.owner("USERS");
+            header.section("userlist " + GLOBAL_USERLIST);
+            for (ServiceUser u : Users.parse("USERS", defaults.users(), defaults.usersPassEncrypted(), true)) {
+                header.line("user " + ConfigRenderer.quote(u.name()) + (u.encrypted() ? " password " : " insecure-password ")
+                        + ConfigRenderer.quote(u.password()));
+            }
+        }
+        return header;
     }
 
     /** The parsed {@code text}, or the first error as the service whose line it is. */
