@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ResponseParserTest {
 
     private final List<String> events = new ArrayList<>();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ResponseParser(new ResponseParser.Listener() {
+    private final ResponseParser.Listener listener = new ResponseParser.Listener() {
         @Override
         public void onResponse(int status, long bodyBytes) {
             events.add(status + " " + bodyBytes);
@@ -22,7 +22,8 @@ class ResponseParserTest {
         public void onBadResponse(String reason) {
             events.add("bad: " + reason);
         }
-    }));
+    };
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ResponseParser(listener));
 
     @Test
     void contentLengthResponse_arrivingByteByByte_isOneResponse() {
@@ -70,17 +71,7 @@ class ResponseParserTest {
         assertThat(events).containsExactly("bad: status code is not three digits");
 
         events.clear();
-        EmbeddedChannel other = new EmbeddedChannel(new ResponseParser(new ResponseParser.Listener() {
-            @Override
-            public void onResponse(int status, long bodyBytes) {
-                events.add(status + " " + bodyBytes);
-            }
-
-            @Override
-            public void onBadResponse(String reason) {
-                events.add("bad: " + reason);
-            }
-        }));
+        EmbeddedChannel other = new EmbeddedChannel(new ResponseParser(listener));
         other.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", US_ASCII));
         assertThat(events).containsExactly("bad: Content-Length is not a number");
     }
