@@ -67,10 +67,11 @@ public final class ServiceFragments {
     void commit(Collection<ServiceSpec> current) {
         Map<ServiceSpec, Fragment> next = new IdentityHashMap<>();
         for (ServiceSpec s : current) {
-            Fragment f = kept.get(s);
-            next.put(s, f != null ? f : fresh.get(s));
+            Fragment f = kept.containsKey(s) ? kept.get(s) : fresh.get(s);
+            if (f != null) {
+                next.put(s, f);
+            }
         }
-        next.values().removeIf(java.util.Objects::isNull);
         kept = next;
         fresh.clear();
     }
