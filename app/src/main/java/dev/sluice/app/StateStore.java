@@ -16,10 +16,17 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The acknowledged services, kept in {@code STATE_DIR/services.json} so that they survive a crash:
@@ -35,12 +42,20 @@ final class StateStore {
 
     static final String FILE = "services.json";
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final Set<OpenOption> CREATE_NEW_WRITE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final long LEFTOVER_AGE_MILLIS = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path dir;
     private final Path file;
+    /**
+     * Names this process's temp files apart from those of another process on the same volume
+     * (whose pid may be the same in another container): drawn once, so a save does not pay for a
+     * secure random name as {@code Files.createTempFile} does.
+     */
+    private final String tempPrefix = Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+    private long saves;
 
     private StateStore(Path dir) {
         this.dir = dir;
@@ -109,8 +124,8 @@ final class StateStore {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(StoredServicesJson.write(services));
         Path temp = null;
         try {
-            temp = Files.createTempFile(dir, FILE + '.', TEMP_SUFFIX);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            temp = dir.resolve(FILE + '.' + tempPrefix + '-' + (++saves) + TEMP_SUFFIX);
+            try (FileChannel ch = FileChannel.open(temp, CREATE_NEW_WRITE, ownerOnly())) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -127,6 +142,14 @@ final class StateStore {
             }
         }
         forceDirectory();
+    }
+
+    /** Read and write for the owner only, as {@code Files.createTempFile} made it: the services' parameters may hold passwords. */
+    private FileAttribute<?>[] ownerOnly() {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
+                : new FileAttribute<?>[0];
     }
 
     /** Makes the rename durable; some filesystems and platforms cannot open or force a directory. */

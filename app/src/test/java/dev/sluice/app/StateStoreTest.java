@@ -77,6 +77,30 @@ class StateStoreTest {
     }
 
     @Test
+    void save_keepsTheFileToItsOwner_itHoldsPasswords() throws Exception {
+        StateStore.open(dir).save(List.of(service("a", "users", "alice:secret")));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("services.json"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void twoStoresOnOneDirectory_saveInTurn_withoutTakingEachOthersTempFile() throws Exception {
+        StateStore one = StateStore.open(dir);
+        StateStore other = StateStore.open(dir);
+
+        for (int i = 0; i < 5; i++) {
+            one.save(List.of(service("one-" + i)));
+            other.save(List.of(service("other-" + i)));
+        }
+
+        assertThat(one.load()).containsExactly(service("other-4"));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("services.json");
+        }
+    }
+
+    @Test
     void load_deletesTempFilesLeftByACrash() throws Exception {
         StateStore store = StateStore.open(dir);
         store.save(List.of(service("kept")));

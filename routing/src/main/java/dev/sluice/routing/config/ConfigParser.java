@@ -73,11 +73,17 @@ public final class ConfigParser {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            int line = i + 1;
+        int line = 0;
+        for (int start = 0; start <= text.length(); ) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) {
+                end = text.length();
+            }
+            String l = text.substring(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            start = end + 1;
+            line++;
             try {
-                List<String> words = Tokenizer.tokenize(lines[i]);
+                List<String> words = Tokenizer.tokenize(l);
                 if (!words.isEmpty()) {
                     line(line, words);
                 }

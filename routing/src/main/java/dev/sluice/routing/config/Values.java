@@ -1,30 +1,32 @@
 package dev.sluice.routing.config;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /** Parsing of the scalar values of configuration lines, with errors naming the keyword. */
 final class Values {
 
-    private static final Pattern TIME = Pattern.compile("(\\d+)(us|ms|s|m|h|d)?");
+    private static final Set<String> UNITS = Set.of("us", "ms", "s", "m", "h", "d");
 
     private Values() {
     }
 
     /** A time in milliseconds; no unit means milliseconds, {@code us} rounds up to 1 ms. */
     static long time(String keyword, String text) {
-        Matcher m = TIME.matcher(text);
-        if (!m.matches()) {
+        int digits = 0;
+        while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
+            digits++;
+        }
+        String unit = digits == text.length() ? "ms" : text.substring(digits);
+        if (digits == 0 || !UNITS.contains(unit)) {
             throw new ConfigException("'" + keyword + "': invalid time '" + text
                     + "' (expected a number with unit us, ms, s, m, h or d)");
         }
         long n;
         try {
-            n = Long.parseLong(m.group(1));
+            n = Long.parseLong(text, 0, digits, 10);
         } catch (NumberFormatException e) {
             n = Long.MAX_VALUE;
         }
-        String unit = m.group(2) == null ? "ms" : m.group(2);
         long factor = switch (unit) {
             case "s" -> 1000;
             case "m" -> 60_000;

@@ -47,12 +47,6 @@ public final class ServiceConfigs {
     /** The userlist {@code USERS} becomes, which every service may name. */
     static final String GLOBAL_USERLIST = "defaultUsers";
 
-    /** Docker Flow Proxy's order of services in the frontend. */
-    public static final Comparator<ServiceSpec> ORDER = Comparator
-            .comparing((ServiceSpec s) -> !s.hasWellKnown())
-            .thenComparing(ServiceSpec::hasRoot)
-            .thenComparing(ServiceSpec::aclName);
-
     private ServiceConfigs() {
     }
 
@@ -107,8 +101,7 @@ public final class ServiceConfigs {
 
     private static ProxyConfig assemble(ProxyConfig base, Collection<ServiceSpec> services, ServiceDefaults defaults,
                                         ServiceFragments fragments) throws ServiceException {
-        List<ServiceSpec> sorted = new ArrayList<>(services);
-        sorted.sort(ORDER);
+        List<ServiceSpec> sorted = inOrder(services);
         FrontendConfig front = base.frontend(SERVICES);
         boolean anyHttp = sorted.stream().anyMatch(s -> s.destinations().stream().anyMatch(Destination::isHttp));
         if (front == null && anyHttp) {
@@ -116,13 +109,17 @@ public final class ServiceConfigs {
                     + "' to route http services from (declare one, or run on the embedded configuration)");
         }
         ProxySettings settings = front == null ? ProxySettings.DEFAULT : front.settings();
-        ServiceTemplates.Text header = header(settings, defaults);
-        String headerText = header.toString();
+        ServiceFragments.Header header = fragments.header(settings, defaults);
+        if (header == null) {
+            ServiceTemplates.Text text = header(settings, defaults);
+            header = new ServiceFragments.Header(settings, defaults, text.toString(),
+                    defaults.users().isBlank() ? List.of() : parse(text, "").userlists());
+            fragments.keep(header);
+        }
+        String headerText = header.text();
         String globalUserlist = defaults.users().isBlank() ? null : GLOBAL_USERLIST;
         Dynamic dynamic = new Dynamic();
-        if (globalUserlist != null) {
-            dynamic.userlists.addAll(parse(header, "").userlists());
-        }
+        dynamic.userlists.addAll(header.globalUserlists());
         Map<String, String> backendOwners = new HashMap<>();
         for (ServiceSpec s : sorted) {
             ServiceFragments.Fragment f = fragments.of(s, headerText, globalUserlist);
@@ -152,6 +149,26 @@ public final class ServiceConfigs {
             dynamic.backends.addAll(parsed.backends());
         }
         return merge(base, dynamic.config(anyHttp, settings));
+    }
+
+    /**
+     * {@code services} in Docker Flow Proxy's order for the frontend: those claiming a
+     * {@code /.well-known} path first, those claiming {@code /} last, by {@code aclName} within
+     * each. Each service's paths are looked at once, not in every comparison of the sort.
+     */
+    private static List<ServiceSpec> inOrder(Collection<ServiceSpec> services) {
+        record Keyed(int rank, String aclName, ServiceSpec spec) {
+        }
+        List<Keyed> keyed = new ArrayList<>(services.size());
+        for (ServiceSpec s : services) {
+            keyed.add(new Keyed((s.hasWellKnown() ? 0 : 2) + (s.hasRoot() ? 1 : 0), s.aclName(), s));
+        }
+        keyed.sort(Comparator.comparingInt(Keyed::rank).thenComparing(Keyed::aclName));
+        List<ServiceSpec> sorted = new ArrayList<>(keyed.size());
+        for (Keyed k : keyed) {
+            sorted.add(k.spec());
+        }
+        return sorted;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.sluice.routing.config.FrontendConfig;
 import dev.sluice.routing.config.HttpRuleConfig;
 import dev.sluice.routing.config.ParseResult;
 import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.config.ProxySettings;
 import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.config.UserlistConfig;
 
@@ -34,6 +35,15 @@ public final class ServiceFragments {
                     List<UseBackendConfig> useBackends, String defaultBackend, List<BackendConfig> backends) {
     }
 
+    /**
+     * The text every service is parsed behind, for the settings of frontend {@code services} and
+     * the service defaults it was made from, with the global users' userlist parsed from it (empty
+     * when {@code USERS} is not set).
+     */
+    record Header(ProxySettings settings, ServiceDefaults defaults, String text, List<UserlistConfig> globalUserlists) {
+    }
+
+    private Header lastHeader;
     private String header = "";
     private Map<ServiceSpec, Fragment> kept = new IdentityHashMap<>();
     /** Parsed during the build under way; kept only if that build succeeds. */
@@ -63,6 +73,17 @@ public final class ServiceFragments {
         return f;
     }
 
+    /** The header made last for {@code settings} and {@code defaults}; {@code null} if it was for others. */
+    Header header(ProxySettings settings, ServiceDefaults defaults) {
+        Header h = lastHeader;
+        return h != null && h.settings().equals(settings) && h.defaults().equals(defaults) ? h : null;
+    }
+
+    /** Keeps {@code header} for the next build with the same settings and defaults. */
+    void keep(Header header) {
+        lastHeader = header;
+    }
+
     /** The build succeeded with {@code current}: keeps their fragments and forgets all others. */
     void commit(Collection<ServiceSpec> current) {
         Map<ServiceSpec, Fragment> next = new IdentityHashMap<>();
@@ -83,6 +104,7 @@ public final class ServiceFragments {
 
     /** Forgets everything (the files a configuration names may have changed on disk). */
     public void clear() {
+        lastHeader = null;
         kept = new IdentityHashMap<>();
         fresh.clear();
     }
