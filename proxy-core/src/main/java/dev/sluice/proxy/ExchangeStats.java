@@ -23,7 +23,7 @@ final class ExchangeStats {
     private final ProxyRuntime runtime;
     private final int stripe;
     private final Traffic frontend;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos = EventClock.now();
     private final TrafficBook book;
     private Backend backend;
     private Traffic backendTraffic;
@@ -60,14 +60,13 @@ final class ExchangeStats {
             s.state().traffic().increment(stripe, Traffic.SELECTED);
         }
         server = s;
-        connectStartNanos = System.nanoTime();
+        connectStartNanos = EventClock.now();
     }
 
     /** A connection to the server is ready ({@code pooled}: reused). */
     void connected(boolean pooled) {
-        // a pooled connection is ready within the call that selected the server: one clock read
-        // fewer per request (they were 5 % of a keep-alive request's CPU together)
-        long now = pooled && connectStartNanos != 0 ? connectStartNanos : System.nanoTime();
+        // a pooled connection is ready within the call that selected the server
+        long now = pooled && connectStartNanos != 0 ? connectStartNanos : EventClock.now();
         connectNanos = pooled ? 0 : now - connectStartNanos;
         sentNanos = now;
         if (server != null) {
@@ -100,7 +99,7 @@ final class ExchangeStats {
         status = code;
         local = localAnswer;
         if (!localAnswer) {
-            responseNanos = System.nanoTime();
+            responseNanos = EventClock.now();
         }
     }
 
@@ -136,7 +135,7 @@ final class ExchangeStats {
             return;
         }
         finished = true;
-        long micros = (System.nanoTime() - startNanos) / 1000;
+        long micros = (EventClock.now() - startNanos) / 1000;
         if (status != 0) {
             frontend.response(stripe, status);
         }

@@ -103,16 +103,23 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     /**
      * Sits before the HTTP decoder and tells this handler when bytes arrive, so that the first
      * bytes of a keep-alive request (which the decoder may hold for a while) end the
-     * keep-alive wait. Ownership of each message passes on unchanged.
+     * keep-alive wait. Each read is an {@link EventClock} event: what it leads to here (timers,
+     * statistics, the origin pool) reads the clock once. Ownership of each message passes on
+     * unchanged.
      */
     ChannelInboundHandlerAdapter requestStartWatcher() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
-                if (awaitingNextRequest) {
-                    onNextRequestStarted();
+                EventClock clock = EventClock.enter();
+                try {
+                    if (awaitingNextRequest) {
+                        onNextRequestStarted();
+                    }
+                    watcherCtx.fireChannelRead(msg);
+                } finally {
+                    clock.exit();
                 }
-                watcherCtx.fireChannelRead(msg);
             }
         };
     }
