@@ -20,7 +20,8 @@ final class RequestBody {
 
     private final boolean hasBody;
     private boolean complete;
-    private final ArrayDeque<HttpContent> queued = new ArrayDeque<>(2);
+    /** Created for the first chunk that has to wait (most requests have no body to queue). */
+    private ArrayDeque<HttpContent> queued;
     private int queuedBytes;
 
     RequestBody(HttpRequest request) {
@@ -44,6 +45,9 @@ final class RequestBody {
 
     /** Keeps {@code content} until the origin connection is ready. */
     void queue(HttpContent content) {
+        if (queued == null) {
+            queued = new ArrayDeque<>(2);
+        }
         queued.add(content);
         queuedBytes += content.content().readableBytes();
     }
@@ -56,7 +60,7 @@ final class RequestBody {
     /** Writes what was queued to {@code origin} (without flushing). */
     void writeTo(Channel origin) {
         HttpContent c;
-        while ((c = queued.poll()) != null) {
+        while (queued != null && (c = queued.poll()) != null) {
             origin.write(c, origin.voidPromise());
         }
         queuedBytes = 0;
@@ -64,7 +68,7 @@ final class RequestBody {
 
     void release() {
         HttpContent c;
-        while ((c = queued.poll()) != null) {
+        while (queued != null && (c = queued.poll()) != null) {
             c.release();
         }
         queuedBytes = 0;
