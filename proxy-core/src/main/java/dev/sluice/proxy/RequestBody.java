@@ -12,19 +12,26 @@ import java.util.ArrayDeque;
  * The request body of one exchange as it passes: whether there is one, whether its end was seen,
  * and the chunks that arrived while the origin connection was still opening. Ownership: a queued
  * chunk belongs to this until {@link #writeTo} hands it to the origin or {@link #release} frees it.
+ * One object per client connection, {@linkplain #reset reset} for each of its requests.
  */
 final class RequestBody {
 
     /** Request body held while the origin connection opens, before the client is paused. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
-    private final boolean hasBody;
+    private boolean hasBody;
     private boolean complete;
     /** Created for the first chunk that has to wait (most requests have no body to queue). */
     private ArrayDeque<HttpContent> queued;
     private int queuedBytes;
 
     RequestBody(HttpRequest request) {
+        reset(request);
+    }
+
+    /** The body of the connection's next request (anything still queued is released). */
+    void reset(HttpRequest request) {
+        release();
         hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         complete = request instanceof LastHttpContent;
     }
