@@ -35,7 +35,7 @@ final class ClientTimeout {
 
     /** The client sent something, or took what was written. */
     void progress() {
-        lastProgress = System.nanoTime();
+        lastProgress = EventClock.now();
     }
 
     /** Watches from now on, if not already ({@code ms} 0: no timeout). */
@@ -59,7 +59,7 @@ final class ClientTimeout {
             return;
         }
         boolean waiting = waitingOnClient.getAsBoolean();
-        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastProgress);
+        long idle = TimeUnit.NANOSECONDS.toMillis(EventClock.now() - lastProgress);
         if (waiting && idle >= ms) {
             onTimeout.run();
             return;

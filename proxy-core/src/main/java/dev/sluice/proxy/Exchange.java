@@ -55,8 +55,9 @@ final class Exchange implements OriginLink.Listener {
     /** The request's persistence cookie for the backend, or {@code null}. */
     private String cookieValue;
 
+    /** {@code view}, {@code body} and {@code stats}: the connection's, {@linkplain RequestBody#reset reset} for this request. */
     Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view,
-             ExchangeStats stats) {
+             RequestBody body, ExchangeStats stats) {
         this.owner = owner;
         this.stats = stats;
         this.client = client;
@@ -64,7 +65,7 @@ final class Exchange implements OriginLink.Listener {
         this.view = view;
         this.request = view.request();
         this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        this.body = new RequestBody(request);
+        this.body = body;
     }
 
     /** Runs the rules, picks the backend and server, and connects. */

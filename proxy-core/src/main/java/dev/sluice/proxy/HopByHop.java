@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -41,6 +43,9 @@ final class HopByHop {
 
     /** Whether a {@code TE} header lists {@code trailers} (the one TE value HTTP/2 allows). */
     static boolean acceptsTrailers(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.TE)) {
+            return false;
+        }
         for (String value : headers.getAll(HttpHeaderNames.TE)) {
             for (String token : value.split(",")) {
                 int semicolon = token.indexOf(';');
@@ -59,22 +64,55 @@ final class HopByHop {
                 && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
+    /**
+     * Scans the tokens in place (every message has a {@code Connection} header, nearly always
+     * {@code keep-alive} or {@code close}: no list, no split, no substring for those); the headers
+     * named by other tokens are removed once the scan is over.
+     */
     private static void removeConnectionTokens(HttpHeaders headers, boolean keepUpgrade) {
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (values.isEmpty()) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             return;
         }
-        for (String value : values) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (name.isEmpty() || (keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+        List<String> named = null;
+        for (Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+             it.hasNext(); ) {
+            String value = it.next().toString();
+            int end = -1;
+            while (end < value.length()) {
+                int start = end + 1;
+                end = value.indexOf(',', start);
+                if (end < 0) {
+                    end = value.length();
+                }
+                // trimmed as String.trim() does
+                int from = start;
+                int to = end;
+                while (from < to && value.charAt(from) <= ' ') {
+                    from++;
+                }
+                while (to > from && value.charAt(to - 1) <= ' ') {
+                    to--;
+                }
+                if (from == to || (keepUpgrade && is(value, from, to, "upgrade"))
+                        || is(value, from, to, "close") || is(value, from, to, "keep-alive")) {
                     continue;
                 }
-                if (!name.equalsIgnoreCase("close") && !name.equalsIgnoreCase("keep-alive")) {
-                    headers.remove(name);
+                if (named == null) {
+                    named = new ArrayList<>(2);
                 }
+                named.add(value.substring(from, to));
+            }
+        }
+        if (named != null) {
+            for (String name : named) {
+                headers.remove(name);
             }
         }
         headers.remove(HttpHeaderNames.CONNECTION);
+    }
+
+    /** Whether {@code value} from {@code from} to {@code to} is {@code word}, ignoring case. */
+    private static boolean is(String value, int from, int to, String word) {
+        return to - from == word.length() && value.regionMatches(true, from, word, 0, word.length());
     }
 }

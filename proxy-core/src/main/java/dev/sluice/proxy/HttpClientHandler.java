@@ -54,6 +54,13 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private Traffic traffic;
     private boolean counted;
     private final boolean countsConnection;
+    /**
+     * What each exchange of the connection records into and reads its request through, reset for
+     * every request (there is one exchange at a time): no objects of these per request.
+     */
+    private ExchangeStats stats;
+    private HttpRequestView view;
+    private RequestBody body;
 
     HttpClientHandler(ProxyRuntime runtime, String frontendName) {
         this(runtime, frontendName, true);
@@ -103,16 +110,23 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     /**
      * Sits before the HTTP decoder and tells this handler when bytes arrive, so that the first
      * bytes of a keep-alive request (which the decoder may hold for a while) end the
-     * keep-alive wait. Ownership of each message passes on unchanged.
+     * keep-alive wait. Each read is an {@link EventClock} event: what it leads to here (timers,
+     * statistics, the origin pool) reads the clock once. Ownership of each message passes on
+     * unchanged.
      */
     ChannelInboundHandlerAdapter requestStartWatcher() {
         return new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
-                if (awaitingNextRequest) {
-                    onNextRequestStarted();
+                EventClock clock = EventClock.enter();
+                try {
+                    if (awaitingNextRequest) {
+                        onNextRequestStarted();
+                    }
+                    watcherCtx.fireChannelRead(msg);
+                } finally {
+                    clock.exit();
                 }
-                watcherCtx.fireChannelRead(msg);
             }
         };
     }
@@ -232,7 +246,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (refused == 0 && frontend == null) {
             refused = 503; // the frontend was removed by a reload: this connection ends with a 503
         }
-        ExchangeStats stats = new ExchangeStats(runtime, stripe, traffic, table.traffic());
+        if (stats == null) {
+            stats = new ExchangeStats(runtime, stripe, traffic);
+        }
+        stats.begin(table.traffic());
         if (refused != 0) {
             stats.response(refused, true);
             stats.finish(ctx.channel(), request, frontendName, connection.tls(), "PR");
@@ -250,8 +267,14 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(request);
             return;
         }
-        HttpRequestView view = new HttpRequestView(request, connection, connection.sni());
-        Exchange e = new Exchange(this, ctx, frontend, view, stats);
+        if (view == null) {
+            view = new HttpRequestView(request, connection, connection.sni());
+            body = new RequestBody(request);
+        } else {
+            view.reset(request);
+            body.reset(request);
+        }
+        Exchange e = new Exchange(this, ctx, frontend, view, body, stats);
         exchange = e;
         clientTimeout.arm(frontend.timeouts().clientMs());
         e.start();

@@ -9,11 +9,12 @@ import java.util.List;
 
 /**
  * {@link RequestView} over a decoded request head. The head may be rewritten by
- * {@code http-request} actions while rules run; the path is derived again after a rewrite.
+ * {@code http-request} actions while rules run; the path is derived again after a rewrite. One
+ * object per client connection, {@linkplain #reset reset} for each of its requests.
  */
 final class HttpRequestView implements RequestView {
 
-    private final HttpRequest request;
+    private HttpRequest request;
     private final ConnectionInfo connection;
     private final String sni;
     private String pathOf;
@@ -24,6 +25,14 @@ final class HttpRequestView implements RequestView {
         this.request = request;
         this.connection = connection;
         this.sni = sni;
+    }
+
+    /** The view of the connection's next request. */
+    void reset(HttpRequest next) {
+        request = next;
+        pathOf = null;
+        path = null;
+        acceptsTrailers = false;
     }
 
     ConnectionInfo connection() {

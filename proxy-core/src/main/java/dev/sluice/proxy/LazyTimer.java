@@ -31,7 +31,7 @@ final class LazyTimer implements Runnable {
             clear();
             return;
         }
-        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        long at = EventClock.now() + TimeUnit.MILLISECONDS.toNanos(ms);
         deadline = at;
         armed = true;
         if (task == null || at - taskAt < 0) {
@@ -58,7 +58,7 @@ final class LazyTimer implements Runnable {
 
     private void schedule(long at) {
         taskAt = at;
-        task = executor.schedule(this, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        task = executor.schedule(this, Math.max(0, at - EventClock.now()), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -67,7 +67,7 @@ final class LazyTimer implements Runnable {
         if (!armed) {
             return;
         }
-        long left = deadline - System.nanoTime();
+        long left = deadline - EventClock.now();
         if (left > 0) {
             schedule(deadline);
             return;

@@ -28,7 +28,7 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     /** Detaches from its exchange; the caller then offers the channel to the pool. */
     void detach() {
         exchange = null;
-        idleSince = System.nanoTime();
+        idleSince = EventClock.now();
     }
 
     long idleSince() {

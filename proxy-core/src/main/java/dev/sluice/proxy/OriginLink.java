@@ -114,6 +114,8 @@ final class OriginLink {
                 // Response headers are validated: a CR or NUL in a value would otherwise be
                 // relayed to the client verbatim (header injection); such a response is a 502.
                 ch -> {
+                    // first, so that TLS and the codec run inside the read event too
+                    ch.pipeline().addLast("clock", EventClock.READS);
                     ch.attr(OriginPool.ADDRESS_VERSION).set(version);
                     if (tlsContext != null) {
                         ch.attr(OriginTls.SNI).set(sni);

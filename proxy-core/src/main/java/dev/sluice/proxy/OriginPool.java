@@ -60,22 +60,38 @@ final class OriginPool {
         if (q == null) {
             return null;
         }
-        long now = System.nanoTime();
+        long now = EventClock.now();
         int version = server.addressVersion();
+        if (!matchSni) {
+            // any connection will do: the most recent usable one, no iterator
+            Channel ch;
+            while ((ch = q.pollLast()) != null) {
+                if (usable(ch, now, version)) {
+                    return ch;
+                }
+                ch.close();
+            }
+            return null;
+        }
         for (java.util.Iterator<Channel> it = q.descendingIterator(); it.hasNext(); ) {
             Channel ch = it.next();
-            OriginHandler h = ch.pipeline().get(OriginHandler.class);
-            Integer opened = ch.attr(ADDRESS_VERSION).get();
-            if (!ch.isActive() || h == null || now - h.idleSince() >= MAX_IDLE_NANOS
-                    || (opened != null && opened != version)) {
+            if (!usable(ch, now, version)) {
                 it.remove();
                 ch.close();
-            } else if (!matchSni || java.util.Objects.equals(sni, ch.attr(OriginTls.SNI).get())) {
+            } else if (java.util.Objects.equals(sni, ch.attr(OriginTls.SNI).get())) {
                 it.remove();
                 return ch;
             }
         }
         return null;
+    }
+
+    /** Open, idle for less than {@link #MAX_IDLE_NANOS}, and to the server's current address. */
+    private static boolean usable(Channel ch, long now, int version) {
+        OriginHandler h = ch.pipeline().get(OriginHandler.class);
+        Integer opened = ch.attr(ADDRESS_VERSION).get();
+        return ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS
+                && (opened == null || opened == version);
     }
 
     /** Keeps {@code ch} for reuse, or closes it when the pool of {@code server} is full. */

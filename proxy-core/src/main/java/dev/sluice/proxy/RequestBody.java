@@ -12,18 +12,26 @@ import java.util.ArrayDeque;
  * The request body of one exchange as it passes: whether there is one, whether its end was seen,
  * and the chunks that arrived while the origin connection was still opening. Ownership: a queued
  * chunk belongs to this until {@link #writeTo} hands it to the origin or {@link #release} frees it.
+ * One object per client connection, {@linkplain #reset reset} for each of its requests.
  */
 final class RequestBody {
 
     /** Request body held while the origin connection opens, before the client is paused. */
     static final int MAX_QUEUED_BYTES = 64 * 1024;
 
-    private final boolean hasBody;
+    private boolean hasBody;
     private boolean complete;
-    private final ArrayDeque<HttpContent> queued = new ArrayDeque<>(2);
+    /** Created for the first chunk that has to wait (most requests have no body to queue). */
+    private ArrayDeque<HttpContent> queued;
     private int queuedBytes;
 
     RequestBody(HttpRequest request) {
+        reset(request);
+    }
+
+    /** The body of the connection's next request (anything still queued is released). */
+    void reset(HttpRequest request) {
+        release();
         hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         complete = request instanceof LastHttpContent;
     }
@@ -44,6 +52,9 @@ final class RequestBody {
 
     /** Keeps {@code content} until the origin connection is ready. */
     void queue(HttpContent content) {
+        if (queued == null) {
+            queued = new ArrayDeque<>(2);
+        }
         queued.add(content);
         queuedBytes += content.content().readableBytes();
     }
@@ -56,7 +67,7 @@ final class RequestBody {
     /** Writes what was queued to {@code origin} (without flushing). */
     void writeTo(Channel origin) {
         HttpContent c;
-        while ((c = queued.poll()) != null) {
+        while (queued != null && (c = queued.poll()) != null) {
             origin.write(c, origin.voidPromise());
         }
         queuedBytes = 0;
@@ -64,7 +75,7 @@ final class RequestBody {
 
     void release() {
         HttpContent c;
-        while ((c = queued.poll()) != null) {
+        while (queued != null && (c = queued.poll()) != null) {
             c.release();
         }
         queuedBytes = 0;

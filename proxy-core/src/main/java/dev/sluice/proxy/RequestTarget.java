@@ -5,7 +5,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.util.List;
+import java.util.Iterator;
 
 /**
  * Checks of the request target and Host that HAProxy makes before routing (RFC 9112 section
@@ -21,13 +21,18 @@ final class RequestTarget {
     }
 
     static boolean isValid(HttpRequest request) {
-        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-        for (int i = 1; i < hosts.size(); i++) {
-            if (!hosts.get(i).equalsIgnoreCase(hosts.get(0))) {
+        // the values one by one, without a list of them (every request has a Host)
+        String host = null;
+        for (Iterator<? extends CharSequence> it = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+             it.hasNext(); ) {
+            String value = it.next().toString();
+            if (host == null) {
+                host = value;
+            } else if (!value.equalsIgnoreCase(host)) {
                 return false;
             }
         }
-        if (hosts.isEmpty() && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        if (host == null && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             return false;
         }
         String uri = request.uri();
@@ -41,7 +46,7 @@ final class RequestTarget {
         if (authority == null) {
             return false;
         }
-        return !hosts.isEmpty() && hosts.get(0).equalsIgnoreCase(authority);
+        return host != null && host.equalsIgnoreCase(authority);
     }
 
     /** The authority of an absolute {@code http} or {@code https} URI, or {@code null}. */

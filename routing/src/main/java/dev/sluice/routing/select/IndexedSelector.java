@@ -72,6 +72,15 @@ public final class IndexedSelector implements Frontend.BackendSelector {
 
     @Override
     public Backend select(RequestView request) {
+        if (!usesPath && !usesHost) {
+            // nothing indexed (no use_backend rules at all, in the simplest setups): no candidate list
+            for (int i : unindexed) {
+                if (rules[i].condition().test(request)) {
+                    return rules[i].backend();
+                }
+            }
+            return defaultBackend;
+        }
         IntList candidates = new IntList();
         gather(request, candidates);
         candidates.sortUnique();
