@@ -26,15 +26,21 @@ public final class StoredServicesJson {
     public static ArrayNode write(List<StoredService> services) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
         for (StoredService service : services) {
-            ObjectNode entry = array.addObject();
-            entry.put("source", service.source().id());
-            ObjectNode params = entry.putObject("params");
-            service.params().forEach((name, values) -> {
-                ArrayNode list = params.putArray(name);
-                values.forEach(list::add);
-            });
+            array.add(entry(service));
         }
         return array;
+    }
+
+    /** One element of the array {@link #write} makes. */
+    public static ObjectNode entry(StoredService service) {
+        ObjectNode entry = JsonNodeFactory.instance.objectNode();
+        entry.put("source", service.source().id());
+        ObjectNode params = entry.putObject("params");
+        service.params().forEach((name, values) -> {
+            ArrayNode list = params.putArray(name);
+            values.forEach(list::add);
+        });
+        return entry;
     }
 
     /**

@@ -77,6 +77,22 @@ class StateStoreTest {
     }
 
     @Test
+    void save_writesOneServicePerLine_andWhatChangedSinceTheLastSave() throws Exception {
+        StateStore store = StateStore.open(dir);
+        StoredService a = service("a", "servicePath", "/a");
+        StoredService b = service("b", "servicePath", "/b");
+        store.save(List.of(a, b));
+
+        StoredService movedToDocker = new StoredService(Source.DOCKER, a.params());
+        StoredService bChanged = service("b", "servicePath", "/b2");
+        store.save(List.of(movedToDocker, bChanged, service("c")));
+
+        assertThat(Files.readAllLines(dir.resolve("services.json"))).hasSize(5)
+                .first().isEqualTo("[");
+        assertThat(StateStore.open(dir).load()).containsExactly(movedToDocker, bChanged, service("c"));
+    }
+
+    @Test
     void save_keepsTheFileToItsOwner_itHoldsPasswords() throws Exception {
         StateStore.open(dir).save(List.of(service("a", "users", "alice:secret")));
 
