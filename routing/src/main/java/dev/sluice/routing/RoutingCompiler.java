@@ -19,10 +19,8 @@ import dev.sluice.routing.config.ProxySettings;
 import dev.sluice.routing.config.ResolversConfig;
 import dev.sluice.routing.config.ServerConfig;
 import dev.sluice.routing.config.TcpRequestConfig;
-import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.config.UserlistConfig;
 import dev.sluice.routing.select.IndexedSelector;
-import dev.sluice.routing.select.SelectorRule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,6 +43,8 @@ public final class RoutingCompiler {
     private final RoutingTable previous;
     /** The previous table's backend configurations by name, when its backends may be taken over. */
     private final Map<String, BackendConfig> reusable = new HashMap<>();
+    /** The previous table's frontend configurations by name, when its compiled rules may be taken over. */
+    private final Map<String, FrontendConfig> reusableFrontends = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
     private final Map<String, ResolversConfig> resolvers = new HashMap<>();
     private final int bufsize;
@@ -88,6 +88,9 @@ public final class RoutingCompiler {
                 && previousConfig.resolvers().equals(config.resolvers())) {
             for (BackendConfig b : previousConfig.backends()) {
                 compiler.reusable.put(b.name(), b);
+            }
+            for (FrontendConfig f : previousConfig.frontends()) {
+                compiler.reusableFrontends.put(f.name(), f);
             }
         }
         return compiler.table(config, previous);
@@ -171,22 +174,12 @@ public final class RoutingCompiler {
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
         ProxySettings st = f.settings();
         ConditionCompiler conditions = new ConditionCompiler(f.acls(), userlists::get);
-        IndexPlanner planner = new IndexPlanner();
-        for (UseBackendConfig u : f.useBackends()) {
-            planner.add(u.condition(), conditions);
-        }
-        List<SelectorRule> selectorRules = new ArrayList<>();
-        for (int i = 0; i < f.useBackends().size(); i++) {
-            UseBackendConfig u = f.useBackends().get(i);
-            Backend target = requireBackend(backends, u.backend(), f.name());
-            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), planner.hints(i), target));
-        }
-        Backend defaultBackend = f.defaultBackend() == null ? null
-                : requireBackend(backends, f.defaultBackend(), f.name());
+        IndexedSelector selector = SelectorCompiler.compile(f, backends, conditions, userlists::get,
+                reusableFrontends.get(f.name()), previous == null ? null : previous.frontend(f.name()));
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
                 forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
                 rules(f.acls(), f.responseRules(), conditions), errorPages(st),
-                new IndexedSelector(selectorRules, defaultBackend), f.monitorUri(),
+                selector, f.monitorUri(),
                 tcpInspection(f, conditions));
     }
 
@@ -204,7 +197,7 @@ public final class RoutingCompiler {
         return new TcpInspection(tcp.inspectDelayMs(), bufsize - Math.min(1024, bufsize / 2), rules);
     }
 
-    private static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {
+    static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {
         Backend b = backends.get(name);
         if (b == null) {
             throw new IllegalArgumentException("frontend " + frontend + ": no backend named '" + name + "'");

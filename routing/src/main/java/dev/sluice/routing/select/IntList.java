@@ -32,6 +32,14 @@ final class IntList {
         return values[i];
     }
 
+    /** Replaces each value {@code v} by {@code map[v]}, then sorts ascending and drops duplicates. */
+    void mapAndSortUnique(int[] map) {
+        for (int i = 0; i < size; i++) {
+            values[i] = map[values[i]];
+        }
+        sortUnique();
+    }
+
     /** Sorts ascending and drops duplicates. */
     void sortUnique() {
         Arrays.sort(values, 0, size);
