@@ -41,8 +41,6 @@ import java.util.Map;
 public final class RoutingCompiler {
 
     private final RoutingTable previous;
-    /** The previous table's backend configurations by name, when its backends may be taken over. */
-    private final Map<String, BackendConfig> reusable = new HashMap<>();
     /** The previous table's frontend configurations by name, when its compiled rules may be taken over. */
     private final Map<String, FrontendConfig> reusableFrontends = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
@@ -76,7 +74,11 @@ public final class RoutingCompiler {
      * Like the other, taking over from {@code previous} every backend whose configuration is the
      * very object it was compiled from in {@code previousConfig} (the services that did not
      * change keep theirs), when the global settings, userlists and resolvers it depends on are the
-     * same: a change of one service compiles that service's backends only.
+     * same: a change of one service compiles that service's backends only. Likewise a frontend's
+     * {@code use_backend} rules equal to those of the frontend of the same name in
+     * {@code previousConfig} keep their compiled form and their place in its index, unless an
+     * ACL they name changed (see {@link SelectorCompiler}); the table routes as a fresh compile
+     * of {@code config} would.
      *
      * @param previousConfig what {@code previous} was compiled from, or {@code null}
      */
@@ -86,14 +88,12 @@ public final class RoutingCompiler {
         if (previous != null && previousConfig != null && previousConfig.global().equals(config.global())
                 && previousConfig.userlists().equals(config.userlists())
                 && previousConfig.resolvers().equals(config.resolvers())) {
-            for (BackendConfig b : previousConfig.backends()) {
-                compiler.reusable.put(b.name(), b);
-            }
             for (FrontendConfig f : previousConfig.frontends()) {
                 compiler.reusableFrontends.put(f.name(), f);
             }
+            return compiler.table(config, previousConfig.backends(), previous);
         }
-        return compiler.table(config, previous);
+        return compiler.table(config, List.of(), previous);
     }
 
     /** The content hash of {@code config}: the first 16 hex digits of SHA-256 of its rendering. */
@@ -107,12 +107,16 @@ public final class RoutingCompiler {
         }
     }
 
-    private RoutingTable table(ProxyConfig config, RoutingTable previous) {
-        Map<String, Backend> backends = new LinkedHashMap<>();
-        for (BackendConfig b : config.backends()) {
+    /** @param before the backends {@code previous} was compiled from, when they may be taken over; else empty */
+    private RoutingTable table(ProxyConfig config, List<BackendConfig> before, RoutingTable previous) {
+        List<BackendConfig> now = config.backends();
+        boolean[] same = sameObjects(now, before);
+        Map<String, Backend> backends = new LinkedHashMap<>(now.size() * 4 / 3 + 1);
+        for (int i = 0; i < now.size(); i++) {
+            BackendConfig b = now.get(i);
             // a listen's two halves share one rule list: its backend is compiled with its frontend
-            boolean same = reusable.get(b.name()) == b && !config.hasFrontend(b.name());
-            backends.put(b.name(), same ? previous.backends().get(b.name()) : backend(b));
+            Backend old = same[i] && !config.hasFrontend(b.name()) ? previous.backends().get(b.name()) : null;
+            backends.put(b.name(), old != null ? old : backend(b));
         }
         List<Frontend> frontends = new ArrayList<>();
         for (FrontendConfig f : config.frontends()) {
@@ -126,6 +130,33 @@ public final class RoutingCompiler {
                 frontends.stream().map(Frontend::name).toList(), backends.keySet());
         return new RoutingTable(generation, ContentHash.lazy(() -> hash(config)), frontends, backends, limits, config.global().maxconn(),
                 traffic);
+    }
+
+    /**
+     * Per backend of {@code now}, whether it is the very object of {@code before} of the same
+     * name: the common start and end of the two lists are compared by position (a change of one
+     * service leaves the others' backends in place), the rest by name.
+     */
+    private static boolean[] sameObjects(List<BackendConfig> now, List<BackendConfig> before) {
+        boolean[] same = new boolean[now.size()];
+        int n = now.size();
+        int m = before.size();
+        int p = 0;
+        while (p < Math.min(n, m) && now.get(p) == before.get(p)) {
+            same[p++] = true;
+        }
+        int s = 0;
+        while (s < Math.min(n, m) - p && now.get(n - 1 - s) == before.get(m - 1 - s)) {
+            same[n - 1 - s++] = true;
+        }
+        Map<String, BackendConfig> moved = new HashMap<>();
+        for (int i = p; i < m - s; i++) {
+            moved.put(before.get(i).name(), before.get(i));
+        }
+        for (int i = p; i < n - s; i++) {
+            same[i] = moved.get(now.get(i).name()) == now.get(i);
+        }
+        return same;
     }
 
     /** The live state of backend {@code name}'s servers in the previous table, by server name. */
