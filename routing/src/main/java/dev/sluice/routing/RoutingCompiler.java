@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compiles a {@link ProxyConfig} into an immutable {@link RoutingTable}. Server live state is
@@ -47,8 +48,9 @@ public final class RoutingCompiler {
     private final Map<String, ResolversConfig> resolvers = new HashMap<>();
     private final int bufsize;
     /**
-     * Compiled rule lists by (ACLs, rules): the two halves of a {@code listen} get the same list
-     * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
+     * Compiled rule lists of {@code listen} sections by (ACLs, rules): its two halves get the same
+     * list instance, which {@link Frontend#sharesRulesWith(Backend)} recognises. Other proxies'
+     * rules are compiled on their own (a frontend's taken over from the table before).
      */
     private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
     private final dev.sluice.routing.config.ServerTlsConfig.Verify sslServerVerify;
@@ -116,7 +118,7 @@ public final class RoutingCompiler {
             BackendConfig b = now.get(i);
             // a listen's two halves share one rule list: its backend is compiled with its frontend
             Backend old = same[i] && !config.hasFrontend(b.name()) ? previous.backends().get(b.name()) : null;
-            backends.put(b.name(), old != null ? old : backend(b));
+            backends.put(b.name(), old != null ? old : backend(b, config.hasFrontend(b.name())));
         }
         List<Frontend> frontends = new ArrayList<>();
         for (FrontendConfig f : config.frontends()) {
@@ -182,7 +184,8 @@ public final class RoutingCompiler {
                 .toList();
     }
 
-    private Backend backend(BackendConfig b) {
+    /** @param listen whether {@code b} is the back half of a {@code listen} section */
+    private Backend backend(BackendConfig b, boolean listen) {
         List<Server> servers = new ArrayList<>();
         Map<String, ServerState> previousStates = previousStates(b.name());
         for (ServerConfig s : b.servers()) {
@@ -198,20 +201,32 @@ public final class RoutingCompiler {
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
         return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
-                rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
+                rules(b.acls(), b.requestRules(), conditions, listen), rules(b.acls(), b.responseRules(), conditions, listen),
                 errorPages(st), b.cookie() == null ? null : b.cookie().compile(), b.httpCheck());
     }
 
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
         ProxySettings st = f.settings();
         ConditionCompiler conditions = new ConditionCompiler(f.acls(), userlists::get);
+        FrontendConfig before = reusableFrontends.get(f.name());
+        Frontend was = before == null || previous == null ? null : previous.frontend(f.name());
+        Set<String> changedAcls = was == null ? Set.of() : RuleTakeover.changedAclNames(before.acls(), f.acls());
         IndexedSelector selector = SelectorCompiler.compile(f, backends, conditions, userlists::get,
-                reusableFrontends.get(f.name()), previous == null ? null : previous.frontend(f.name()));
+                was == null ? null : before, was, changedAcls);
+        List<HttpRule> requestRules;
+        List<HttpRule> responseRules;
+        if (backends.containsKey(f.name())) {
+            requestRules = rules(f.acls(), f.requestRules(), conditions, true);
+            responseRules = rules(f.acls(), f.responseRules(), conditions, true);
+        } else {
+            requestRules = RuleTakeover.httpRules(f.requestRules(), was == null ? null : before.requestRules(),
+                    was == null ? null : was.requestRules(), changedAcls, f.acls(), conditions, userlists::get);
+            responseRules = RuleTakeover.httpRules(f.responseRules(), was == null ? null : before.responseRules(),
+                    was == null ? null : was.responseRules(), changedAcls, f.acls(), conditions, userlists::get);
+        }
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
-                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
-                rules(f.acls(), f.responseRules(), conditions), errorPages(st),
-                selector, f.monitorUri(),
-                tcpInspection(f, conditions));
+                forwardFor(st.forwardFor()), st.connectionMode(), requestRules, responseRules, errorPages(st),
+                selector, f.monitorUri(), tcpInspection(f, conditions));
     }
 
     /** HAProxy buffers at most {@code tune.bufsize} less {@code tune.maxrewrite} (1024, at most half). */
@@ -236,17 +251,23 @@ public final class RoutingCompiler {
         return b;
     }
 
-    private List<HttpRule> rules(List<AclConfig> acls, List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+    private List<HttpRule> rules(List<AclConfig> acls, List<HttpRuleConfig> configs, ConditionCompiler conditions,
+                                 boolean listen) {
         if (configs.isEmpty()) {
             return List.of();
         }
-        return compiledRules.computeIfAbsent(List.of(acls, configs), k -> {
-            List<HttpRule> out = new ArrayList<>();
-            for (HttpRuleConfig r : configs) {
-                out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
-            }
-            return List.copyOf(out);
-        });
+        if (!listen) {
+            return compileRules(configs, conditions);
+        }
+        return compiledRules.computeIfAbsent(List.of(acls, configs), k -> compileRules(configs, conditions));
+    }
+
+    private static List<HttpRule> compileRules(List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+        List<HttpRule> out = new ArrayList<>();
+        for (HttpRuleConfig r : configs) {
+            out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
+        }
+        return List.copyOf(out);
     }
 
     private static ForwardFor forwardFor(ForwardForConfig f) {

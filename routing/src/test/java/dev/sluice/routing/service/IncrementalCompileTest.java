@@ -2,6 +2,8 @@ package dev.sluice.routing.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.routing.HttpAction;
+import dev.sluice.routing.HttpRule;
 import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.TestRequest;
@@ -25,6 +27,7 @@ class IncrementalCompileTest {
         "/shop/a", "/store/a", "/blog/1", "/nothing", "/s7/x", "/s42", "/s199/y", "/t3/z"};
     private static final String[] HOSTS = {null, "shop.example.com", "SHOP.example.com", "s7.example.com",
         "s42.example.com:8080", "other.org"};
+    private static final String[] PROTOS = {null, "http"};
 
     private final ProxyConfig base = ServiceConfigsTest.base();
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
@@ -45,6 +48,8 @@ class IncrementalCompileTest {
         for (TestRequest request : requests()) {
             assertThat(route(incremental, request)).as("%s with services %s", request, services.keySet())
                     .isEqualTo(route(fresh, request));
+            assertThat(requestRulesThatApply(incremental, request)).as("http-request rules for %s", request)
+                    .isEqualTo(requestRulesThatApply(fresh, request));
         }
         config = next;
         table = incremental;
@@ -55,11 +60,25 @@ class IncrementalCompileTest {
         List<TestRequest> all = new ArrayList<>();
         for (String path : PATHS) {
             for (String host : HOSTS) {
-                TestRequest r = TestRequest.get(path);
-                all.add(host == null ? r : r.host(host));
+                for (String proto : PROTOS) {
+                    TestRequest r = TestRequest.get(path);
+                    r = host == null ? r : r.host(host);
+                    all.add(proto == null ? r : r.header("X-Forwarded-Proto", proto));
+                }
             }
         }
         return all;
+    }
+
+    /** The actions of the frontend's http-request rules whose condition holds for {@code request}, in order. */
+    private static List<HttpAction> requestRulesThatApply(RoutingTable t, TestRequest request) {
+        List<HttpAction> out = new ArrayList<>();
+        for (HttpRule r : t.frontend(ServiceConfigs.SERVICES).requestRules()) {
+            if (r.condition().test(request)) {
+                out.add(r.action());
+            }
+        }
+        return out;
     }
 
     private static String route(RoutingTable t, TestRequest request) {
@@ -80,8 +99,10 @@ class IncrementalCompileTest {
         put("serviceName=root&servicePath=/&port=80");
         put("serviceName=api&servicePath=/api&port=80");
         put("serviceName=api-v2&servicePath=/api/v2&port=80");
-        put("serviceName=shop&servicePath=/shop&serviceDomain=shop.example.com&port=80");
+        put("serviceName=shop&servicePath=/shop&serviceDomain=shop.example.com&port=80&redirectWhenHttpProto=true");
         RoutingTable t = reconfigure();
+        TestRequest plainShop = TestRequest.get("/shop/a").host("shop.example.com").header("X-Forwarded-Proto", "http");
+        assertThat(requestRulesThatApply(t, plainShop)).as("shop's redirect to https").hasSize(1);
         // well-known first though its name sorts last, then by aclName, the root path last
         assertThat(route(t, TestRequest.get("/.well-known/acme-challenge/t"))).isEqualTo(backendOf("zzz-acme"));
         assertThat(route(t, TestRequest.get("/api/v2/x"))).isEqualTo(backendOf("api"));
@@ -94,8 +115,11 @@ class IncrementalCompileTest {
         assertThat(selector(added).rule(0)).as("the unchanged first service's rule, taken over")
                 .isSameAs(selector(t).rule(0));
 
-        put("serviceName=shop&servicePath=/store&serviceDomain=shop.example.com&port=80");
+        put("serviceName=shop&servicePath=/store&serviceDomain=shop.example.com&port=80&redirectWhenHttpProto=true");
         RoutingTable changed = reconfigure();
+        assertThat(requestRulesThatApply(changed, plainShop)).as("shop's redirect follows its new path").isEmpty();
+        assertThat(requestRulesThatApply(changed, TestRequest.get("/store/a").host("shop.example.com")
+                .header("X-Forwarded-Proto", "http"))).hasSize(1);
         assertThat(route(changed, TestRequest.get("/store/a").host("shop.example.com"))).isEqualTo(backendOf("shop"));
         assertThat(route(changed, TestRequest.get("/shop/a").host("shop.example.com"))).isEqualTo(backendOf("root"));
 
@@ -139,7 +163,8 @@ class IncrementalCompileTest {
             case 2 -> "/" + name + ",/t" + r.nextInt(5);
             default -> "/" + name;
         };
-        String query = "serviceName=" + name + "&servicePath=" + path + "&port=" + (80 + r.nextInt(2));
+        String query = "serviceName=" + name + "&servicePath=" + path + "&port=" + (80 + r.nextInt(2))
+                + (r.nextInt(4) == 0 ? "&redirectWhenHttpProto=true" : "");
         return switch (r.nextInt(3)) {
             case 0 -> query + "&serviceDomain=" + name + ".example.com";
             case 1 -> query + "&serviceDomain=shop.example.com";
