@@ -7,6 +7,7 @@ import dev.sluice.routing.acl.Ascii;
 import dev.sluice.routing.acl.Fetch;
 import dev.sluice.routing.acl.IndexHint;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Route lookup with HAProxy's first-match order, without testing every rule: rules whose
@@ -32,6 +33,11 @@ public final class IndexedSelector implements Frontend.BackendSelector {
     final KeyIndex hostDomain;
     final PrefixTrie pathPrefix;
     final PrefixTrie hostPrefix;
+    private final Map<String, int[]> pathExactKeys;
+    private final Map<String, int[]> hostExactKeys;
+    private final Map<String, int[]> hostDomainKeys;
+    /** Whether every rule's id is its position (built from nothing, or changed in place since). */
+    private final boolean idsAreRanks;
     private final int[] unindexed;
     private final boolean usesPath;
     private final boolean usesHost;
@@ -53,6 +59,14 @@ public final class IndexedSelector implements Frontend.BackendSelector {
         this.pathPrefix = b.pathPrefix;
         this.hostPrefix = b.hostPrefix;
         this.defaultBackend = b.defaultBackend;
+        this.pathExactKeys = pathExact.rules;
+        this.hostExactKeys = hostExact.rules;
+        this.hostDomainKeys = hostDomain.rules;
+        boolean identity = rankOfId.length == rules.length;
+        for (int i = 0; i < rankOfId.length && identity; i++) {
+            identity = rankOfId[i] == i;
+        }
+        this.idsAreRanks = identity;
         int n = 0;
         for (List<IndexHint> c : chosen) {
             n += c == null ? 1 : 0;
@@ -91,7 +105,10 @@ public final class IndexedSelector implements Frontend.BackendSelector {
     public Backend select(RequestView request) {
         IntList candidates = new IntList();
         gather(request, candidates);
-        candidates.mapAndSortUnique(rankOfId);
+        if (!idsAreRanks) {
+            candidates.map(rankOfId);
+        }
+        candidates.sortUnique();
         int c = 0;
         int u = 0;
         while (c < candidates.size() || u < unindexed.length) {
@@ -114,16 +131,16 @@ public final class IndexedSelector implements Frontend.BackendSelector {
             String path = request.path();
             if (path != null) {
                 String p = Ascii.lower(path);
-                out.addAll(pathExact.get(p));
+                out.addAll(pathExactKeys.get(p));
                 pathPrefix.collect(p, out);
             }
         }
         if (usesHost) {
             for (String value : Fetch.headerValues(request, "host")) {
                 String h = Ascii.lower(value);
-                out.addAll(hostExact.get(h));
+                out.addAll(hostExactKeys.get(h));
                 hostPrefix.collect(h, out);
-                if (!hostDomain.isEmpty()) {
+                if (!hostDomainKeys.isEmpty()) {
                     domains(h, out);
                 }
             }
@@ -140,7 +157,7 @@ public final class IndexedSelector implements Frontend.BackendSelector {
             }
             for (int e = c + 1; e <= len; e++) {
                 if (e == len || delims.indexOf(h.charAt(e)) >= 0) {
-                    out.addAll(hostDomain.get(h.substring(c, e)));
+                    out.addAll(hostDomainKeys.get(h.substring(c, e)));
                 }
             }
         }

@@ -32,12 +32,11 @@ final class IntList {
         return values[i];
     }
 
-    /** Replaces each value {@code v} by {@code map[v]}, then sorts ascending and drops duplicates. */
-    void mapAndSortUnique(int[] map) {
+    /** Replaces each value {@code v} by {@code map[v]}. */
+    void map(int[] map) {
         for (int i = 0; i < size; i++) {
             values[i] = map[values[i]];
         }
-        sortUnique();
     }
 
     /** Sorts ascending and drops duplicates. */
