@@ -71,17 +71,19 @@ public class ReconfigureBenchmark {
         Map<String, List<String>> other = new LinkedHashMap<>(first.params());
         other.put("servicePath", List.of("/changed"));
         changed = ServiceParser.parse(other, ServiceDefaults.DFP);
-        built = ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
+        ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
+        // each of these differs from built by one service: the fragments keep the others' objects
+        // (and only the last build's services, hence this order)
         specs.set(0, changed);
         builtChanged = ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
         specs.set(0, first);
+        built = ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
         List<ServiceSpec> more = new ArrayList<>(specs);
         more.add(service("svc" + services / 2 + "x")); // sorts into the middle of the frontend's rules
         builtAdded = ServiceConfigs.build(base, more, ServiceDefaults.DFP, fragments);
         List<ServiceSpec> fewer = new ArrayList<>(specs);
         fewer.remove(services / 2);
         builtRemoved = ServiceConfigs.build(base, fewer, ServiceDefaults.DFP, fragments);
-        ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
         previous = RoutingCompiler.compile(built, null);
     }
 
