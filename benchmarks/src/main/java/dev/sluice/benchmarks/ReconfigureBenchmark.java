@@ -52,6 +52,8 @@ public class ReconfigureBenchmark {
     private RoutingTable previous;
     private ProxyConfig built;
     private ProxyConfig builtChanged;
+    private ProxyConfig builtAdded;
+    private ProxyConfig builtRemoved;
     private final ServiceFragments fragments = new ServiceFragments();
     private ServiceSpec first;
     private ServiceSpec changed;
@@ -63,22 +65,35 @@ public class ReconfigureBenchmark {
                 "base.cfg", Path.of(".")).config();
         specs = new ArrayList<>();
         for (int i = 0; i < services; i++) {
-            Map<String, List<String>> p = new LinkedHashMap<>();
-            p.put("serviceName", List.of("svc" + i));
-            p.put("servicePath", List.of("/svc" + i + ",/api/v" + i));
-            p.put("serviceDomain", List.of("svc" + i + ".example.com"));
-            p.put("port", List.of("8080"));
-            specs.add(ServiceParser.parse(p, ServiceDefaults.DFP));
+            specs.add(service("svc" + i));
         }
         first = specs.get(0);
         Map<String, List<String>> other = new LinkedHashMap<>(first.params());
         other.put("servicePath", List.of("/changed"));
         changed = ServiceParser.parse(other, ServiceDefaults.DFP);
-        built = ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
+        ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
+        // each of these differs from built by one service: the fragments keep the others' objects
+        // (and only the last build's services, hence this order)
         specs.set(0, changed);
         builtChanged = ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
         specs.set(0, first);
+        built = ServiceConfigs.build(base, specs, ServiceDefaults.DFP, fragments);
+        List<ServiceSpec> more = new ArrayList<>(specs);
+        more.add(service("svc" + services / 2 + "x")); // sorts into the middle of the frontend's rules
+        builtAdded = ServiceConfigs.build(base, more, ServiceDefaults.DFP, fragments);
+        List<ServiceSpec> fewer = new ArrayList<>(specs);
+        fewer.remove(services / 2);
+        builtRemoved = ServiceConfigs.build(base, fewer, ServiceDefaults.DFP, fragments);
         previous = RoutingCompiler.compile(built, null);
+    }
+
+    private static ServiceSpec service(String name) throws ServiceException {
+        Map<String, List<String>> p = new LinkedHashMap<>();
+        p.put("serviceName", List.of(name));
+        p.put("servicePath", List.of("/" + name + ",/api/v" + name.substring(3)));
+        p.put("serviceDomain", List.of(name + ".example.com"));
+        p.put("port", List.of("8080"));
+        return ServiceParser.parse(p, ServiceDefaults.DFP);
     }
 
     @Benchmark
@@ -110,6 +125,18 @@ public class ReconfigureBenchmark {
     @Benchmark
     public RoutingTable compileAfterOneChange() {
         return RoutingCompiler.compile(builtChanged, built, previous);
+    }
+
+    /** Like {@link #compileAfterOneChange}, for a service added in the middle of the frontend's rules. */
+    @Benchmark
+    public RoutingTable compileAfterOneAdd() {
+        return RoutingCompiler.compile(builtAdded, built, previous);
+    }
+
+    /** Like {@link #compileAfterOneChange}, for a service removed from the middle of the frontend's rules. */
+    @Benchmark
+    public RoutingTable compileAfterOneRemove() {
+        return RoutingCompiler.compile(builtRemoved, built, previous);
     }
 
     /** The second half alone: the merged configuration compiled into a table. */

@@ -37,6 +37,13 @@ public class RouteLookupBenchmark {
     @Param({"10", "1000", "10000"})
     public int services;
 
+    /**
+     * {@code fresh}: the table compiled from nothing; {@code afterAdd}: compiled from a table
+     * without one service in the middle, as a reconfigure that adds a service builds it.
+     */
+    @Param({"fresh"})
+    public String table;
+
     private Frontend frontend;
     /** Service 1: a host rule, second in order. */
     private BenchRequest early;
@@ -48,7 +55,12 @@ public class RouteLookupBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        RoutingTable table = ServicesConfig.compile(ServicesConfig.text(services, "roundrobin", 1));
+        String text = ServicesConfig.text(services, "roundrobin", 1);
+        RoutingTable table = switch (this.table) {
+            case "fresh" -> ServicesConfig.compile(text);
+            case "afterAdd" -> ServicesConfig.compileAfterAdd(text, services / 2 + 1);
+            default -> throw new IllegalArgumentException("table: " + this.table + " (expected: fresh, afterAdd)");
+        };
         frontend = table.frontend(ServicesConfig.FRONTEND);
         if (frontend == null) {
             throw new IllegalStateException("no frontend " + ServicesConfig.FRONTEND + " in the table");

@@ -3,8 +3,13 @@ package dev.sluice.benchmarks;
 import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.config.ConfigParser;
+import dev.sluice.routing.config.FrontendConfig;
 import dev.sluice.routing.config.ParseResult;
+import dev.sluice.routing.config.ProxyConfig;
+import dev.sluice.routing.config.UseBackendConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The configuration the routing benchmarks compile: one frontend {@code services} with N services.
@@ -50,11 +55,30 @@ final class ServicesConfig {
 
     /** Parses and compiles {@code text}; a parse error fails the benchmark setup. */
     static RoutingTable compile(String text) {
+        return RoutingCompiler.compile(parse(text), null);
+    }
+
+    /**
+     * Compiles {@code text} from a table that lacks the {@code use_backend} rule {@code missing}:
+     * a table as a reconfigure that added one service builds it (the rules after it moved).
+     */
+    static RoutingTable compileAfterAdd(String text, int missing) {
+        ProxyConfig full = parse(text);
+        FrontendConfig f = full.frontend(FRONTEND);
+        List<UseBackendConfig> fewer = new ArrayList<>(f.useBackends());
+        fewer.remove(missing);
+        List<FrontendConfig> frontends = List.of(f.withUseBackends(fewer, f.acls()));
+        ProxyConfig before = new ProxyConfig(full.global(), frontends, full.backends(), full.userlists(),
+                full.resolvers());
+        return RoutingCompiler.compile(full, before, RoutingCompiler.compile(before, null));
+    }
+
+    private static ProxyConfig parse(String text) {
         ParseResult result = ConfigParser.parse(text, "bench.cfg", Path.of("."));
         if (!result.errors().isEmpty()) {
             throw new IllegalStateException("benchmark config rejected: " + result.errors());
         }
-        return RoutingCompiler.compile(result.config(), null);
+        return result.config();
     }
 
     /** A request that matches the {@code use_backend} rule of service {@code i} and no earlier one. */

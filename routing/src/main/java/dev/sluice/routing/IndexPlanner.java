@@ -4,79 +4,25 @@ import dev.sluice.routing.acl.ConditionCompiler;
 import dev.sluice.routing.acl.IndexHint;
 import dev.sluice.routing.config.AclExpr;
 import dev.sluice.routing.config.ConditionConfig;
+import dev.sluice.routing.select.RuleKeys;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Chooses the index keys of a frontend's {@code use_backend} rules. Each OR-ed group of a
- * condition needs one plain (not negated) term whose every ACL line has literal keys; among a
- * group's candidate terms the one whose keys are shared by the fewest rules wins, so
- * {@code path_beg /} (every service on the root path) loses to an exact host, and a host shared
- * by many services loses to their distinct path prefixes.
+ * The index keys a {@code use_backend} rule could be filed under: each OR-ed group of its
+ * condition needs one plain (not negated) term whose every ACL line has literal keys. Which of a
+ * group's candidate terms is used depends on how many rules share its keys, which the selector
+ * counts (see {@link RuleKeys}).
  */
 final class IndexPlanner {
 
-    private final List<List<List<List<IndexHint>>>> alternatives = new ArrayList<>();
-    private final Map<String, Integer> rulesPerKey = new HashMap<>();
+    private IndexPlanner() {
+    }
 
-    /** Registers the next rule's condition; call for every rule in order, then {@link #hints(int)}. */
-    void add(ConditionConfig condition, ConditionCompiler conditions) {
+    /** The candidate keys of {@code condition}, or {@code null} when it must be evaluated for every request. */
+    static RuleKeys keys(ConditionConfig condition, ConditionCompiler conditions) {
         List<List<List<IndexHint>>> groups = candidates(condition, conditions);
-        alternatives.add(groups);
-        if (groups == null) {
-            return;
-        }
-        Set<String> keys = new HashSet<>();
-        for (List<List<IndexHint>> group : groups) {
-            for (List<IndexHint> term : group) {
-                for (IndexHint h : term) {
-                    for (String k : h.keys()) {
-                        keys.add(h.kind() + "\u0000" + k);
-                    }
-                }
-            }
-        }
-        keys.forEach(k -> rulesPerKey.merge(k, 1, Integer::sum));
-    }
-
-    /** The keys of rule {@code index}, or {@code null} when it must be evaluated for every request. */
-    List<IndexHint> hints(int index) {
-        List<List<List<IndexHint>>> groups = alternatives.get(index);
-        if (groups == null) {
-            return null;
-        }
-        List<IndexHint> all = new ArrayList<>();
-        for (List<List<IndexHint>> group : groups) {
-            List<IndexHint> best = null;
-            long bestCost = Long.MAX_VALUE;
-            for (List<IndexHint> term : group) {
-                long cost = cost(term);
-                if (cost < bestCost) {
-                    best = term;
-                    bestCost = cost;
-                }
-            }
-            all.addAll(best);
-        }
-        return all;
-    }
-
-    /** Rules sharing the term's most shared key; among equals, exact keys and longer keys first. */
-    private long cost(List<IndexHint> term) {
-        long worst = 0;
-        for (IndexHint h : term) {
-            boolean prefix = h.kind() == IndexHint.Kind.PATH_PREFIX || h.kind() == IndexHint.Kind.HOST_PREFIX;
-            for (String k : h.keys()) {
-                long shared = rulesPerKey.getOrDefault(h.kind() + "\u0000" + k, 1);
-                long tieBreak = (prefix ? 2_000 : 0) + Math.max(0, 1_000 - k.length());
-                worst = Math.max(worst, shared * 10_000 + tieBreak);
-            }
-        }
-        return worst;
+        return groups == null ? null : RuleKeys.of(groups);
     }
 
     private static List<List<List<IndexHint>>> candidates(ConditionConfig condition, ConditionCompiler conditions) {

@@ -19,10 +19,8 @@ import dev.sluice.routing.config.ProxySettings;
 import dev.sluice.routing.config.ResolversConfig;
 import dev.sluice.routing.config.ServerConfig;
 import dev.sluice.routing.config.TcpRequestConfig;
-import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.config.UserlistConfig;
 import dev.sluice.routing.select.IndexedSelector;
-import dev.sluice.routing.select.SelectorRule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +31,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Compiles a {@link ProxyConfig} into an immutable {@link RoutingTable}. Server live state is
@@ -43,14 +42,15 @@ import java.util.Map;
 public final class RoutingCompiler {
 
     private final RoutingTable previous;
-    /** The previous table's backend configurations by name, when its backends may be taken over. */
-    private final Map<String, BackendConfig> reusable = new HashMap<>();
+    /** The previous table's frontend configurations by name, when its compiled rules may be taken over. */
+    private final Map<String, FrontendConfig> reusableFrontends = new HashMap<>();
     private final Map<String, BasicAuth> userlists = new HashMap<>();
     private final Map<String, ResolversConfig> resolvers = new HashMap<>();
     private final int bufsize;
     /**
-     * Compiled rule lists by (ACLs, rules): the two halves of a {@code listen} get the same list
-     * instance, which {@link Frontend#sharesRulesWith(Backend)} recognises.
+     * Compiled rule lists of {@code listen} sections by (ACLs, rules): its two halves get the same
+     * list instance, which {@link Frontend#sharesRulesWith(Backend)} recognises. Other proxies'
+     * rules are compiled on their own (a frontend's taken over from the table before).
      */
     private final Map<List<Object>, List<HttpRule>> compiledRules = new HashMap<>();
     private final dev.sluice.routing.config.ServerTlsConfig.Verify sslServerVerify;
@@ -76,7 +76,11 @@ public final class RoutingCompiler {
      * Like the other, taking over from {@code previous} every backend whose configuration is the
      * very object it was compiled from in {@code previousConfig} (the services that did not
      * change keep theirs), when the global settings, userlists and resolvers it depends on are the
-     * same: a change of one service compiles that service's backends only.
+     * same: a change of one service compiles that service's backends only. Likewise a frontend's
+     * {@code use_backend} rules equal to those of the frontend of the same name in
+     * {@code previousConfig} keep their compiled form and their place in its index, unless an
+     * ACL they name changed (see {@link SelectorCompiler}); the table routes as a fresh compile
+     * of {@code config} would.
      *
      * @param previousConfig what {@code previous} was compiled from, or {@code null}
      */
@@ -86,11 +90,12 @@ public final class RoutingCompiler {
         if (previous != null && previousConfig != null && previousConfig.global().equals(config.global())
                 && previousConfig.userlists().equals(config.userlists())
                 && previousConfig.resolvers().equals(config.resolvers())) {
-            for (BackendConfig b : previousConfig.backends()) {
-                compiler.reusable.put(b.name(), b);
+            for (FrontendConfig f : previousConfig.frontends()) {
+                compiler.reusableFrontends.put(f.name(), f);
             }
+            return compiler.table(config, previousConfig.backends(), previous);
         }
-        return compiler.table(config, previous);
+        return compiler.table(config, List.of(), previous);
     }
 
     /** The content hash of {@code config}: the first 16 hex digits of SHA-256 of its rendering. */
@@ -104,12 +109,16 @@ public final class RoutingCompiler {
         }
     }
 
-    private RoutingTable table(ProxyConfig config, RoutingTable previous) {
-        Map<String, Backend> backends = new LinkedHashMap<>();
-        for (BackendConfig b : config.backends()) {
+    /** @param before the backends {@code previous} was compiled from, when they may be taken over; else empty */
+    private RoutingTable table(ProxyConfig config, List<BackendConfig> before, RoutingTable previous) {
+        List<BackendConfig> now = config.backends();
+        boolean[] same = sameObjects(now, before);
+        Map<String, Backend> backends = new LinkedHashMap<>(now.size() * 4 / 3 + 1);
+        for (int i = 0; i < now.size(); i++) {
+            BackendConfig b = now.get(i);
             // a listen's two halves share one rule list: its backend is compiled with its frontend
-            boolean same = reusable.get(b.name()) == b && !config.hasFrontend(b.name());
-            backends.put(b.name(), same ? previous.backends().get(b.name()) : backend(b));
+            Backend old = same[i] && !config.hasFrontend(b.name()) ? previous.backends().get(b.name()) : null;
+            backends.put(b.name(), old != null ? old : backend(b, config.hasFrontend(b.name())));
         }
         List<Frontend> frontends = new ArrayList<>();
         for (FrontendConfig f : config.frontends()) {
@@ -123,6 +132,33 @@ public final class RoutingCompiler {
                 frontends.stream().map(Frontend::name).toList(), backends.keySet());
         return new RoutingTable(generation, ContentHash.lazy(() -> hash(config)), frontends, backends, limits, config.global().maxconn(),
                 traffic);
+    }
+
+    /**
+     * Per backend of {@code now}, whether it is the very object of {@code before} of the same
+     * name: the common start and end of the two lists are compared by position (a change of one
+     * service leaves the others' backends in place), the rest by name.
+     */
+    private static boolean[] sameObjects(List<BackendConfig> now, List<BackendConfig> before) {
+        boolean[] same = new boolean[now.size()];
+        int n = now.size();
+        int m = before.size();
+        int p = 0;
+        while (p < Math.min(n, m) && now.get(p) == before.get(p)) {
+            same[p++] = true;
+        }
+        int s = 0;
+        while (s < Math.min(n, m) - p && now.get(n - 1 - s) == before.get(m - 1 - s)) {
+            same[n - 1 - s++] = true;
+        }
+        Map<String, BackendConfig> moved = new HashMap<>();
+        for (int i = p; i < m - s; i++) {
+            moved.put(before.get(i).name(), before.get(i));
+        }
+        for (int i = p; i < n - s; i++) {
+            same[i] = moved.get(now.get(i).name()) == now.get(i);
+        }
+        return same;
     }
 
     /** The live state of backend {@code name}'s servers in the previous table, by server name. */
@@ -148,7 +184,8 @@ public final class RoutingCompiler {
                 .toList();
     }
 
-    private Backend backend(BackendConfig b) {
+    /** @param listen whether {@code b} is the back half of a {@code listen} section */
+    private Backend backend(BackendConfig b, boolean listen) {
         List<Server> servers = new ArrayList<>();
         Map<String, ServerState> previousStates = previousStates(b.name());
         for (ServerConfig s : b.servers()) {
@@ -164,30 +201,32 @@ public final class RoutingCompiler {
         ConditionCompiler conditions = new ConditionCompiler(b.acls(), userlists::get);
         return new Backend(b.name(), st.mode(), servers, Balancers.of(b.balance()),
                 st.timeouts(), st.retries(), st.redispatch(), forwardFor(st.forwardFor()), st.connectionMode(),
-                rules(b.acls(), b.requestRules(), conditions), rules(b.acls(), b.responseRules(), conditions),
+                rules(b.acls(), b.requestRules(), conditions, listen), rules(b.acls(), b.responseRules(), conditions, listen),
                 errorPages(st), b.cookie() == null ? null : b.cookie().compile(), b.httpCheck());
     }
 
     private Frontend frontend(FrontendConfig f, Map<String, Backend> backends) {
         ProxySettings st = f.settings();
         ConditionCompiler conditions = new ConditionCompiler(f.acls(), userlists::get);
-        IndexPlanner planner = new IndexPlanner();
-        for (UseBackendConfig u : f.useBackends()) {
-            planner.add(u.condition(), conditions);
+        FrontendConfig before = reusableFrontends.get(f.name());
+        Frontend was = before == null || previous == null ? null : previous.frontend(f.name());
+        Set<String> changedAcls = was == null ? Set.of() : RuleTakeover.changedAclNames(before.acls(), f.acls());
+        IndexedSelector selector = SelectorCompiler.compile(f, backends, conditions, userlists::get,
+                was == null ? null : before, was, changedAcls);
+        List<HttpRule> requestRules;
+        List<HttpRule> responseRules;
+        if (backends.containsKey(f.name())) {
+            requestRules = rules(f.acls(), f.requestRules(), conditions, true);
+            responseRules = rules(f.acls(), f.responseRules(), conditions, true);
+        } else {
+            requestRules = RuleTakeover.httpRules(f.requestRules(), was == null ? null : before.requestRules(),
+                    was == null ? null : was.requestRules(), changedAcls, f.acls(), conditions, userlists::get);
+            responseRules = RuleTakeover.httpRules(f.responseRules(), was == null ? null : before.responseRules(),
+                    was == null ? null : was.responseRules(), changedAcls, f.acls(), conditions, userlists::get);
         }
-        List<SelectorRule> selectorRules = new ArrayList<>();
-        for (int i = 0; i < f.useBackends().size(); i++) {
-            UseBackendConfig u = f.useBackends().get(i);
-            Backend target = requireBackend(backends, u.backend(), f.name());
-            selectorRules.add(new SelectorRule(conditions.compile(u.condition()), planner.hints(i), target));
-        }
-        Backend defaultBackend = f.defaultBackend() == null ? null
-                : requireBackend(backends, f.defaultBackend(), f.name());
         return new Frontend(f.name(), st.mode(), f.bindAddresses(), st.maxconn(), st.timeouts(),
-                forwardFor(st.forwardFor()), st.connectionMode(), rules(f.acls(), f.requestRules(), conditions),
-                rules(f.acls(), f.responseRules(), conditions), errorPages(st),
-                new IndexedSelector(selectorRules, defaultBackend), f.monitorUri(),
-                tcpInspection(f, conditions));
+                forwardFor(st.forwardFor()), st.connectionMode(), requestRules, responseRules, errorPages(st),
+                selector, f.monitorUri(), tcpInspection(f, conditions));
     }
 
     /** HAProxy buffers at most {@code tune.bufsize} less {@code tune.maxrewrite} (1024, at most half). */
@@ -204,7 +243,7 @@ public final class RoutingCompiler {
         return new TcpInspection(tcp.inspectDelayMs(), bufsize - Math.min(1024, bufsize / 2), rules);
     }
 
-    private static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {
+    static Backend requireBackend(Map<String, Backend> backends, String name, String frontend) {
         Backend b = backends.get(name);
         if (b == null) {
             throw new IllegalArgumentException("frontend " + frontend + ": no backend named '" + name + "'");
@@ -212,17 +251,23 @@ public final class RoutingCompiler {
         return b;
     }
 
-    private List<HttpRule> rules(List<AclConfig> acls, List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+    private List<HttpRule> rules(List<AclConfig> acls, List<HttpRuleConfig> configs, ConditionCompiler conditions,
+                                 boolean listen) {
         if (configs.isEmpty()) {
             return List.of();
         }
-        return compiledRules.computeIfAbsent(List.of(acls, configs), k -> {
-            List<HttpRule> out = new ArrayList<>();
-            for (HttpRuleConfig r : configs) {
-                out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
-            }
-            return List.copyOf(out);
-        });
+        if (!listen) {
+            return compileRules(configs, conditions);
+        }
+        return compiledRules.computeIfAbsent(List.of(acls, configs), k -> compileRules(configs, conditions));
+    }
+
+    private static List<HttpRule> compileRules(List<HttpRuleConfig> configs, ConditionCompiler conditions) {
+        List<HttpRule> out = new ArrayList<>();
+        for (HttpRuleConfig r : configs) {
+            out.add(new HttpRule(r.action().toAction(), conditions.compile(r.condition())));
+        }
+        return List.copyOf(out);
     }
 
     private static ForwardFor forwardFor(ForwardForConfig f) {

@@ -8,26 +8,53 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Compiles the ACLs of one proxy and the {@code if|unless} conditions that use them. */
 public final class ConditionCompiler {
 
-    private final Map<String, List<AclExpr>> acls;
+    private final List<AclConfig> declared;
     private final Function<String, BasicAuth> userlists;
     private final Map<String, Condition> named = new LinkedHashMap<>();
+    /** The lines of {@code declared} by name: all of them, or those of {@code only} when it is set. */
+    private Map<String, List<AclExpr>> acls;
+    private Set<String> only;
 
     public ConditionCompiler(List<AclConfig> acls, Function<String, BasicAuth> userlists) {
+        this.declared = acls;
+        this.userlists = userlists;
+    }
+
+    /**
+     * A compiler that gathers the lines of the ACLs {@code names} only, in one pass over
+     * {@code acls} (and all of them when asked for another name): for recompiling the few rules of
+     * a large frontend that changed.
+     */
+    public static ConditionCompiler forNames(List<AclConfig> acls, Set<String> names,
+                                             Function<String, BasicAuth> userlists) {
+        ConditionCompiler c = new ConditionCompiler(acls, userlists);
+        c.only = Set.copyOf(names);
+        c.acls = byName(acls, c.only);
+        return c;
+    }
+
+    private static Map<String, List<AclExpr>> byName(List<AclConfig> acls, Set<String> only) {
         Map<String, List<AclExpr>> byName = new LinkedHashMap<>();
         for (AclConfig a : acls) {
-            byName.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a.expr());
+            if (only == null || only.contains(a.name())) {
+                byName.computeIfAbsent(a.name(), k -> new ArrayList<>()).add(a.expr());
+            }
         }
-        this.acls = byName;
-        this.userlists = userlists;
+        return byName;
     }
 
     /** The tests of ACL {@code name} (several lines are OR-ed), predefined ones included; or {@code null}. */
     public List<AclExpr> lines(String name) {
+        if (acls == null || only != null && !only.contains(name)) {
+            acls = byName(declared, null);
+            only = null;
+        }
         List<AclExpr> lines = acls.get(name);
         if (lines != null) {
             return lines;

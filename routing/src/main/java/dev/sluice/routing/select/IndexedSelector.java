@@ -6,8 +6,6 @@ import dev.sluice.routing.RequestView;
 import dev.sluice.routing.acl.Ascii;
 import dev.sluice.routing.acl.Fetch;
 import dev.sluice.routing.acl.IndexHint;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,57 +15,90 @@ import java.util.Map;
  * a lookup gathers the candidate rules from those plus the rules that cannot be indexed and
  * evaluates them in ascending rule order. Keys are ASCII-lowercased on both sides, so the
  * candidates are always a superset of the rules that hold.
+ *
+ * <p>The indexes file rules by an id that stays with a rule from one selector to the
+ * {@link #next next}, and {@code rankOfId} turns ids into positions: inserting a rule moves the
+ * positions of the rules after it without touching their index entries.
  */
 public final class IndexedSelector implements Frontend.BackendSelector {
 
-    private final SelectorRule[] rules;
+    final SelectorRule[] rules;
+    /** By position: the keys each rule is filed under, {@code null} when it is not indexed. */
+    final List<IndexHint>[] chosen;
+    final int[] idOfRank;
+    final int[] rankOfId;
+    final KeyCounts counts;
+    final KeyIndex pathExact;
+    final KeyIndex hostExact;
+    final KeyIndex hostDomain;
+    final PrefixTrie pathPrefix;
+    final PrefixTrie hostPrefix;
+    private final Map<String, int[]> pathExactKeys;
+    private final Map<String, int[]> hostExactKeys;
+    private final Map<String, int[]> hostDomainKeys;
+    /** Whether every rule's id is its position (built from nothing, or changed in place since). */
+    private final boolean idsAreRanks;
     private final int[] unindexed;
-    private final Map<String, int[]> pathExact;
-    private final Map<String, int[]> hostExact;
-    private final Map<String, int[]> hostDomain;
-    private final PrefixTrie pathPrefix = new PrefixTrie();
-    private final PrefixTrie hostPrefix = new PrefixTrie();
     private final boolean usesPath;
     private final boolean usesHost;
     private final Backend defaultBackend;
 
     public IndexedSelector(List<SelectorRule> rules, Backend defaultBackend) {
-        this.rules = rules.toArray(SelectorRule[]::new);
-        this.defaultBackend = defaultBackend;
-        Map<String, List<Integer>> pe = new HashMap<>();
-        Map<String, List<Integer>> he = new HashMap<>();
-        Map<String, List<Integer>> hd = new HashMap<>();
-        List<Integer> rest = new ArrayList<>();
-        for (int i = 0; i < this.rules.length; i++) {
-            List<IndexHint> hints = this.rules[i].hints();
-            if (hints == null) {
-                rest.add(i);
-                continue;
-            }
-            for (IndexHint h : hints) {
-                for (String key : h.keys()) {
-                    switch (h.kind()) {
-                        case PATH_EXACT -> pe.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-                        case HOST_EXACT -> he.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-                        case HOST_DOMAIN -> hd.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-                        case PATH_PREFIX -> pathPrefix.add(key, i);
-                        case HOST_PREFIX -> hostPrefix.add(key, i);
-                    }
-                }
+        this(SelectorBuilder.fresh(rules, defaultBackend));
+    }
+
+    IndexedSelector(SelectorBuilder b) {
+        this.rules = b.rules;
+        this.chosen = b.chosen;
+        this.idOfRank = b.idOfRank;
+        this.rankOfId = b.rankOfId;
+        this.counts = b.counts;
+        this.pathExact = b.pathExact;
+        this.hostExact = b.hostExact;
+        this.hostDomain = b.hostDomain;
+        this.pathPrefix = b.pathPrefix;
+        this.hostPrefix = b.hostPrefix;
+        this.defaultBackend = b.defaultBackend;
+        this.pathExactKeys = pathExact.rules;
+        this.hostExactKeys = hostExact.rules;
+        this.hostDomainKeys = hostDomain.rules;
+        boolean identity = rankOfId.length == rules.length;
+        for (int i = 0; i < rankOfId.length && identity; i++) {
+            identity = rankOfId[i] == i;
+        }
+        this.idsAreRanks = identity;
+        int n = 0;
+        for (List<IndexHint> c : chosen) {
+            n += c == null ? 1 : 0;
+        }
+        this.unindexed = new int[n];
+        for (int i = 0, u = 0; i < chosen.length; i++) {
+            if (chosen[i] == null) {
+                unindexed[u++] = i;
             }
         }
-        this.unindexed = rest.stream().mapToInt(Integer::intValue).toArray();
-        this.pathExact = freeze(pe);
-        this.hostExact = freeze(he);
-        this.hostDomain = freeze(hd);
         this.usesPath = !pathExact.isEmpty() || !pathPrefix.isEmpty();
         this.usesHost = !hostExact.isEmpty() || !hostDomain.isEmpty() || !hostPrefix.isEmpty();
     }
 
-    private static Map<String, int[]> freeze(Map<String, List<Integer>> m) {
-        Map<String, int[]> out = new HashMap<>();
-        m.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).distinct().toArray()));
-        return Map.copyOf(out);
+    /**
+     * The selector for {@code rules}, built from this one: the rules at the start and at the end
+     * of {@code rules} that are the very objects this one has there keep their index entries (and
+     * keep their choice of keys unless the rules in between changed how many rules share them).
+     * It routes exactly as {@code new IndexedSelector(rules, defaultBackend)} would.
+     */
+    public IndexedSelector next(List<SelectorRule> rules, Backend defaultBackend) {
+        return new IndexedSelector(SelectorBuilder.next(this, rules, defaultBackend));
+    }
+
+    /** How many rules this selector has. */
+    public int size() {
+        return rules.length;
+    }
+
+    /** The rule at {@code index}, in rule order. */
+    public SelectorRule rule(int index) {
+        return rules[index];
     }
 
     @Override
@@ -83,6 +114,9 @@ public final class IndexedSelector implements Frontend.BackendSelector {
         }
         IntList candidates = new IntList();
         gather(request, candidates);
+        if (!idsAreRanks) {
+            candidates.map(rankOfId);
+        }
         candidates.sortUnique();
         int c = 0;
         int u = 0;
@@ -106,16 +140,16 @@ public final class IndexedSelector implements Frontend.BackendSelector {
             String path = request.path();
             if (path != null) {
                 String p = Ascii.lower(path);
-                out.addAll(pathExact.get(p));
+                out.addAll(pathExactKeys.get(p));
                 pathPrefix.collect(p, out);
             }
         }
         if (usesHost) {
             for (String value : Fetch.headerValues(request, "host")) {
                 String h = Ascii.lower(value);
-                out.addAll(hostExact.get(h));
+                out.addAll(hostExactKeys.get(h));
                 hostPrefix.collect(h, out);
-                if (!hostDomain.isEmpty()) {
+                if (!hostDomainKeys.isEmpty()) {
                     domains(h, out);
                 }
             }
@@ -132,7 +166,7 @@ public final class IndexedSelector implements Frontend.BackendSelector {
             }
             for (int e = c + 1; e <= len; e++) {
                 if (e == len || delims.indexOf(h.charAt(e)) >= 0) {
-                    out.addAll(hostDomain.get(h.substring(c, e)));
+                    out.addAll(hostDomainKeys.get(h.substring(c, e)));
                 }
             }
         }

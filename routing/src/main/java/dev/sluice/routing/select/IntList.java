@@ -32,6 +32,13 @@ final class IntList {
         return values[i];
     }
 
+    /** Replaces each value {@code v} by {@code map[v]}. */
+    void map(int[] map) {
+        for (int i = 0; i < size; i++) {
+            values[i] = map[values[i]];
+        }
+    }
+
     /** Sorts ascending and drops duplicates. */
     void sortUnique() {
         Arrays.sort(values, 0, size);

@@ -12,25 +12,33 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TrafficBook {
 
-    private final Map<String, Traffic> frontends = new ConcurrentHashMap<>();
-    private final Map<String, Traffic> backends = new ConcurrentHashMap<>();
+    private final Map<String, Traffic> frontends;
+    private final Map<String, Traffic> backends;
 
     public TrafficBook() {
+        this(0, 0);
+    }
+
+    /** Sized for the names it will hold, so that filling it never grows its tables. */
+    private TrafficBook(int frontendCount, int backendCount) {
+        frontends = new ConcurrentHashMap<>(Math.max(16, frontendCount));
+        backends = new ConcurrentHashMap<>(Math.max(16, backendCount));
     }
 
     /** A book for a new table: the entries of {@code previous} (may be null) for the names still there. */
     public static TrafficBook carryOver(TrafficBook previous, Collection<String> frontendNames,
                                         Collection<String> backendNames) {
-        TrafficBook next = new TrafficBook();
-        for (String name : frontendNames) {
-            Traffic t = previous == null ? null : previous.frontends.get(name);
-            next.frontends.put(name, t != null ? t : new Traffic());
-        }
-        for (String name : backendNames) {
-            Traffic t = previous == null ? null : previous.backends.get(name);
-            next.backends.put(name, t != null ? t : new Traffic());
-        }
+        TrafficBook next = new TrafficBook(frontendNames.size(), backendNames.size());
+        carry(previous == null ? Map.of() : previous.frontends, frontendNames, next.frontends);
+        carry(previous == null ? Map.of() : previous.backends, backendNames, next.backends);
         return next;
+    }
+
+    private static void carry(Map<String, Traffic> from, Collection<String> names, Map<String, Traffic> to) {
+        for (String name : names) {
+            Traffic t = from.get(name);
+            to.put(name, t != null ? t : new Traffic());
+        }
     }
 
     /** The counters of frontend {@code name}: a lock-free read for every name the table has. */

@@ -26,7 +26,7 @@ class IndexedSelectorTest {
         "x.a.com.b", "a", "api.", "b.com, a.com"};
     private static final String[] METHODS = {"GET", "POST"};
 
-    private static String pick(Random r, String[] values) {
+    static String pick(Random r, String[] values) {
         return values[r.nextInt(values.length)];
     }
 
@@ -40,7 +40,7 @@ class IndexedSelectorTest {
         return b.toString();
     }
 
-    private static String randomAcl(Random r) {
+    static String randomAcl(Random r) {
         String[] hostPool = {"a.com", "A.com", "www.a.com", "a.com:8080", "api", "api.", "b.com", "com", ".a.com"};
         return switch (r.nextInt(14)) {
             case 0 -> "path" + patterns(r, PATHS);
@@ -60,7 +60,7 @@ class IndexedSelectorTest {
         };
     }
 
-    private static String randomCondition(Random r, int acls) {
+    static String randomCondition(Random r, int acls) {
         StringBuilder b = new StringBuilder(r.nextInt(8) == 0 ? " unless" : " if");
         int groups = 1 + (r.nextInt(4) == 0 ? 1 : 0);
         for (int g = 0; g < groups; g++) {
@@ -109,7 +109,7 @@ class IndexedSelectorTest {
         return b.toString();
     }
 
-    private static TestRequest randomRequest(Random r) {
+    static TestRequest randomRequest(Random r) {
         String path = pick(r, PATHS);
         TestRequest req = TestRequest.get(path.isEmpty() ? "/" : path + (r.nextBoolean() ? "?q=1" : ""))
                 .method(pick(r, METHODS));
@@ -121,7 +121,7 @@ class IndexedSelectorTest {
     }
 
     /** The reference: every use_backend rule in order, conditions compiled on their own. */
-    private static String linear(ProxyConfig config, TestRequest request) {
+    static String linear(ProxyConfig config, TestRequest request) {
         FrontendConfig f = config.frontend("f");
         ConditionCompiler compiler = new ConditionCompiler(f.acls(), name -> null);
         for (UseBackendConfig u : f.useBackends()) {
