@@ -28,7 +28,7 @@ final class KeyIndex {
         return new Editor(this);
     }
 
-    static final class Editor {
+    static final class Editor implements KeyEditor {
         private final KeyIndex from;
         private Map<String, int[]> rules;
 
@@ -43,7 +43,8 @@ final class KeyIndex {
             return rules;
         }
 
-        void add(String key, int rule) {
+        @Override
+        public void add(String key, int rule) {
             int[] ids = writable().get(key);
             if (ids == null) {
                 rules.put(key, new int[] {rule});
@@ -59,7 +60,8 @@ final class KeyIndex {
             rules.put(key, more);
         }
 
-        void remove(String key, int rule) {
+        @Override
+        public void remove(String key, int rule) {
             int[] ids = writable().get(key);
             if (ids == null) {
                 return;

@@ -73,7 +73,7 @@ final class PrefixTrie {
     }
 
     /** Adds and removes (key, rule id) entries; one thread, then {@link #done()}. */
-    static final class Editor {
+    static final class Editor implements KeyEditor {
         private final Object token = new Object();
         private Node root;
 
@@ -81,7 +81,8 @@ final class PrefixTrie {
             this.root = root;
         }
 
-        void add(String prefix, int rule) {
+        @Override
+        public void add(String prefix, int rule) {
             root = root.ownedBy(token);
             Node n = root;
             for (int i = 0; i < prefix.length(); i++) {
@@ -107,7 +108,8 @@ final class PrefixTrie {
         }
 
         /** Removes {@code rule} from {@code prefix}, and the nodes that are left without rules or children. */
-        void remove(String prefix, int rule) {
+        @Override
+        public void remove(String prefix, int rule) {
             Node[] path = new Node[prefix.length() + 1];
             Node n = root;
             for (int i = 0; i < prefix.length(); i++) {

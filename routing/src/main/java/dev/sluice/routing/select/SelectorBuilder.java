@@ -154,34 +154,30 @@ final class SelectorBuilder {
     }
 
     private void file(List<IndexHint> hints, int id) {
-        if (hints == null) {
-            return;
-        }
-        for (IndexHint h : hints) {
-            for (String key : h.keys()) {
-                switch (h.kind()) {
-                    case PATH_EXACT -> pathExactEdit.add(key, id);
-                    case HOST_EXACT -> hostExactEdit.add(key, id);
-                    case HOST_DOMAIN -> hostDomainEdit.add(key, id);
-                    case PATH_PREFIX -> pathPrefixEdit.add(key, id);
-                    case HOST_PREFIX -> hostPrefixEdit.add(key, id);
-                }
-            }
-        }
+        edit(hints, id, true);
     }
 
     private void unfile(List<IndexHint> hints, int id) {
+        edit(hints, id, false);
+    }
+
+    private void edit(List<IndexHint> hints, int id, boolean add) {
         if (hints == null) {
             return;
         }
         for (IndexHint h : hints) {
+            KeyEditor editor = switch (h.kind()) {
+                case PATH_EXACT -> pathExactEdit;
+                case HOST_EXACT -> hostExactEdit;
+                case HOST_DOMAIN -> hostDomainEdit;
+                case PATH_PREFIX -> pathPrefixEdit;
+                case HOST_PREFIX -> hostPrefixEdit;
+            };
             for (String key : h.keys()) {
-                switch (h.kind()) {
-                    case PATH_EXACT -> pathExactEdit.remove(key, id);
-                    case HOST_EXACT -> hostExactEdit.remove(key, id);
-                    case HOST_DOMAIN -> hostDomainEdit.remove(key, id);
-                    case PATH_PREFIX -> pathPrefixEdit.remove(key, id);
-                    case HOST_PREFIX -> hostPrefixEdit.remove(key, id);
+                if (add) {
+                    editor.add(key, id);
+                } else {
+                    editor.remove(key, id);
                 }
             }
         }
