@@ -2,6 +2,7 @@ package dev.sluice.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.discovery.ControlThreads;
 import dev.sluice.discovery.ServiceSink;
 import dev.sluice.discovery.Source;
 import dev.sluice.routing.ContentHash;
@@ -42,11 +43,8 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
     private final ServiceDefaults defaults;
     private final ServiceStore store;
     private final Callable<ProxyConfig> baseLoader;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sluice-admin-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(
+            ControlThreads.named("sluice-admin-writer"));
 
     // Written by the writer thread only; read by others through the volatile snapshot.
     private ProxyConfig base;

@@ -108,6 +108,24 @@ class AdminServerTest {
     }
 
     @Test
+    void controlPlaneThreads_runAtTheLowestPriority_theProxyLoopsDoNot() throws Exception {
+        admin = AdminServer.start("127.0.0.1", 0, registry, null);
+        assertThat(call("GET", "/v1/docker-flow-proxy/reconfigure?serviceName=alpha&servicePath=/alpha"
+                + "&port=" + backend.port() + "&outboundHostname=127.0.0.1").statusCode()).isEqualTo(200);
+        assertThat(viaProxy("/alpha/x").statusCode()).isEqualTo(200);
+        Map<String, Integer> priorities = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            priorities.put(t.getName(), t.getPriority());
+        }
+        // with -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10 these run at nice 10
+        assertThat(priorities).containsEntry("sluice-admin-writer", Thread.MIN_PRIORITY);
+        assertThat(priorities).hasEntrySatisfying("vert.x-eventloop-thread-0",
+                p -> assertThat(p).isEqualTo(Thread.MIN_PRIORITY));
+        assertThat(priorities.entrySet()).filteredOn(e -> e.getKey().startsWith("sluice-proxy"))
+                .isNotEmpty().allSatisfy(e -> assertThat(e.getValue()).isEqualTo(Thread.NORM_PRIORITY));
+    }
+
+    @Test
     void badInput_isRefusedWithDockerFlowProxysCodes_andChangesNothing() throws Exception {
         admin = AdminServer.start("127.0.0.1", 0, registry, null);
         String hash = registry.table().hash();

@@ -3,6 +3,7 @@ package dev.sluice.discovery.docker;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.discovery.ControlThreads;
 import dev.sluice.discovery.ServiceSink;
 import dev.sluice.discovery.Source;
 
@@ -41,11 +42,8 @@ public final class DockerDiscovery implements AutoCloseable {
     private final Duration interval;
     private final PrintStream log;
     private final Runnable onChange;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-docker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+            ControlThreads.named("sluice-docker"));
     private final Thread events;
     /** Service ID → name of every service this discovery routes (worker thread only, read by status). */
     private final Map<String, String> routed = new ConcurrentHashMap<>();
@@ -67,8 +65,7 @@ public final class DockerDiscovery implements AutoCloseable {
         this.onChange = requireNonNull(onChange, "onChange");
         this.api = new DockerApi(host, 10_000);
         this.status = new AtomicReference<>(DockerStatus.starting(host.spec()));
-        this.events = new Thread(this::follow, "sluice-docker-events");
-        this.events.setDaemon(true);
+        this.events = ControlThreads.lowered(new Thread(this::follow, "sluice-docker-events"));
     }
 
     /** Starts following the engine; the first reconcile runs at once. */

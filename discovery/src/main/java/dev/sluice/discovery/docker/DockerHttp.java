@@ -2,6 +2,7 @@ package dev.sluice.discovery.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.discovery.ControlThreads;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,11 +35,8 @@ final class DockerHttp implements AutoCloseable {
 
     private final DockerHost host;
     private final long timeoutMillis;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-docker-timeout");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            ControlThreads.named("sluice-docker-timeout"));
 
     /** A response: status and body (the body of a stream is empty). */
     record Response(int status, byte[] body) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.discovery.ControlThreads;
 import dev.sluice.discovery.ServiceSink;
 import dev.sluice.discovery.Source;
 import dev.sluice.discovery.peers.LimitedBody;
@@ -47,11 +48,8 @@ public final class SwarmListenerSync implements AutoCloseable {
     private final Runnable onChange;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-listener");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+            ControlThreads.named("sluice-listener"));
     private volatile boolean fetchedOnce;
     private volatile String lastError = "";
     private volatile long lastFetchMillis;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.discovery.ControlThreads;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,17 +57,11 @@ public final class Replicas implements AutoCloseable {
     private final PrintStream log;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-replicas");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            ControlThreads.named("sluice-replicas"));
     /** DNS lookups and the interfaces' addresses: blocking calls, off every caller's thread. */
-    private final java.util.concurrent.ExecutorService lookups = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sluice-replicas-lookup");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService lookups = Executors.newSingleThreadExecutor(
+            ControlThreads.named("sluice-replicas-lookup"));
     private volatile List<PeerStatus> lastSurvey = List.of();
     private volatile long lastSurveyMillis;
 
