@@ -101,8 +101,8 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 #                                few seconds) compete with the event loop for the core.
 #   -XX:+ExitOnOutOfMemoryError  a JVM that ran out of heap is in an unknown state: exit, and Swarm
 #                                starts a fresh task, rather than keep a proxy that half works.
-# Not set by default: -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10
-# -XX:CompilerThreadPriority=10 (all three or none) run the control plane and the JIT at nice 10,
+# Not set by default: -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=5
+# -XX:CompilerThreadPriority=5 (all three or none) run the control plane and the JIT at nice 5,
 # for a proxy whose routes change many times a second under load; warm-up at full load is then
 # slower. README.md, "Performance", has the figures.
 # Change them by overriding the entrypoint (JAVA_TOOL_OPTIONS can add flags, but these come after
