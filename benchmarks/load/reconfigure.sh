@@ -7,6 +7,7 @@
 # Sluice on core 0 (embedded configuration, the services frontend), client and nginx on core 1.
 #
 #   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
+#   PRIORITY=5 benchmarks/load/reconfigure.sh   # with the opt-in priority flags (README, Performance)
 #
 # Needs nginx, wrk, curl, python3, taskset; build first (mvn -B -DskipTests package).
 set -euo pipefail
@@ -18,6 +19,11 @@ WARMUP=${WARMUP:-30}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+# PRIORITY=N (1-19): the README's opt-in, the control-plane threads and the JIT at nice N
+if [[ -n ${PRIORITY:-} ]]; then
+  [[ $PRIORITY =~ ^([1-9]|1[0-9])$ ]] || { echo "PRIORITY=$PRIORITY: expected a nice value from 1 to 19" >&2; exit 2; }
+  SLUICE_JVM_OPTS+=" -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=$PRIORITY -XX:CompilerThreadPriority=$PRIORITY"
+fi
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
