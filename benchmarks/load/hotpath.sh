@@ -17,6 +17,7 @@ WARMUP=${WARMUP:-30}
 DURATION=${DURATION:-15}
 ALLOC=${ALLOC:-1}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 CLK_TCK=$(getconf CLK_TCK)
 PORT=18191
 (( $# > 0 )) || { echo "usage: $0 JAR [JAR...] (expected: at least one sluice.jar)" >&2; exit 2; }
@@ -109,7 +110,7 @@ PY
 for ((round = 1; round <= ROUNDS; round++)); do
   for jar in "$@"; do
     # shellcheck disable=SC2086  # the options are meant to be split
-    taskset -c 0 java $SLUICE_JVM_OPTS -jar "$jar" run -f "$WORK/sluice.cfg" >"$WORK/sluice.log" 2>&1 &
+    taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$jar" run -f "$WORK/sluice.cfg" >"$WORK/sluice.log" 2>&1 &
     PP=$!
     PIDS+=("$PP")
     wait_port || { echo "sluice did not start:" >&2; tail -20 "$WORK/sluice.log" >&2; exit 1; }

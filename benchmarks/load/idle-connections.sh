@@ -13,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 N=${N:-10000}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC"}
+SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
@@ -28,7 +29,7 @@ backend b
     server s1 127.0.0.1:18190
 CFG
 # NMT: the JVM's own view of its native memory, direct buffers included (Other)
-taskset -c 0 java $SLUICE_JVM_OPTS -XX:NativeMemoryTracking=summary -jar "$SLUICE_JAR" run -f "$WORK/sluice.cfg" \
+taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -XX:NativeMemoryTracking=summary -jar "$SLUICE_JAR" run -f "$WORK/sluice.cfg" \
   --admin-port 18192 --state-dir "$WORK/state" >"$WORK/sluice.log" 2>&1 &
 sp=$!
 PIDS+=("$sp")

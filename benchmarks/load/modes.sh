@@ -14,6 +14,7 @@ DURATION=${DURATION:-10}
 H2_REQUESTS=${H2_REQUESTS:-300000}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 CLK_TCK=$(getconf CLK_TCK)
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
@@ -80,7 +81,7 @@ for proxy in haproxy sluice; do
     taskset -c 0 haproxy -f "$WORK/proxy.cfg" >"$WORK/haproxy.log" 2>&1 &
     WARM=5
   else
-    taskset -c 0 java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/proxy.cfg" --admin-port 18193 \
+    taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/proxy.cfg" --admin-port 18193 \
       --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
     WARM=$WARMUP
   fi

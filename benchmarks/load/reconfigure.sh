@@ -19,6 +19,7 @@ WARMUP=${WARMUP:-30}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 # PRIORITY=N (1-19): the README's opt-in, the control-plane threads and the JIT at nice N
 if [[ -n ${PRIORITY:-} ]]; then
   [[ $PRIORITY =~ ^([1-9]|1[0-9])$ ]] || { echo "PRIORITY=$PRIORITY: expected a nice value from 1 to 19" >&2; exit 2; }
@@ -28,7 +29,7 @@ fi
 source "$(dirname "$0")/common.sh"
 
 start_backend
-taskset -c 0 java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
+taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
   --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
 PIDS+=("$!")
 for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:18192/v1/docker-flow-proxy/ping && break; sleep 0.2; done

@@ -16,6 +16,7 @@ WARMUP=${WARMUP:-30}
 DURATION=${DURATION:-10}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 CLK_TCK=$(getconf CLK_TCK)
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
@@ -63,7 +64,7 @@ echo "| services | request | req/s | Sluice CPU µs/req |"
 echo "|---:|---|---:|---:|"
 for n in "$ROUTES_A" "$ROUTES_B"; do
   config "$n"
-  taskset -c 0 java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/routes-$n.cfg" --admin-port 18192 \
+  taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/routes-$n.cfg" --admin-port 18192 \
     --state-dir "$WORK/state" >"$WORK/sluice-$n.log" 2>&1 &
   SP=$!
   PIDS+=("$SP")

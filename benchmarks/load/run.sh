@@ -15,6 +15,7 @@
 #   PROXIES="direct haproxy nginx sluice"   which rows to run
 #   SLUICE_JAR=app/target/sluice.jar
 #   SLUICE_JVM_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC ..."
+#   SLUICE_JAVA=java    the JVM that runs Sluice, e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 #   MAX_OTHER=10 RETRIES=1  repeat a run (at most RETRIES times) when other processes used more
 #                       than MAX_OTHER % of the proxy core or of the client core (wrk + backend)
 #                       during it; the least disturbed run is kept
@@ -45,6 +46,7 @@ fi
 PROXIES=${PROXIES:-"direct haproxy nginx sluice"}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 PROFILE=${PROFILE:-0}
 LATENCY=${LATENCY:-0}
 LATENCY_RATE=${LATENCY_RATE:-}
@@ -91,6 +93,10 @@ done
 if [[ $PROXIES == *sluice* || $LATENCY == 1 ]] && ! command -v java >/dev/null 2>&1; then missing+=(java); fi
 if (( ${#missing[@]} > 0 )); then
   echo "missing: ${missing[*]}. Install with: apt-get install -y haproxy nginx wrk curl util-linux" >&2
+  exit 2
+fi
+if [[ $PROXIES == *sluice* ]] && ! command -v "$SLUICE_JAVA" >/dev/null 2>&1; then
+  echo "SLUICE_JAVA=$SLUICE_JAVA: not found (expected a java executable, for example /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)" >&2
   exit 2
 fi
 if [[ $PROXIES == *sluice* && ! -f $SLUICE_JAR ]]; then
@@ -593,7 +599,7 @@ for proxy in $RUN_ORDER; do
       ;;
     sluice)
       # shellcheck disable=SC2086  # the options are meant to be split
-      taskset -c "$PROXY_CPU" java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/sluice.cfg" \
+      taskset -c "$PROXY_CPU" "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/sluice.cfg" \
         >"$WORK/sluice.log" 2>&1 &
       pid=$!
       STARTED+=("$pid")
@@ -628,7 +634,7 @@ ratio() {
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), kernel $(uname -r)."
   echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s on core $CLIENT_CPU; proxy on core $PROXY_CPU; backend nginx on core $BACKEND_CPU."
   echo "Warm-up ${WARMUP}s before each measured run; ${SLUICE_WARMUP}s before Sluice's first (JIT)."
-  echo "$(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); $(java -version 2>&1 | head -1)"
+  echo "$(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); Sluice on $("$SLUICE_JAVA" -version 2>&1 | head -1)"
   echo "Sluice JVM options: $SLUICE_JVM_OPTS"
   echo
   echo "Ratios in parentheses are to HAProxy (req/s: higher is better; latency and CPU: lower is better)."
