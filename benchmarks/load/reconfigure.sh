@@ -29,6 +29,7 @@ fi
 source "$(dirname "$0")/common.sh"
 
 start_backend
+# shellcheck disable=SC2086  # the options are meant to be split
 taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
   --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
 PIDS+=("$!")

@@ -117,7 +117,7 @@ class AdminServerTest {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             priorities.put(t.getName(), t.getPriority());
         }
-        // with -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10 these run at nice 10
+        // with the README's three priority flags (ThreadPriorityPolicy=1 ...) these run at nice 5
         assertThat(priorities).containsEntry("sluice-admin-writer", Thread.MIN_PRIORITY);
         assertThat(priorities).hasEntrySatisfying("vert.x-eventloop-thread-0",
                 p -> assertThat(p).isEqualTo(Thread.MIN_PRIORITY));

@@ -4,10 +4,12 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Threads of the control plane: discovery, the admin API and the registry's writer. They are
- * daemons at {@link Thread#MIN_PRIORITY}, so that with the start script's
- * {@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10} they run at nice 10 and
- * a change never takes the core from a proxy event loop that has requests to serve. Without those
- * flags the priority is recorded and has no effect.
+ * daemons at {@link Thread#MIN_PRIORITY}, which has no effect unless the JVM is started with the
+ * README's opt-in flags ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=5
+ * -XX:CompilerThreadPriority=5}, all three or none: "Performance"); then they run at nice 5, and a
+ * change waits for a proxy event loop that has requests to serve instead of delaying it. Threads
+ * they start inherit that nice value: event loops are started by whoever starts the proxy
+ * ({@code Transport.started}).
  */
 public final class ControlThreads {
 

@@ -3,6 +3,7 @@ package dev.sluice.health;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.proxy.OriginTls;
+import dev.sluice.proxy.Transport;
 import dev.sluice.routing.Backend;
 import dev.sluice.routing.RoutingTable;
 import dev.sluice.routing.Server;
@@ -42,8 +43,8 @@ public final class HealthChecks implements AutoCloseable {
     private final OriginTls originTls = new OriginTls();
 
     private HealthChecks() {
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-health", true),
-                NioIoHandler.newFactory());
+        this.group = Transport.started(new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("sluice-health", true), NioIoHandler.newFactory()));
         // Netty's asynchronous resolver: a check of a server named by a host name (before the
         // background resolution knows its address, or an `addr` host name) never blocks the loop
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()

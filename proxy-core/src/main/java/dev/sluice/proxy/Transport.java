@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 
 /** The socket transport: native epoll when it loads, NIO otherwise. */
 public enum Transport {
@@ -29,9 +30,24 @@ public enum Transport {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
+    /** {@code threads} event loops named {@code name}, each thread started ({@link #started}). */
     public EventLoopGroup newGroup(int threads, String name) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+        return started(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory));
+    }
+
+    /**
+     * Starts every loop of {@code group} now, on the calling thread. Netty starts a loop's thread
+     * when the loop first gets work, and a thread inherits the kernel's nice value of the thread
+     * that started it: a loop first used by the admin writer (a new bind, the first health check)
+     * would run at the control plane's nice value for good, since an unprivileged process cannot
+     * lower it again (README, "Performance": the opt-in priority flags).
+     */
+    public static <G extends EventLoopGroup> G started(G group) {
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).syncUninterruptibly();
+        }
+        return group;
     }
 
     public Class<? extends ServerChannel> serverChannel() {
