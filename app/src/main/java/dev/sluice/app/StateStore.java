@@ -39,7 +39,7 @@ import java.util.Set;
  * in order, one service per line ({@code source} is where the service came from; a file without
  * it reads as {@code api}).
  *
- * <p>{@link #save} replaces the file atomically: it writes {@code services.json.<random>.tmp} in
+ * <p>{@link #save} replaces the file atomically: it writes {@code services.json.<random>-<n>.tmp} in
  * the same directory, forces it to disk, renames it over {@code services.json} and forces the
  * directory, so after a crash the file holds either the old list or the new one, never a mix.
  * {@link #load} deletes temp files a crash left behind. Not thread-safe: one writer at a time.

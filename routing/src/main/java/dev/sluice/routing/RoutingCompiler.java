@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import dev.sluice.routing.stats.TrafficBook;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -143,14 +144,10 @@ public final class RoutingCompiler {
         boolean[] same = new boolean[now.size()];
         int n = now.size();
         int m = before.size();
-        int p = 0;
-        while (p < Math.min(n, m) && now.get(p) == before.get(p)) {
-            same[p++] = true;
-        }
-        int s = 0;
-        while (s < Math.min(n, m) - p && now.get(n - 1 - s) == before.get(m - 1 - s)) {
-            same[n - 1 - s++] = true;
-        }
+        int p = RuleTakeover.commonPrefix(now, before, (a, b) -> a == b);
+        int s = RuleTakeover.commonSuffix(now, before, p, (a, b) -> a == b);
+        Arrays.fill(same, 0, p, true);
+        Arrays.fill(same, n - s, n, true);
         Map<String, BackendConfig> moved = new HashMap<>();
         for (int i = p; i < m - s; i++) {
             moved.put(before.get(i).name(), before.get(i));

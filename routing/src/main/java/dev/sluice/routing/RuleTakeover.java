@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -129,9 +130,14 @@ final class RuleTakeover {
     }
 
     static <T> int commonPrefix(List<T> a, List<T> b) {
+        return commonPrefix(a, b, RuleTakeover::same);
+    }
+
+    /** The length of the common start of {@code a} and {@code b}, elements compared with {@code same}. */
+    static <T> int commonPrefix(List<T> a, List<T> b, BiPredicate<? super T, ? super T> same) {
         int max = Math.min(a.size(), b.size());
         int p = 0;
-        while (p < max && same(a.get(p), b.get(p))) {
+        while (p < max && same.test(a.get(p), b.get(p))) {
             p++;
         }
         return p;
@@ -139,9 +145,14 @@ final class RuleTakeover {
 
     /** The length of the common end of {@code a} and {@code b} that does not overlap their first {@code prefix}. */
     static <T> int commonSuffix(List<T> a, List<T> b, int prefix) {
+        return commonSuffix(a, b, prefix, RuleTakeover::same);
+    }
+
+    /** Like the other, elements compared with {@code same}. */
+    static <T> int commonSuffix(List<T> a, List<T> b, int prefix, BiPredicate<? super T, ? super T> same) {
         int max = Math.min(a.size(), b.size()) - prefix;
         int s = 0;
-        while (s < max && same(a.get(a.size() - 1 - s), b.get(b.size() - 1 - s))) {
+        while (s < max && same.test(a.get(a.size() - 1 - s), b.get(b.size() - 1 - s))) {
             s++;
         }
         return s;
