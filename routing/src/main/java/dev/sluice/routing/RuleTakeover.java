@@ -78,7 +78,7 @@ final class RuleTakeover {
      * A compiler for {@code todo}, the conditions still to compile out of {@code total} rules:
      * when they are few, one that gathers only the lines of the ACLs they name, not all of them.
      */
-    static ConditionCompiler compilerFor(List<ConditionConfig> todo, int total, List<AclConfig> acls,
+    private static ConditionCompiler compilerFor(List<ConditionConfig> todo, int total, List<AclConfig> acls,
                                          ConditionCompiler all, Function<String, BasicAuth> userlists) {
         if (todo.size() * 4 > total) {
             return all;
@@ -111,22 +111,35 @@ final class RuleTakeover {
         List<HttpRule> out = old == null || oldRules.size() != old.size()
                 ? new ArrayList<>(java.util.Collections.nCopies(now.size(), null))
                 : takeOver(now, old, oldRules::get, (c, r) -> namesAny(c.condition(), changedAcls) ? null : r);
+        compileMissing(out, now, HttpRuleConfig::condition, acls, all, userlists,
+                (r, c) -> new HttpRule(r.action().toAction(), c.compile(r.condition())));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Fills every {@code null} of {@code out} (what was not taken over) with {@code compile} of
+     * the rule at the same place of {@code now}, through one compiler for all of them
+     * ({@link #compilerFor}).
+     */
+    static <C, R> void compileMissing(List<R> out, List<C> now, Function<C, ConditionConfig> condition,
+                                      List<AclConfig> acls, ConditionCompiler all,
+                                      Function<String, BasicAuth> userlists,
+                                      BiFunction<C, ConditionCompiler, R> compile) {
         List<ConditionConfig> todo = new ArrayList<>();
         for (int i = 0; i < now.size(); i++) {
             if (out.get(i) == null) {
-                todo.add(now.get(i).condition());
+                todo.add(condition.apply(now.get(i)));
             }
         }
-        if (!todo.isEmpty()) {
-            ConditionCompiler c = compilerFor(todo, now.size(), acls, all, userlists);
-            for (int i = 0; i < now.size(); i++) {
-                if (out.get(i) == null) {
-                    HttpRuleConfig r = now.get(i);
-                    out.set(i, new HttpRule(r.action().toAction(), c.compile(r.condition())));
-                }
+        if (todo.isEmpty()) {
+            return;
+        }
+        ConditionCompiler c = compilerFor(todo, now.size(), acls, all, userlists);
+        for (int i = 0; i < now.size(); i++) {
+            if (out.get(i) == null) {
+                out.set(i, compile.apply(now.get(i), c));
             }
         }
-        return List.copyOf(out);
     }
 
     static <T> int commonPrefix(List<T> a, List<T> b) {

@@ -2,7 +2,6 @@ package dev.sluice.routing;
 
 import dev.sluice.routing.acl.BasicAuth;
 import dev.sluice.routing.acl.ConditionCompiler;
-import dev.sluice.routing.config.ConditionConfig;
 import dev.sluice.routing.config.FrontendConfig;
 import dev.sluice.routing.config.UseBackendConfig;
 import dev.sluice.routing.select.IndexedSelector;
@@ -45,20 +44,8 @@ final class SelectorCompiler {
         }
         List<SelectorRule> rules = RuleTakeover.takeOver(now, before.useBackends(), was::rule,
                 (u, old) -> kept(u, old, changedAcls, backends));
-        List<ConditionConfig> todo = new ArrayList<>();
-        for (int i = 0; i < now.size(); i++) {
-            if (rules.get(i) == null) {
-                todo.add(now.get(i).condition());
-            }
-        }
-        if (!todo.isEmpty()) {
-            ConditionCompiler c = RuleTakeover.compilerFor(todo, now.size(), f.acls(), conditions, userlists);
-            for (int i = 0; i < now.size(); i++) {
-                if (rules.get(i) == null) {
-                    rules.set(i, rule(now.get(i), c, backends, f.name()));
-                }
-            }
-        }
+        RuleTakeover.compileMissing(rules, now, UseBackendConfig::condition, f.acls(), conditions, userlists,
+                (u, c) -> rule(u, c, backends, f.name()));
         return was.next(rules, defaultBackend(f, backends));
     }
 
