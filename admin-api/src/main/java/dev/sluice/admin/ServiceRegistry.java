@@ -2,7 +2,6 @@ package dev.sluice.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sluice.discovery.ControlThreads;
 import dev.sluice.discovery.ServiceSink;
 import dev.sluice.discovery.Source;
 import dev.sluice.routing.ContentHash;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The single writer of the routing table: holds the static configuration and every service,
@@ -33,7 +30,10 @@ import java.util.concurrent.Executors;
  * with the static configuration, compiled (live server state carried over), published to the
  * data plane, and saved to the {@link ServiceStore}; only then is it acknowledged. If any step
  * fails, what was published is put back and nothing is saved: the change is refused whole.
- * Changes run one at a time on a thread of their own, never on a Vert.x or proxy event loop.
+ * Changes run in the order they arrive on a thread of their own ({@link WriterQueue}), never on a
+ * Vert.x or proxy event loop; service changes that queued while it was busy are applied together
+ * (one compile, one publish, one save) and acknowledged together once saved. If the group
+ * cannot be applied whole, its changes are applied one by one, as if each had come alone.
  *
  * <p>Every service remembers its {@link Source}, so that a source's full reconcile (Docker
  * labels, a Swarm Listener's list) removes only what that source added.
@@ -43,8 +43,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
     private final ServiceDefaults defaults;
     private final ServiceStore store;
     private final Callable<ProxyConfig> baseLoader;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(
-            ControlThreads.named("sluice-admin-writer"));
+    private final WriterQueue writer = new WriterQueue(this::applyGroup);
 
     // Written by the writer thread only; read by others through the volatile snapshot.
     private ProxyConfig base;
@@ -128,12 +127,12 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
 
     /** {@code reconfigure} of a service learned from {@code source}. */
     public CompletableFuture<Outcome> reconfigure(Source source, Map<String, List<String>> params) {
-        return CompletableFuture.supplyAsync(() -> doReconfigure(source, params), writer);
+        return writer.change(WriterQueue.ServiceChange.reconfigure(source, params));
     }
 
     /** Docker Flow Proxy's {@code remove}. */
     public CompletableFuture<Outcome> remove(String serviceName) {
-        return CompletableFuture.supplyAsync(() -> doRemove(serviceName), writer);
+        return writer.change(WriterQueue.ServiceChange.remove(serviceName));
     }
 
     /**
@@ -141,7 +140,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
      * table from it and every service, each parsed again ({@code recreate} is the same here).
      */
     public CompletableFuture<Outcome> reload() {
-        return CompletableFuture.supplyAsync(this::doReload, writer);
+        return writer.alone(this::doReload);
     }
 
     /**
@@ -149,7 +148,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
      * starts or is repaired): the ones that do not parse or fit fail alone and are reported.
      */
     public CompletableFuture<Reconciled> replaceAll(List<StoredService> replacement) {
-        return CompletableFuture.supplyAsync(() -> doReconcile(null, replacement), writer);
+        return writer.alone(() -> doReconcile(null, replacement));
     }
 
     @Override
@@ -167,48 +166,86 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
         requireNonNull(source, "source");
         List<StoredService> wanted = new ArrayList<>(listed.size());
         listed.forEach(p -> wanted.add(new StoredService(source, p)));
-        return CompletableFuture.supplyAsync(() -> doReconcile(source, wanted), writer);
+        return writer.alone(() -> doReconcile(source, wanted));
     }
 
     private static Change change(Outcome o) {
         return new Change(o.status(), String.valueOf(o.body().getOrDefault("Message", "")));
     }
 
-    private Outcome doReconfigure(Source source, Map<String, List<String>> params) {
-        String name = ServiceSet.first(params, "serviceName");
-        ServiceSpec spec;
-        try {
-            spec = ServiceParser.parse(params, defaults);
-        } catch (ServiceException e) {
-            return Outcome.error(e.status(), e.getMessage(), name);
+    /**
+     * Applies service changes that arrived one after another: all of them on one copy of the
+     * services, then one build, compile, publish and save. When that fails (one of them does not
+     * fit with the others, or the table cannot be published or saved), each is applied alone, in
+     * order, so that one bad change refuses only itself.
+     */
+    private void applyGroup(List<WriterQueue.ServiceChange> group) {
+        if (group.size() > 1) {
+            ServiceSet next = services.copy();
+            List<Staged> staged = new ArrayList<>(group.size());
+            boolean changes = false;
+            for (WriterQueue.ServiceChange c : group) {
+                Staged s = stage(next, c);
+                staged.add(s);
+                changes |= s.changes();
+            }
+            if (!changes || apply(base, next, "") == null) {
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).done().complete(staged.get(i).answer());
+                }
+                return;
+            }
         }
-        if (spec.replicas() == 0) {
-            return doRemove(spec.serviceName());
+        for (WriterQueue.ServiceChange c : group) {
+            c.done().complete(applyAlone(c));
         }
-        ServiceSet next = services.copy();
-        next.put(spec, source);
-        Outcome failed = apply(base, next, spec.serviceName());
-        if (failed != null) {
-            return failed;
-        }
-        String message = spec.warnings().isEmpty() ? "" : String.join("; ", spec.warnings());
-        return Outcome.ok(message, spec.serviceName(), spec.describe());
     }
 
-    private Outcome doRemove(String serviceName) {
-        if (serviceName == null || serviceName.isEmpty()) {
-            return Outcome.error(400, "serviceName parameter is mandatory", "");
-        }
+    private Outcome applyAlone(WriterQueue.ServiceChange change) {
         ServiceSet next = services.copy();
+        Staged s = stage(next, change);
+        if (!s.changes()) {
+            return s.answer();
+        }
+        Outcome failed = apply(base, next, s.serviceName());
+        return failed != null ? failed : s.answer();
+    }
+
+    /** What one change did to a copy of the services, and its answer if the copy is applied. */
+    private record Staged(Outcome answer, boolean changes, String serviceName) {
+    }
+
+    /** Makes {@code change} on {@code next}; a change that fails to parse leaves it as it was. */
+    private Staged stage(ServiceSet next, WriterQueue.ServiceChange change) {
+        if (change.params() == null) {
+            return stageRemove(next, change.removeName());
+        }
+        String name = ServiceSet.first(change.params(), "serviceName");
+        ServiceSpec spec;
+        try {
+            spec = ServiceParser.parse(change.params(), defaults);
+        } catch (ServiceException e) {
+            return new Staged(Outcome.error(e.status(), e.getMessage(), name), false, name);
+        }
+        if (spec.replicas() == 0) {
+            return stageRemove(next, spec.serviceName());
+        }
+        next.put(spec, change.source());
+        String message = spec.warnings().isEmpty() ? "" : String.join("; ", spec.warnings());
+        return new Staged(Outcome.ok(message, spec.serviceName(), spec.describe()), true, spec.serviceName());
+    }
+
+    private static Staged stageRemove(ServiceSet next, String serviceName) {
+        if (serviceName == null || serviceName.isEmpty()) {
+            return new Staged(Outcome.error(400, "serviceName parameter is mandatory", ""), false, "");
+        }
+        boolean wasSetAside = !next.specs().containsKey(serviceName);
         if (!next.remove(serviceName)) {
-            return Outcome.ok("service " + serviceName + " was not configured: nothing to remove", serviceName, Map.of());
+            return new Staged(Outcome.ok("service " + serviceName + " was not configured: nothing to remove",
+                    serviceName, Map.of()), false, serviceName);
         }
-        boolean wasSetAside = !services.specs().containsKey(serviceName);
-        Outcome failed = apply(base, next, serviceName);
-        if (failed != null) {
-            return failed;
-        }
-        return Outcome.ok(wasSetAside ? "removed the stored service that could not be restored" : "", serviceName, Map.of());
+        return new Staged(Outcome.ok(wasSetAside ? "removed the stored service that could not be restored" : "",
+                serviceName, Map.of()), true, serviceName);
     }
 
     private Outcome doReload() {
@@ -290,6 +327,6 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
 
     @Override
     public void close() {
-        writer.shutdown();
+        writer.close();
     }
 }

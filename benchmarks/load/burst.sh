@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A burst of changes, as when a stack of services is deployed: COUNT reconfigure calls from CLIENTS
+# clients at once (burst.py), then COUNT remove calls, against Sluice on core 0 (embedded
+# configuration, SERVICES services already there, no proxy traffic); the clients on core 1.
+# WARM bursts first (the JIT), then ROUNDS measured ones; per round: calls per second, the calls'
+# latency, and Sluice's CPU per change (all its threads, from /proc).
+#
+#   benchmarks/load/burst.sh        # COUNT=200 CLIENTS=8 SERVICES=70 WARM=10 ROUNDS=3
+#
+# Needs curl, python3, taskset; build first (mvn -B -DskipTests package).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+COUNT=${COUNT:-200}
+CLIENTS=${CLIENTS:-8}
+SERVICES=${SERVICES:-70}
+WARM=${WARM:-10}
+ROUNDS=${ROUNDS:-3}
+SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
+SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java}
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+
+# shellcheck disable=SC2086  # the options are meant to be split
+taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
+  --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
+sluice=$!
+PIDS+=("$sluice")
+admin=http://127.0.0.1:18192/v1/docker-flow-proxy
+for _ in $(seq 1 150); do curl -s -o /dev/null "$admin/ping" && break; sleep 0.2; done
+for i in $(seq 1 "$SERVICES"); do
+  curl -sf -o /dev/null "$admin/reconfigure?serviceName=svc-$i&servicePath=/svc-$i&port=18190&outboundHostname=127.0.0.1"
+done
+burst() { taskset -c 1 python3 "$(dirname "$0")/burst.py" 127.0.0.1:18192 "$COUNT" "$CLIENTS"; }
+for _ in $(seq 1 "$WARM"); do burst >/dev/null; done
+hz=$(getconf CLK_TCK)
+echo "Sluice on $("$SLUICE_JAVA" -version 2>&1 | head -1); $SERVICES services, bursts of $COUNT calls from $CLIENTS clients"
+for r in $(seq 1 "$ROUNDS"); do
+  t0=$(ticks "$sluice")
+  out=$(burst)
+  t1=$(ticks "$sluice")
+  echo "$out" | sed "s/^/round $r: /"
+  awk -v a="$t0" -v b="$t1" -v n="$COUNT" -v hz="$hz" \
+    'BEGIN { printf "round %d: Sluice CPU %.2f ms per change (all threads)\n", '"$r"', (b - a) * 1000 / hz / (2 * n) }'
+done
+stored=$(grep -c '"params"' "$WORK/state/services.json" || true)
+echo "services.json holds $stored services after the runs (expected $SERVICES)"
