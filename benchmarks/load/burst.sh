@@ -28,6 +28,7 @@ sluice=$!
 PIDS+=("$sluice")
 admin=http://127.0.0.1:18192/v1/docker-flow-proxy
 for _ in $(seq 1 150); do curl -s -o /dev/null "$admin/ping" && break; sleep 0.2; done
+curl -sf -o /dev/null "$admin/ping" || { echo "Sluice did not start:" >&2; cat "$WORK/sluice.log" >&2; exit 1; }
 for i in $(seq 1 "$SERVICES"); do
   curl -sf -o /dev/null "$admin/reconfigure?serviceName=svc-$i&servicePath=/svc-$i&port=18190&outboundHostname=127.0.0.1"
 done
@@ -40,8 +41,13 @@ for r in $(seq 1 "$ROUNDS"); do
   out=$(burst)
   t1=$(ticks "$sluice")
   echo "$out" | sed "s/^/round $r: /"
-  awk -v a="$t0" -v b="$t1" -v n="$COUNT" -v hz="$hz" \
-    'BEGIN { printf "round %d: Sluice CPU %.2f ms per change (all threads)\n", '"$r"', (b - a) * 1000 / hz / (2 * n) }'
+  awk -v a="$t0" -v b="$t1" -v n="$COUNT" -v hz="$hz" -v r="$r" \
+    'BEGIN { printf "round %d: Sluice CPU %.2f ms per change (all threads)\n", r, (b - a) * 1000 / hz / (2 * n) }'
+  if grep -q 'not200=[1-9]' <<<"$out"; then failed=1; fi
 done
-stored=$(grep -c '"params"' "$WORK/state/services.json" || true)
+stored=$(grep -c '"params"' "$WORK/state/services.json" || true) # one service per line
 echo "services.json holds $stored services after the runs (expected $SERVICES)"
+if [[ ${failed:-0} == 1 || $stored != "$SERVICES" ]]; then
+  echo "INVALID: a call was not answered 200, or the saved services are not the expected ones" >&2
+  exit 1
+fi

@@ -1,4 +1,4 @@
-# Sourced by the smaller load scripts (modes, routes, idle-connections, reconfigure): a temp
+# Sourced by the smaller load scripts (modes, routes, idle-connections, reconfigure, burst): a temp
 # directory, every process listed in PIDS stopped on exit, the nginx backend they share, and the
 # CPU time of a process. (run.sh keeps its own: its backend serves two body sizes.)
 

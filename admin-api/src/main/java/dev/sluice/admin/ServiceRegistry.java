@@ -31,9 +31,9 @@ import java.util.concurrent.CompletableFuture;
  * data plane, and saved to the {@link ServiceStore}; only then is it acknowledged. If any step
  * fails, what was published is put back and nothing is saved: the change is refused whole.
  * Changes run in the order they arrive on a thread of their own ({@link WriterQueue}), never on a
- * Vert.x or proxy event loop; service changes that queued while it was busy are applied together
- * (one compile, one publish, one save) and acknowledged together once saved. If the group
- * cannot be applied whole, its changes are applied one by one, as if each had come alone.
+ * Vert.x or proxy event loop. Service changes that queued while it was busy are checked one by
+ * one in order, each against the services as the ones before it left them (the answers are those
+ * one at a time would give), then compiled, published and saved once and acknowledged together.
  *
  * <p>Every service remembers its {@link Source}, so that a source's full reconcile (Docker
  * labels, a Swarm Listener's list) removes only what that source added.
@@ -174,31 +174,54 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
     }
 
     /**
-     * Applies service changes that arrived one after another: all of them on one copy of the
-     * services, then one build, compile, publish and save. When that fails (one of them does not
-     * fit with the others, or the table cannot be published or saved), each is applied alone, in
-     * order, so that one bad change refuses only itself.
+     * Applies service changes that arrived one after another. Each is made and checked (built)
+     * in order on one copy of the services, as it would be alone, so one that does not fit is
+     * refused alone; then the copy is compiled, published and saved once for all of them, and
+     * each gets its own answer. If that last step fails, or anything unexpected is thrown, the
+     * changes are applied again one at a time, in order, each failing only for itself.
      */
     private void applyGroup(List<WriterQueue.ServiceChange> group) {
         if (group.size() > 1) {
-            ServiceSet next = services.copy();
-            List<Staged> staged = new ArrayList<>(group.size());
-            boolean changes = false;
-            for (WriterQueue.ServiceChange c : group) {
-                Staged s = stage(next, c);
-                staged.add(s);
-                changes |= s.changes();
-            }
-            if (!changes || apply(base, next, "") == null) {
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).done().complete(staged.get(i).answer());
+            try {
+                List<Outcome> answers = applyTogether(group);
+                if (answers != null) {
+                    for (int i = 0; i < group.size(); i++) {
+                        group.get(i).done().complete(answers.get(i));
+                    }
+                    return;
                 }
-                return;
+            } catch (RuntimeException e) {
+                // nothing was published or saved: one at a time below, so it fails only its own change
             }
         }
         for (WriterQueue.ServiceChange c : group) {
-            c.done().complete(applyAlone(c));
+            try {
+                c.done().complete(applyAlone(c));
+            } catch (RuntimeException e) {
+                c.done().completeExceptionally(e);
+            }
         }
+    }
+
+    /** Each change's answer, or {@code null} when the group could not be compiled, published or saved. */
+    private List<Outcome> applyTogether(List<WriterQueue.ServiceChange> group) {
+        ServiceSet next = services.copy();
+        ProxyConfig config = null;
+        List<Outcome> answers = new ArrayList<>(group.size());
+        for (WriterQueue.ServiceChange c : group) {
+            ServiceSet trial = next.copy();
+            Staged s = stage(trial, c);
+            if (s.changes()) {
+                try {
+                    config = ServiceConfigs.build(base, trial.specs().values(), defaults, fragments);
+                    next = trial;
+                } catch (ServiceException e) {
+                    s = new Staged(Outcome.error(e.status(), e.getMessage(), s.serviceName()), false, s.serviceName());
+                }
+            }
+            answers.add(s.answer());
+        }
+        return config == null || commit(base, next, config, "") == null ? answers : null;
     }
 
     private Outcome applyAlone(WriterQueue.ServiceChange change) {
@@ -284,13 +307,18 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
      * it becomes the registry's state. Returns {@code null} on success, else the error answer.
      */
     private Outcome apply(ProxyConfig newBase, ServiceSet next, String serviceName) {
-        Snapshot current = snapshot;
         ProxyConfig config;
         try {
             config = ServiceConfigs.build(newBase, next.specs().values(), defaults, fragments);
         } catch (ServiceException e) {
             return Outcome.error(e.status(), e.getMessage(), serviceName);
         }
+        return commit(newBase, next, config, serviceName);
+    }
+
+    /** {@link #apply} once {@code config} is built from {@code newBase} and {@code next}. */
+    private Outcome commit(ProxyConfig newBase, ServiceSet next, ProxyConfig config, String serviceName) {
+        Snapshot current = snapshot;
         // the same services on the same base build the same configuration: no deep comparison
         // of two whole configurations (a tenth of a change's CPU with 100 services)
         boolean sameRouting = newBase == base ? next.sameServicesAs(services) : config.equals(current.config());

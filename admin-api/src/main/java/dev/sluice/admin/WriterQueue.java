@@ -47,6 +47,7 @@ final class WriterQueue implements AutoCloseable {
     /** {@link ServiceChange}s and {@link Runnable}s, in arrival order; polled by the writer thread only. */
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final Consumer<List<ServiceChange>> applyGroup;
+    private boolean closed;
 
     /**
      * @param applyGroup applies service changes that arrived one after another, in order, and
@@ -75,14 +76,13 @@ final class WriterQueue implements AutoCloseable {
         return done;
     }
 
-    private void enqueue(Object op) {
-        queue.add(op);
-        try {
-            thread.execute(this::runNext);
-        } catch (RejectedExecutionException e) {
-            queue.remove(op);
-            throw e;
+    /** Under the lock with {@link #close}: once closed, nothing is queued that would not run. */
+    private synchronized void enqueue(Object op) {
+        if (closed) {
+            throw new RejectedExecutionException("the service registry is closed");
         }
+        queue.add(op);
+        thread.execute(this::runNext);
     }
 
     /** One run per queued item: the first may take the service changes queued behind it too. */
@@ -104,12 +104,14 @@ final class WriterQueue implements AutoCloseable {
         try {
             applyGroup.accept(group);
         } catch (Throwable t) {
-            group.forEach(c -> c.done().completeExceptionally(t));
+            group.forEach(c -> c.done().completeExceptionally(t)); // those already answered keep their answer
         }
     }
 
+    /** Refuses new changes; those already queued are still applied. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         thread.shutdown();
     }
 }

@@ -31,23 +31,24 @@ class ServiceRegistryBurstTest {
     private static final ProxyConfig BASE = ConfigParser.parse("defaults\n    mode http\nfrontend services\n",
             "base.cfg", Path.of(".")).config();
 
-    /** A store whose first save waits until {@link #release}: the changes sent meanwhile queue up. */
+    /** A store whose first save once armed waits until {@link #release}: the changes sent meanwhile queue up. */
     private static final class GatedStore implements ServiceStore {
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch gate = new CountDownLatch(1);
         final List<List<String>> saved = Collections.synchronizedList(new ArrayList<>());
+        volatile boolean armed;
         volatile IOException failAfterFirst;
 
         @Override
         public void save(List<StoredService> services) throws IOException {
-            if (entered.getCount() > 0) {
+            if (armed && entered.getCount() > 0) {
                 entered.countDown();
                 try {
                     gate.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            } else if (failAfterFirst != null) {
+            } else if (armed && failAfterFirst != null) {
                 throw failAfterFirst;
             }
             saved.add(services.stream().map(StoredService::name).toList());
@@ -86,6 +87,7 @@ class ServiceRegistryBurstTest {
 
     /** Sends "first" and waits until the writer is inside its save, so what is sent next queues. */
     private CompletableFuture<Outcome> holdTheWriter(ServiceRegistry r) throws InterruptedException {
+        store.armed = true;
         CompletableFuture<Outcome> first = r.reconfigure(service("first"));
         assertThat(store.entered.await(10, TimeUnit.SECONDS)).isTrue();
         return first;
@@ -115,9 +117,15 @@ class ServiceRegistryBurstTest {
 
             assertThat(first.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             assertThat(statuses(burst)).containsOnly(200);
-            assertThat(burst.get(20).join().body()).containsEntry("ServiceName", "s3");
+            List<String> answeredFor = new ArrayList<>();
+            burst.forEach(c -> answeredFor.add((String) c.join().body().get("ServiceName")));
+            List<String> sentFor = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sentFor.add("s" + i);
+            }
+            sentFor.addAll(List.of("s3", "never-there", "s5"));
+            assertThat(answeredFor).containsExactlyElementsOf(sentFor);
             assertThat((String) burst.get(21).join().body().get("Message")).contains("was not configured");
-            assertThat(burst.get(0).join().body()).containsEntry("ServiceName", "s0");
             assertThat(store.saved).hasSize(2);
             assertThat(published).hasSize(2);
             List<String> expected = new ArrayList<>(List.of("first"));
@@ -201,6 +209,41 @@ class ServiceRegistryBurstTest {
             // first; x alone (the reload is next in line); the reload; y and z together
             assertThat(store.saved).containsExactly(List.of("first"), List.of("first", "x"),
                     List.of("first", "x"), List.of("first", "x", "y", "z"));
+        }
+    }
+
+    @Test
+    void eachChangeIsCheckedAgainstTheServicesAsTheChangesBeforeItLeftThem() throws Exception {
+        try (ServiceRegistry r = registry()) {
+            assertThat(r.reconfigure(tcp("redis", "7379")).get().status()).isEqualTo(200);
+            CompletableFuture<Outcome> first = holdTheWriter(r);
+            // one at a time, cache is refused (redis holds the port); a later remove does not change that
+            CompletableFuture<Outcome> cache = r.reconfigure(tcp("cache", "7379"));
+            CompletableFuture<Outcome> removeRedis = r.remove("redis");
+            CompletableFuture<Outcome> x = r.reconfigure(service("x"));
+            CompletableFuture<Outcome> xAgainWithNoReplicas = r.reconfigure(service("x", "replicas", "0"));
+            store.release();
+
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(statuses(List.of(cache, removeRedis, x, xAgainWithNoReplicas))).containsExactly(409, 200, 200, 200);
+            assertThat(names(r)).containsExactly("first");
+            assertThat(store.saved).hasSize(3);
+        }
+    }
+
+    @Test
+    void aLongBurstIsSplitIntoGroupsOfAtMostMaxGroup() throws Exception {
+        try (ServiceRegistry r = registry()) {
+            CompletableFuture<Outcome> first = holdTheWriter(r);
+            List<CompletableFuture<Outcome>> burst = new ArrayList<>();
+            for (int i = 0; i < WriterQueue.MAX_GROUP + 2; i++) {
+                burst.add(r.reconfigure(service("s" + i)));
+            }
+            store.release();
+
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(statuses(burst)).containsOnly(200);
+            assertThat(store.saved).extracting(List::size).containsExactly(1, 1 + WriterQueue.MAX_GROUP, 3 + WriterQueue.MAX_GROUP);
         }
     }
 }

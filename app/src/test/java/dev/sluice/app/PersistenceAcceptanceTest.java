@@ -15,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -95,6 +100,59 @@ class PersistenceAcceptanceTest {
             assertThat(listed).as("services of config?type=json").containsExactlyInAnyOrderElementsOf(acknowledged);
             assertThat(second.get("/v1/docker-flow-proxy/ping").json().getString("Hash"))
                     .as("the same routing content has the same hash").isEqualTo(hashBefore);
+        }
+    }
+
+    /**
+     * Changes sent by several clients at once queue behind each other and are saved as a group:
+     * each is answered 200 only once the group is on disk, so all of them are back after kill -9.
+     */
+    @Test
+    void aBurstFromManyClients_isBackAfterSigkillAndRestart() throws Exception {
+        int clients = 8;
+        int perClient = 6;
+        try (Origins origins = new Origins()) {
+            SluiceProcess first = sluices.start("persistence-burst", Map.of(), stateDir);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < clients * perClient; i++) {
+                names.add(String.format("burst-%02d", i));
+                origins.get(names.get(i));
+            }
+            ExecutorService threads = Executors.newFixedThreadPool(clients);
+            List<Future<List<String>>> sent = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int c = 0; c < clients; c++) {
+                List<String> mine = names.subList(c * perClient, (c + 1) * perClient);
+                sent.add(threads.submit(() -> {
+                    go.await();
+                    List<String> refused = new ArrayList<>();
+                    for (String name : mine) {
+                        Answer a = first.get("/v1/docker-flow-proxy/reconfigure?serviceName=" + name + "&servicePath=/"
+                                + name + "&port=" + origins.get(name).port() + "&outboundHostname=127.0.0.1");
+                        if (a.status() != 200) {
+                            refused.add(name + ": " + a);
+                        }
+                    }
+                    return refused;
+                }));
+            }
+            go.countDown();
+            List<String> refused = new ArrayList<>();
+            for (Future<List<String>> f : sent) {
+                refused.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            threads.shutdown();
+            assertThat(refused).as("calls not answered 200").isEmpty();
+
+            first.kill();
+            SluiceProcess second = sluices.start("persistence-burst-after-kill", Map.of(), stateDir);
+            Map<String, String> expected = new LinkedHashMap<>();
+            Map<String, String> actual = new LinkedHashMap<>();
+            for (String name : names) {
+                expected.put(name, name);
+                actual.put(name, Http.servedBy(second.proxyPort(), "/" + name + "/page"));
+            }
+            assertThat(actual).as("who answers each service's path after the restart").isEqualTo(expected);
         }
     }
 }
