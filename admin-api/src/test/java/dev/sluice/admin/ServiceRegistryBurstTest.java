@@ -1,5 +1,6 @@
 package dev.sluice.admin;
 
+import static dev.sluice.admin.ServiceRegistryTest.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.routing.config.ConfigParser;
@@ -67,17 +68,6 @@ class ServiceRegistryBurstTest {
                 new PrintStream(OutputStream.nullOutputStream()));
         r.attach(table -> published.add(table.generation()));
         return r;
-    }
-
-    private static Map<String, List<String>> service(String name, String... more) {
-        Map<String, List<String>> p = new LinkedHashMap<>();
-        p.put("serviceName", List.of(name));
-        p.put("servicePath", List.of("/" + name));
-        p.put("port", List.of("8080"));
-        for (int i = 0; i < more.length; i += 2) {
-            p.put(more[i], List.of(more[i + 1]));
-        }
-        return p;
     }
 
     private static Map<String, List<String>> tcp(String name, String srcPort) {

@@ -29,7 +29,8 @@ class ServiceRegistryTest {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final List<List<StoredService>> saved = new ArrayList<>();
 
-    private static Map<String, List<String>> service(String name, String... more) {
+    /** A service's parameters: {@code name} at {@code /name}, port 8080, then {@code more} as name, value pairs. */
+    static Map<String, List<String>> service(String name, String... more) {
         Map<String, List<String>> p = new LinkedHashMap<>();
         p.put("serviceName", List.of(name));
         p.put("servicePath", List.of("/" + name));
