@@ -33,5 +33,14 @@ NGINX
 # ticks PID: utime + stime of PID (all its threads), in clock ticks.
 ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
+# thread_ticks PID: utime + stime of PID's threads in clock ticks, summed by thread name with its
+# digits made N ("sluice-proxy-N-N", "CN CompilerThre"): one "name<TAB>ticks" line each, sorted.
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm")" "$(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}')"
+  done | awk -F'\t' '{ n = $1; gsub(/[0-9]+/, "N", n); s[n] += $2 } END { for (k in s) print k "\t" s[k] }' | sort
+}
+
 # stop_pid PID: terminates one process started here and waits for it.
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }

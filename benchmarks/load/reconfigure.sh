@@ -74,10 +74,7 @@ control=$(openloop)
 kill "$pid" 2>/dev/null || true
 # CPU of Sluice's threads by name (the event loops, the admin writer and Vert.x, the rest), in ticks
 threads() {
-  local t
-  for t in /proc/"${PIDS[0]}"/task/*; do
-    printf '%s\t%s\n' "$(cat "$t/comm")" "$(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}')"
-  done | awk -F'\t' '{ if ($1 ~ /^sluice-proxy/) l += $2; else if ($1 ~ /^(sluice-admin|vert\.x)/) a += $2; else o += $2 }
+  thread_ticks "${PIDS[0]}" | awk -F'\t' '{ if ($1 ~ /^sluice-proxy/) l += $2; else if ($1 ~ /^(sluice-admin|vert\.x)/) a += $2; else o += $2 }
     END { printf "%d %d %d", l, a, o }'
 }
 t0=$(threads)
