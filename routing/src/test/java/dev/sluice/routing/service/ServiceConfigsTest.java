@@ -469,11 +469,11 @@ class ServiceConfigsTest {
             throws Exception {
         assertThat(path.replaceFirst(search, javaReplacement(replace))).as("the table itself").isEqualTo(expected);
         SearchReplace sr = new SearchReplace(search, replace);
-        Matcher direct = java.util.regex.Pattern.compile(ServiceTemplates.replacePathRegex(search)).matcher(path);
+        Matcher direct = java.util.regex.Pattern.compile(PathRewrite.replacePathRegex(search)).matcher(path);
         String viaTemplates = direct.find()
-                ? dev.sluice.routing.RegexReplacement.expand(direct, ServiceTemplates.replacePathFormat(sr)) : path;
-        assertThat(viaTemplates).as("replace-path %s %s", ServiceTemplates.replacePathRegex(search),
-                ServiceTemplates.replacePathFormat(sr)).isEqualTo(expected);
+                ? dev.sluice.routing.RegexReplacement.expand(direct, PathRewrite.replacePathFormat(sr)) : path;
+        assertThat(viaTemplates).as("replace-path %s %s", PathRewrite.replacePathRegex(search),
+                PathRewrite.replacePathFormat(sr)).isEqualTo(expected);
 
         // and through the configuration text and the compiler, as proxy-core gets it
         String query = "serviceName=web&servicePath=/&port=80&reqPathSearchReplace=" + search + "," + replace;
