@@ -9,14 +9,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-
 
 /**
  * One request and its response, from the decoded request head to the last byte of the answer.
@@ -24,7 +21,8 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>Ownership: request body chunks received before the origin connection is ready are held in
  * {@link #body} and written (ownership moves to the origin channel) once it is; response
- * objects from the origin are written to the client. Every drop path releases.
+ * objects from the origin are written to the client, most through {@link #toClient}, which
+ * decides how the client gets them. Every drop path releases.
  */
 final class Exchange implements OriginLink.Listener {
 
@@ -34,43 +32,39 @@ final class Exchange implements OriginLink.Listener {
     private final HttpRequestView view;
     private final HttpRequest request;
     private final ExchangeStats stats;
-    private final boolean clientHttp10;
     private Backend backend;
     private OriginLink link;
     private final RequestBody body;
+    private final ClientResponse toClient;
 
     private Channel origin;
     private boolean reused;
     private boolean retriedStale;
 
-    private boolean backendRulesApply;
-    private boolean responseStarted;
     private boolean responseBytesSeen;
     private boolean done;
-    private boolean informational;
     private boolean upgrading;
-    private boolean clientKeepAlive;
     private boolean originKeepAlive;
 
-    /** The request's persistence cookie for the backend, or {@code null}. */
-    private String cookieValue;
-
-    /** {@code view}, {@code body} and {@code stats}: the connection's, {@linkplain RequestBody#reset reset} for this request. */
-    Exchange(HttpClientHandler owner, ChannelHandlerContext client, Frontend frontend, HttpRequestView view,
-             RequestBody body, ExchangeStats stats) {
+    /**
+     * {@code view}, {@code body}, {@code stats} and {@code toClient} (which holds the client's
+     * context): the connection's, {@linkplain RequestBody#reset reset} for this request.
+     */
+    Exchange(HttpClientHandler owner, Frontend frontend, HttpRequestView view, RequestBody body,
+             ExchangeStats stats, ClientResponse toClient) {
         this.owner = owner;
         this.stats = stats;
-        this.client = client;
+        this.client = toClient.client();
         this.frontend = frontend;
         this.view = view;
         this.request = view.request();
-        this.clientHttp10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.body = body;
+        this.toClient = toClient;
     }
 
     /** Runs the rules, picks the backend and server, and connects. */
     void start() {
-        clientKeepAlive = HttpUtil.isKeepAlive(request) && frontend.connectionMode() != ConnectionMode.CLOSE;
+        toClient.begin(frontend);
 
         Admission admission = Admission.decide(frontend, view, client.alloc());
         backend = admission.backend();
@@ -81,12 +75,8 @@ final class Exchange implements OriginLink.Listener {
             answerLocally(admission.answer());
             return;
         }
-        backendRulesApply = admission.backendRulesApply();
-        if (backend.connectionMode() == ConnectionMode.CLOSE) {
-            clientKeepAlive = false;
-        }
+        toClient.admitted(admission);
         Server picked = admission.server();
-        cookieValue = admission.cookieValue();
         MessageHeads.prepareRequest(request, frontend, backend, view);
         link = new OriginLink(owner.runtime(), client, backend, view, this, stats);
         link.open(picked);
@@ -131,8 +121,8 @@ final class Exchange implements OriginLink.Listener {
         if (content.decoderResult().isFailure()) {
             ReferenceCountUtil.release(content);
             body.markComplete();
-            clientKeepAlive = false;
-            if (!responseStarted && !done) {
+            toClient.closeAfter();
+            if (!toClient.started() && !done) {
                 answerError(400);
             } else {
                 abort();
@@ -199,7 +189,7 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         done = true;
-        finish(responseStarted ? "CD" : "CH");
+        finish(toClient.started() ? "CD" : "CH");
         cleanup(false);
     }
 
@@ -232,12 +222,7 @@ final class Exchange implements OriginLink.Listener {
         if (status == 101 && view.request().headers().contains(HttpHeaderNames.UPGRADE)) {
             upgrading = true;
         } else if (status >= 100 && status < 200) {
-            informational = true;
-            if (!clientHttp10) {
-                client.write(response, client.voidPromise());
-            } else {
-                ReferenceCountUtil.release(response);
-            }
+            toClient.interim(response);
             return;
         }
         // passive checks (observe layer7): nothing is written unless errors were counted
@@ -247,35 +232,13 @@ final class Exchange implements OriginLink.Listener {
         if (body.hasBody() && !body.complete()) {
             // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
             // the body will not be read, so the client connection ends with this response.
-            clientKeepAlive = false;
+            toClient.closeAfter();
         }
-        if (!upgrading) {
-            HopByHop.stripResponse(response.headers());
-            if (backendRulesApply) {
-                HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
-            }
-            HttpActions.applyResponseRules(frontend.responseRules(), view, response.headers());
-            if (backend.cookie() != null) {
-                StickyCookies.onResponse(backend.cookie(), link.server(), cookieValue, response.headers());
-            }
-            clientKeepAlive = MessageHeads.frameForClient(response, request.method(), clientHttp10, clientKeepAlive);
-        }
-        responseStarted = true;
-        stats.response(status, false);
-        client.write(response, client.voidPromise());
+        toClient.head(response, upgrading, link.server());
     }
 
     private void onResponseContent(HttpContent content) {
-        if (informational) {
-            // The end of a 1xx interim response: the real response follows.
-            if (content instanceof LastHttpContent) {
-                informational = false;
-                if (!clientHttp10) {
-                    client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
-                    client.flush();
-                }
-            }
-            ReferenceCountUtil.release(content);
+        if (toClient.interimContent(content)) {
             return;
         }
         if (upgrading) {
@@ -326,7 +289,7 @@ final class Exchange implements OriginLink.Listener {
             link.open(link.server());
             return;
         }
-        if (closed != null && !responseStarted) {
+        if (closed != null && !toClient.started()) {
             link.server().observeResponseFailure("Layer7 connection closed before the response");
             originKeepAlive = false;
             answerError(502);
@@ -343,7 +306,7 @@ final class Exchange implements OriginLink.Listener {
             return;
         }
         originKeepAlive = false;
-        if (!responseStarted) {
+        if (!toClient.started()) {
             if (link != null && link.server() != null) {
                 link.server().observeResponseFailure("Layer7 timeout");
             }
@@ -360,7 +323,7 @@ final class Exchange implements OriginLink.Listener {
         finish("--");
         boolean keepOrigin = originKeepAlive && body.complete();
         cleanup(keepOrigin);
-        owner.exchangeDone(this, clientKeepAlive && (body.complete() || !body.hasBody()));
+        owner.exchangeDone(this, toClient.keepAlive() && (body.complete() || !body.hasBody()));
     }
 
     private void answerError(int status) {
@@ -369,7 +332,7 @@ final class Exchange implements OriginLink.Listener {
 
     /** Sends a response Sluice made itself (error, redirect, deny, ...). */
     private void answerLocally(FullHttpResponse answer) {
-        if (responseStarted) {
+        if (toClient.started()) {
             ReferenceCountUtil.release(answer);
             abort();
             return;
@@ -378,12 +341,7 @@ final class Exchange implements OriginLink.Listener {
         int code = answer.status().code();
         stats.response(code, true);
         finish(ExchangeStats.termination(code, link != null));
-        boolean keep = clientKeepAlive && (body.complete() || !body.hasBody()) && answer.status().code() != 400;
-        answer.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        if (keep && !clientHttp10) {
-            answer.headers().remove(HttpHeaderNames.CONNECTION);
-        }
-        client.writeAndFlush(answer, client.voidPromise());
+        boolean keep = toClient.local(answer, body.complete() || !body.hasBody());
         cleanup(false);
         owner.exchangeDone(this, keep);
     }
@@ -391,7 +349,7 @@ final class Exchange implements OriginLink.Listener {
     /** Ends the exchange when the answer cannot be completed: both connections are closed. */
     private void abort() {
         done = true;
-        finish(responseStarted ? "SD" : "SH");
+        finish(toClient.started() ? "SD" : "SH");
         cleanup(false);
         owner.exchangeDone(this, false);
     }

@@ -9,11 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -24,7 +22,8 @@ import java.util.ArrayDeque;
  * (the decoder may emit several from one read) until the exchange before them is answered.
  * Auto-read stays on in the common case (so no epoll re-arm per request) and is switched off
  * only when Sluice must stop taking data: a pipelined request waiting behind the current one,
- * or a request body the origin connection cannot take yet.
+ * or a request body the origin connection cannot take yet. {@link RequestWait} times the wait
+ * for each next request.
  *
  * <p>Ownership: every message received is either passed on to the current {@link Exchange}
  * (which owns it from then), kept in {@link #pending}, or released here.
@@ -37,16 +36,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean closing;
-    /** The client shut its output: answer what was received, then close. */
-    private boolean clientInputEnded;
-    private boolean firstRequest = true;
     private ConnectionInfo connection;
     private RoutingTable cachedTable;
     private Frontend cachedFrontend;
-    private LazyTimer idleTimer;
-    private boolean idleAnswers408;
-    /** Between requests under {@code timeout http-keep-alive}, before any byte of the next one. */
-    private boolean awaitingNextRequest;
+    private final RequestWait requestWait = new RequestWait(this);
     private LazyTimer serverTimer;
     private ClientTimeout clientTimeout;
     /** This connection's event loop's stripe of the counters, and its frontend's counters. */
@@ -55,12 +48,13 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private boolean counted;
     private final boolean countsConnection;
     /**
-     * What each exchange of the connection records into and reads its request through, reset for
-     * every request (there is one exchange at a time): no objects of these per request.
+     * What each exchange of the connection records into, reads its request through and answers
+     * through, reset for every request (one exchange at a time): no objects of these per request.
      */
     private ExchangeStats stats;
     private HttpRequestView view;
     private RequestBody body;
+    private ClientResponse toClient;
 
     HttpClientHandler(ProxyRuntime runtime, String frontendName) {
         this(runtime, frontendName, true);
@@ -89,17 +83,14 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.idleTimer = new LazyTimer(ctx.executor(), this::onIdleTimeout);
+        requestWait.attach(ctx);
         this.serverTimer = new LazyTimer(ctx.executor(), this::onServerTimeout);
         this.clientTimeout = new ClientTimeout(ctx.executor(), () -> exchange != null && !closing,
-                () -> exchange.wantsRequestBody() || !ctx.channel().isWritable(), () -> {
-                    closing = true;
-                    ctx.close();
-                });
+                () -> exchange.wantsRequestBody() || !ctx.channel().isWritable(), this::closeNow);
     }
 
     /** This connection's frontend in {@code table}, looked up once per table, not per request. */
-    private Frontend frontendOf(RoutingTable table) {
+    Frontend frontendOf(RoutingTable table) {
         if (table != cachedTable) {
             cachedFrontend = table.frontend(frontendName);
             cachedTable = table;
@@ -107,39 +98,9 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         return cachedFrontend;
     }
 
-    /**
-     * Sits before the HTTP decoder and tells this handler when bytes arrive, so that the first
-     * bytes of a keep-alive request (which the decoder may hold for a while) end the
-     * keep-alive wait. Each read is an {@link EventClock} event: what it leads to here (timers,
-     * statistics, the origin pool) reads the clock once. Ownership of each message passes on
-     * unchanged.
-     */
+    /** The handler to put before the HTTP decoder: {@link RequestWait#watcher}. */
     ChannelInboundHandlerAdapter requestStartWatcher() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext watcherCtx, Object msg) {
-                EventClock clock = EventClock.enter();
-                try {
-                    if (awaitingNextRequest) {
-                        onNextRequestStarted();
-                    }
-                    watcherCtx.fireChannelRead(msg);
-                } finally {
-                    clock.exit();
-                }
-            }
-        };
-    }
-
-    /** HAProxy: once the next request has begun, {@code timeout http-request} applies, with a 408. */
-    private void onNextRequestStarted() {
-        awaitingNextRequest = false;
-        Frontend f = frontendOf(runtime.table());
-        if (exchange != null || closing || f == null) {
-            return;
-        }
-        idleAnswers408 = true;
-        idleTimer.set(f.timeouts().effectiveHttpRequestMs());
+        return requestWait.watcher();
     }
 
     /** The connection no longer counts as open on its frontend (closed, or a tunnel now). */
@@ -172,7 +133,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             int s = stripe;
             ctx.channel().closeFuture().addListener(f -> t.add(s, Traffic.OPEN, -1));
         }
-        idleTimer.cancel();
+        requestWait.cancel();
         serverTimer.cancel();
         clientTimeout.cancel();
         Object m;
@@ -190,7 +151,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             traffic.increment(stripe, Traffic.OPEN);
             counted = true;
         }
-        armIdleTimer();
+        requestWait.start(traffic, stripe);
         ctx.fireChannelActive();
     }
 
@@ -235,8 +196,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startExchange(HttpRequest request) {
-        cancelIdleTimer();
-        firstRequest = false;
+        requestWait.onRequest();
         if (connection == null) {
             connection = ConnectionInfo.of(ctx.channel());
         }
@@ -270,11 +230,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (view == null) {
             view = new HttpRequestView(request, connection, connection.sni());
             body = new RequestBody(request);
+            toClient = new ClientResponse(ctx, view, stats);
         } else {
             view.reset(request);
             body.reset(request);
         }
-        Exchange e = new Exchange(this, ctx, frontend, view, body, stats);
+        Exchange e = new Exchange(this, frontend, view, body, stats, toClient);
         exchange = e;
         clientTimeout.arm(frontend.timeouts().clientMs());
         e.start();
@@ -305,35 +266,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             // Pipelined data handed over outside a read: flush it to the origin now.
             next.onClientReadComplete();
         }
-        if (exchange == null && !closing) {
-            if (clientInputEnded) {
-                closeAfterFlush();
-                return;
-            }
-            armIdleTimerOnceSent();
-        }
-        updateReading();
-    }
-
-    /**
-     * {@code timeout http-keep-alive} counts from when the response has left, not while a slow
-     * client is still reading it (that wait is {@code timeout client}'s): with bytes still queued,
-     * the timer starts when they are written.
-     */
-    private void armIdleTimerOnceSent() {
-        io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-        if (out == null || out.totalPendingWriteBytes() == 0) {
-            armIdleTimer();
+        if (exchange == null && !closing && !requestWait.awaitNext()) {
+            closeAfterFlush();
             return;
         }
-        // the next request's first byte still switches to timeout http-request (onNextRequestStarted)
-        awaitingNextRequest = !firstRequest;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (f.isSuccess() && exchange == null && !closing && pending.isEmpty()
-                    && (firstRequest || awaitingNextRequest)) {
-                armIdleTimer();
-            }
-        });
+        updateReading();
     }
 
     /**
@@ -372,7 +309,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         uncount();
         closing = true;
-        idleTimer.cancel();
+        requestWait.cancel();
         serverTimer.cancel();
         clientTimeout.cancel();
         Exchange e = exchange;
@@ -394,11 +331,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         }
         if (evt instanceof ChannelInputShutdownEvent) {
             // The decoder before this handler has passed on all it could decode by now.
-            clientInputEnded = true;
+            requestWait.onClientInputEnded();
             Exchange e = exchange;
             if (e == null || e.awaitsRequestData()) {
-                closing = true;
-                ctx.close();
+                closeNow();
             }
         }
         ctx.fireUserEventTriggered(evt);
@@ -421,45 +357,23 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /**
-     * Idle timer: {@code timeout http-request} for the first request of a connection (408 when it
-     * does not arrive in time), {@code timeout http-keep-alive} between requests (then the
-     * connection is closed silently, as HAProxy does) until the next request's first byte,
-     * from which {@code timeout http-request} applies again ({@link #onNextRequestStarted}).
-     */
-    private void armIdleTimer() {
-        Frontend f = frontendOf(runtime.table());
-        if (f == null) {
-            return;
-        }
-        long ms = firstRequest ? f.timeouts().effectiveHttpRequestMs() : f.timeouts().effectiveKeepAliveMs();
-        idleAnswers408 = firstRequest;
-        awaitingNextRequest = !firstRequest;
-        idleTimer.set(ms);
+    /** No exchange is current and the connection is not closing: it waits for a request. */
+    boolean awaitsRequest() {
+        return exchange == null && !closing;
     }
 
-    private void cancelIdleTimer() {
-        awaitingNextRequest = false;
-        idleTimer.clear();
+    /** A message received waits in {@link #pending} for its turn. */
+    boolean holdsPending() {
+        return !pending.isEmpty();
     }
 
-    private void onIdleTimeout() {
-        if (exchange != null || closing || !ctx.channel().isActive()) {
-            return;
-        }
-        if (idleAnswers408) {
-            traffic.increment(stripe, Traffic.REQUESTS);
-            traffic.response(stripe, 408);
-            traffic.increment(stripe, Traffic.REQUEST_ERRORS);
-            sendAndClose(errorResponse(408));
-        } else {
-            closing = true;
-            ctx.close();
-        }
+    void closeNow() {
+        closing = true;
+        ctx.close();
     }
 
     /** Sluice's own answer for {@code status}, or the frontend's {@code errorfile} for it. */
-    private FullHttpResponse errorResponse(int status) {
+    FullHttpResponse errorResponse(int status) {
         Frontend f = frontendOf(runtime.table());
         return ErrorResponses.response(ctx.alloc(), status, f == null ? null : f.errorPages().get(status));
     }
