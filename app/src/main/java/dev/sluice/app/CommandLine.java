@@ -43,6 +43,7 @@ record CommandLine(String command, String file, Map<String, String> flags) {
               --listener-address A   Docker Flow Swarm Listener host[:port], comma-separated  [LISTENER_ADDRESS]
               --reload-interval MS   how often the listener is asked, default 5000  [RELOAD_INTERVAL]
               --certs-dir DIR, --preferred-certificate GLOB, --enable-h2 B   certificates of ssl binds
+              --transport T       epoll (default), io_uring or nio: how the proxy's sockets are driven  [TRANSPORT]
             Every option X-Y is also the variable X_Y; a secret SECRETS_DIR/dfp_x_y wins over the variable.""";
 
     static CommandLine parse(String[] args) {

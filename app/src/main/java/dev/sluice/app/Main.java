@@ -7,6 +7,7 @@ import dev.sluice.admin.AdminAuth;
 import dev.sluice.discovery.Discovery;
 import dev.sluice.proxy.AccessLog;
 import dev.sluice.proxy.BindFailedException;
+import dev.sluice.proxy.Transport;
 import dev.sluice.routing.config.ConfigMessage;
 import dev.sluice.routing.config.ConfigRenderer;
 import dev.sluice.routing.config.ParseResult;
@@ -140,6 +141,10 @@ public final class Main {
             events.close();
             return 1;
         }
+        // TRANSPORT, else -Dsluice.transport: the event loops and DNS discovery read it when they start
+        String transport = settings.transport() != null ? settings.transport() : System.getProperty(Transport.PROPERTY);
+        System.setProperty(Transport.PROPERTY,
+                Transport.choose(transport, warning -> err.println("warning: " + warning)).label());
         TlsSetup tls = TlsSetup.load(settings, err);
         Discovery discovery = ClusterSetup.join(settings, registry, tls, err);
         Sluice sluice;

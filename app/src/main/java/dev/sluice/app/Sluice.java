@@ -124,7 +124,7 @@ public final class Sluice implements AutoCloseable {
             List<Integer> ports = proxy.ports(f.name());
             parts.add(f.name() + (ports.isEmpty() ? " (no bind)" : " on " + ports));
         }
-        return String.join(", ", parts) + "; " + proxy.transport().name().toLowerCase() + " transport";
+        return String.join(", ", parts) + "; " + proxy.transport().label() + " transport";
     }
 
     @Override

@@ -212,6 +212,30 @@ class CliTest {
     }
 
     @Test
+    void run_withAnUnknownTransport_exits1NamingTheChoices_beforeOpeningAnything() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = probe.getLocalPort();
+            probe.close();
+
+            CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+            Thread runner = new Thread(() -> outcome.complete(run("run", "--transport", "kqueue", "--default-ports",
+                    Integer.toString(port), "--admin-bind", "127.0.0.1", "--state-dir", dir.resolve("state").toString())),
+                    "cli-run");
+            runner.setDaemon(true);
+            runner.start();
+            Outcome o = outcome.get(20, TimeUnit.SECONDS);
+
+            assertThat(o.code()).isEqualTo(1);
+            assertThat(o.err().lines().toList()).containsExactly(
+                    "sluice: TRANSPORT: 'kqueue' (expected epoll, io_uring or nio)");
+            assertThat(o.out()).isEmpty();
+            try (ServerSocket again = new ServerSocket(port)) {
+                assertThat(again.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
     void run_withATakenAdminPort_exits1NamingThePortAndClosesTheProxy() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
              ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

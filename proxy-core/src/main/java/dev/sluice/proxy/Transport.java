@@ -12,27 +12,96 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
-/** The socket transport: native epoll when it loads, NIO otherwise. */
-public enum Transport {
-    EPOLL, NIO;
+import java.util.Locale;
+import java.util.function.Consumer;
 
-    /** Epoll when {@code Epoll.isAvailable()} and not turned off with {@code -Dsluice.transport=nio}. */
+/**
+ * The socket transport: native epoll when it loads, NIO otherwise; io_uring when asked for
+ * ({@code TRANSPORT=io_uring}) and the kernel allows it.
+ */
+public enum Transport {
+    EPOLL, IO_URING, NIO;
+
+    /**
+     * The system property {@link #best()} reads: {@code epoll}, {@code io_uring} or {@code nio}
+     * (the command line sets it from {@code TRANSPORT}).
+     */
+    public static final String PROPERTY = "sluice.transport";
+
+    /** The transport {@link #PROPERTY} asks for, or epoll where it loads; no warnings. */
     public static Transport best() {
-        if ("nio".equalsIgnoreCase(System.getProperty("sluice.transport"))) {
+        return choose(System.getProperty(PROPERTY), warning -> { });
+    }
+
+    /**
+     * The transport {@code requested} names ({@code epoll}, {@code io_uring} or {@code nio}, any
+     * case; {@code null} or empty: epoll). One that cannot load here (the kernel or a container's
+     * seccomp profile may refuse io_uring) falls back to epoll, then NIO, and {@code warnings}
+     * is told why.
+     *
+     * @throws IllegalArgumentException when {@code requested} names no transport
+     */
+    public static Transport choose(String requested, Consumer<String> warnings) {
+        Transport wanted = parse(requested);
+        if (wanted == IO_URING) {
+            if (IoUring.isAvailable()) {
+                return IO_URING;
+            }
+            warnings.accept("TRANSPORT=io_uring: io_uring is not available here ("
+                    + IoUring.unavailabilityCause() + "); using " + (Epoll.isAvailable() ? "epoll" : "nio"));
+            wanted = EPOLL;
+        }
+        if (wanted == EPOLL && !Epoll.isAvailable()) {
+            if (requested != null && !requested.isBlank()) {
+                warnings.accept("TRANSPORT=epoll: native epoll is not available here ("
+                        + Epoll.unavailabilityCause() + "); using nio");
+            }
             return NIO;
         }
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        return wanted;
+    }
+
+    /**
+     * {@code epoll}, {@code io_uring} or {@code nio} (any case; {@code null} or empty: epoll).
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static Transport parse(String value) {
+        if (value == null || value.isBlank()) {
+            return EPOLL;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "epoll" -> EPOLL;
+            case "io_uring" -> IO_URING;
+            case "nio" -> NIO;
+            default -> throw new IllegalArgumentException(
+                    "TRANSPORT: '" + value.trim() + "' (expected epoll, io_uring or nio)");
+        };
+    }
+
+    /** The name {@link #parse} reads back: {@code epoll}, {@code io_uring} or {@code nio}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** {@code threads} event loops named {@code name}, each thread started ({@link #started}). */
     public EventLoopGroup newGroup(int threads, String name) {
-        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = switch (this) {
+            case EPOLL -> EpollIoHandler.newFactory();
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
         return started(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory));
     }
 
@@ -51,14 +120,26 @@ public enum Transport {
     }
 
     public Class<? extends ServerChannel> serverChannel() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (this) {
+            case EPOLL -> EpollServerSocketChannel.class;
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     public Class<? extends SocketChannel> socketChannel() {
-        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        return switch (this) {
+            case EPOLL -> EpollSocketChannel.class;
+            case IO_URING -> IoUringSocketChannel.class;
+            case NIO -> NioSocketChannel.class;
+        };
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {
-        return this == EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        return switch (this) {
+            case EPOLL -> EpollDatagramChannel.class;
+            case IO_URING -> IoUringDatagramChannel.class;
+            case NIO -> NioDatagramChannel.class;
+        };
     }
 }
