@@ -106,7 +106,9 @@ public final class DnsDiscovery implements AutoCloseable {
 
     private DnsDiscovery(Settings settings) {
         this.settings = settings;
-        this.transport = Transport.best();
+        // a few datagrams a second need no io_uring, and Netty's io_uring datagram channel was
+        // seen leaking the buffer of the read pending when it closed
+        this.transport = Transport.best().withoutIoUring();
         this.group = transport.newGroup(1, "sluice-dns");
         this.loop = group.next();
         long ms = settings.interval().toMillis();

@@ -95,6 +95,11 @@ public enum Transport {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** This transport, or epoll (NIO where it does not load) in place of io_uring. */
+    public Transport withoutIoUring() {
+        return this != IO_URING ? this : Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
     /** {@code threads} event loops named {@code name}, each thread started ({@link #started}). */
     public EventLoopGroup newGroup(int threads, String name) {
         IoHandlerFactory factory = switch (this) {

@@ -6,7 +6,8 @@ import dev.sluice.routing.Bind;
 import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ProxyConfig;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class H2StreamingTest {
     }
 
     private static void sample(AtomicLong peak) {
-        var m = PooledByteBufAllocator.DEFAULT.metric();
+        var m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
         peak.accumulateAndGet(m.usedDirectMemory() + m.usedHeapMemory(), Math::max);
     }
 }

@@ -2,7 +2,8 @@ package dev.sluice.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +75,7 @@ class StreamingTest extends DataPlaneTest {
     }
 
     private static void sample(AtomicLong peak) {
-        var m = PooledByteBufAllocator.DEFAULT.metric();
+        var m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
         peak.accumulateAndGet(m.usedDirectMemory() + m.usedHeapMemory(), Math::max);
     }
 

@@ -52,6 +52,14 @@ class TransportTest {
     }
 
     @Test
+    void dnsDiscovery_staysOffIoUring() {
+        assumeTrue(Epoll.isAvailable(), "native epoll does not load on this machine");
+        assertThat(Transport.IO_URING.withoutIoUring()).isEqualTo(Transport.EPOLL);
+        assertThat(Transport.EPOLL.withoutIoUring()).isEqualTo(Transport.EPOLL);
+        assertThat(Transport.NIO.withoutIoUring()).isEqualTo(Transport.NIO);
+    }
+
+    @Test
     void whatLoadsHere_isChosenWithoutWarning() {
         assumeTrue(Epoll.isAvailable(), "native epoll does not load on this machine");
         List<String> warnings = new ArrayList<>();
