@@ -115,7 +115,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * Publishes {@code table}: opens the binds it adds, then swaps the table, then closes the
-     * binds it no longer has (connections already open on them finish normally).
+     * binds it no longer has and waits until they are closed (connections already open on them
+     * finish normally). Waits: not for an event loop's thread.
      */
     public synchronized void update(RoutingTable table) throws BindFailedException {
         requireNonNull(table, "table");
@@ -139,9 +140,10 @@ public final class ProxyServer implements AutoCloseable {
         }
         runtime.setTable(table);
         applyLimits(table);
+        // closed before the change is acknowledged: a removed port refuses connections from then on
         listeners.entrySet().removeIf(entry -> {
             if (!wanted.contains(entry.getKey())) {
-                entry.getValue().close();
+                entry.getValue().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
                 return true;
             }
             return false;
