@@ -8,6 +8,8 @@
 # requests; and the top allocation sites from jdk.ObjectAllocationSample).
 #
 #   benchmarks/load/hotpath.sh A.jar B.jar          # ROUNDS=2 WARMUP=30 DURATION=15
+#   ALLOC=0 benchmarks/load/hotpath.sh "A.jar@-Dio.netty.allocator.type=pooled" A.jar
+#                            # JAR@OPTIONS: that variant's JVM also gets OPTIONS (space-separated)
 #
 # Wrap it in `flock /tmp/bench.lock` on a shared machine. Needs nginx, wrk, taskset, java (jcmd, jfr).
 set -euo pipefail
@@ -20,7 +22,10 @@ SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+Al
 SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
 CLK_TCK=$(getconf CLK_TCK)
 PORT=18191
-(( $# > 0 )) || { echo "usage: $0 JAR [JAR...] (expected: at least one sluice.jar)" >&2; exit 2; }
+(( $# > 0 )) || { echo "usage: $0 JAR[@JVM-OPTIONS] ... (expected: at least one sluice.jar)" >&2; exit 2; }
+for variant in "$@"; do
+  [[ -f ${variant%%@*} ]] || { echo "${variant%%@*}: no such file (expected a sluice.jar)" >&2; exit 2; }
+done
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
@@ -108,9 +113,12 @@ PY
 }
 
 for ((round = 1; round <= ROUNDS; round++)); do
-  for jar in "$@"; do
+  for variant in "$@"; do
+    jar=${variant%%@*}
+    extra=""
+    [[ $variant == *@* ]] && extra=${variant#*@}
     # shellcheck disable=SC2086  # the options are meant to be split
-    taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$jar" run -f "$WORK/sluice.cfg" >"$WORK/sluice.log" 2>&1 &
+    taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS $extra -jar "$jar" run -f "$WORK/sluice.cfg" >"$WORK/sluice.log" 2>&1 &
     PP=$!
     PIDS+=("$PP")
     wait_port || { echo "sluice did not start:" >&2; tail -20 "$WORK/sluice.log" >&2; exit 1; }
@@ -119,7 +127,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     out=$(taskset -c 1 wrk -t1 -c50 -d"${DURATION}s" "http://127.0.0.1:$PORT/")
     t1=$(ticks "$PP")
     n=$(requests <<<"$out")
-    awk -v j="$jar" -v r="$round" -v n="$n" -v s="$DURATION" -v t=$((t1 - t0)) -v c="$CLK_TCK" \
+    awk -v j="$variant" -v r="$round" -v n="$n" -v s="$DURATION" -v t=$((t1 - t0)) -v c="$CLK_TCK" \
       'BEGIN {printf "round %d %s: %.0f req/s, %.2f CPU µs/request\n", r, j, n / s, t / c * 1e6 / n}'
     if [[ $ALLOC == 1 ]]; then
       jcmd "$PP" JFR.start name=alloc settings="$WORK/alloc.jfc" filename="$WORK/alloc.jfr" >/dev/null

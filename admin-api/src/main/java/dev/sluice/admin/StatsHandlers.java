@@ -7,8 +7,7 @@ import dev.sluice.admin.stats.StatsPage;
 import dev.sluice.admin.stats.StatsPrometheus;
 import dev.sluice.admin.stats.StatsRow;
 import dev.sluice.routing.RoutingTable;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
 import dev.sluice.admin.stats.ReplicasSection;
 import dev.sluice.discovery.Discovery;
 import io.vertx.core.Vertx;
@@ -119,12 +118,7 @@ final class StatsHandlers {
         answer(ctx, "text/plain; version=0.0.4; charset=utf-8", () -> {
             RoutingTable table = registry.table();
             return StatsPrometheus.render(table, StatsCollector.rows(table, rates),
-                    StatsHandlers::usedDirectMemory);
+                    () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
         });
-    }
-
-    /** Direct memory held by the data plane's allocator: Netty's default (each of Netty's says). */
-    private static long usedDirectMemory() {
-        return ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
     }
 }

@@ -6,8 +6,7 @@ import dev.sluice.routing.Bind;
 import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ProxyConfig;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,7 +109,7 @@ class H2StreamingTest {
     }
 
     private static void sample(AtomicLong peak) {
-        var m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        var m = PooledByteBufAllocator.DEFAULT.metric();
         peak.accumulateAndGet(m.usedDirectMemory() + m.usedHeapMemory(), Math::max);
     }
 }

@@ -2,8 +2,7 @@ package dev.sluice.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +74,7 @@ class StreamingTest extends DataPlaneTest {
     }
 
     private static void sample(AtomicLong peak) {
-        var m = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        var m = PooledByteBufAllocator.DEFAULT.metric();
         peak.accumulateAndGet(m.usedDirectMemory() + m.usedHeapMemory(), Math::max);
     }
 

@@ -41,7 +41,7 @@ public final class StatsPrometheus {
     }
 
     /**
-     * @param directMemory Netty's direct memory in use (the data plane's allocator)
+     * @param directMemory Netty's direct memory in use (the data plane's pooled allocator)
      */
     public static String render(RoutingTable table, List<StatsRow> rows, LongSupplier directMemory) {
         StringBuilder out = new StringBuilder(4096 + rows.size() * 2048);
