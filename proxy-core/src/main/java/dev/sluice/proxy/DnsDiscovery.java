@@ -106,8 +106,9 @@ public final class DnsDiscovery implements AutoCloseable {
 
     private DnsDiscovery(Settings settings) {
         this.settings = settings;
-        // a few datagrams a second need no io_uring, and Netty's io_uring datagram channel was
-        // seen leaking the buffer of the read pending when it closed
+        // a few datagrams a second gain nothing from io_uring, and close() shuts the loop down
+        // right behind its resolvers: on io_uring that can leave a pending read's buffer
+        // unreleased (seen in the proxy's own resolvers, which now close first)
         this.transport = Transport.best().withoutIoUring();
         this.group = transport.newGroup(1, "sluice-dns");
         this.loop = group.next();

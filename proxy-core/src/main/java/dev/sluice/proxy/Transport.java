@@ -58,9 +58,10 @@ public enum Transport {
             if (IoUring.isAvailable()) {
                 return IO_URING;
             }
+            Transport instead = IO_URING.withoutIoUring();
             warnings.accept("TRANSPORT=io_uring: io_uring is not available here ("
-                    + IoUring.unavailabilityCause() + "); using " + (Epoll.isAvailable() ? "epoll" : "nio"));
-            wanted = EPOLL;
+                    + IoUring.unavailabilityCause() + "); using " + instead.label());
+            return instead;
         }
         if (wanted == EPOLL && !Epoll.isAvailable()) {
             if (requested != null && !requested.isBlank()) {
