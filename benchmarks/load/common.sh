@@ -32,6 +32,8 @@ NGINX
 
 # ticks PID: utime + stime of PID (all its threads), in clock ticks.
 ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# user_sys_ticks PID: "utime stime" of PID (all its threads), in clock ticks.
+user_sys_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12, $13}'; }
 
 # thread_ticks PID: utime + stime of PID's threads in clock ticks, summed by thread name with its
 # digits made N ("sluice-proxy-N-N", "CN CompilerThre"): one "name<TAB>ticks" line each, sorted.

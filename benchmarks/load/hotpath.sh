@@ -3,7 +3,7 @@
 # allocated per request on the event loop, 0 B body, wrk -t1 -c50 on core 1, Sluice on core 0,
 # the nginx backend of common.sh (core 1). The jars are run interleaved (A, B, A, B, ...), each in
 # a new JVM: warm-up, then a measured CPU run (utime + stime of the whole JVM over the run, divided
-# by wrk's request count), then an allocation run under JFR (the event-loop threads' allocated
+# by wrk's request count, and the user and system parts apart), then an allocation run under JFR (the event-loop threads' allocated
 # bytes, jdk.ThreadAllocationStatistics at the start and end of the recording, divided by the
 # requests; and the top allocation sites from jdk.ObjectAllocationSample).
 #
@@ -123,12 +123,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     PIDS+=("$PP")
     wait_port || { echo "sluice did not start:" >&2; tail -20 "$WORK/sluice.log" >&2; exit 1; }
     taskset -c 1 wrk -t1 -c50 -d"${WARMUP}s" "http://127.0.0.1:$PORT/" >/dev/null
-    t0=$(ticks "$PP")
+    read -r u0 s0 < <(user_sys_ticks "$PP")
     out=$(taskset -c 1 wrk -t1 -c50 -d"${DURATION}s" "http://127.0.0.1:$PORT/")
-    t1=$(ticks "$PP")
+    read -r u1 s1 < <(user_sys_ticks "$PP")
     n=$(requests <<<"$out")
-    awk -v j="$variant" -v r="$round" -v n="$n" -v s="$DURATION" -v t=$((t1 - t0)) -v c="$CLK_TCK" \
-      'BEGIN {printf "round %d %s: %.0f req/s, %.2f CPU µs/request\n", r, j, n / s, t / c * 1e6 / n}'
+    # user and system apart: a change to Sluice's own code moves the user share; the system share
+    # (the sockets, ~3/4 of the total) drifts more between JVMs and hides it in the sum.
+    awk -v j="$variant" -v r="$round" -v n="$n" -v s="$DURATION" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v c="$CLK_TCK" \
+      'BEGIN {printf "round %d %s: %.0f req/s, %.2f CPU µs/request (user %.2f, system %.2f)\n", r, j, n / s, (u + k) / c * 1e6 / n, u / c * 1e6 / n, k / c * 1e6 / n}'
     if [[ $ALLOC == 1 ]]; then
       jcmd "$PP" JFR.start name=alloc settings="$WORK/alloc.jfc" filename="$WORK/alloc.jfr" >/dev/null
       out=$(taskset -c 1 wrk -t1 -c50 -d"${DURATION}s" "http://127.0.0.1:$PORT/")

@@ -99,10 +99,10 @@ final class Exchange implements OriginLink.Listener {
         origin = ch;
         reused = pooled;
         stats.connected(pooled);
-        ch.pipeline().get(OriginHandler.class).attach(this);
+        OriginHandler.of(ch).attach(this);
         origin.write(request, origin.voidPromise());
         body.writeTo(origin);
-        if (retriedStale && body.complete()) {
+        if (retriedStale && body.complete() && !(request instanceof LastHttpContent)) {
             // The retry of a body-less request whose end marker went to the dead connection.
             origin.write(LastHttpContent.EMPTY_LAST_CONTENT, origin.voidPromise());
         }
@@ -115,7 +115,7 @@ final class Exchange implements OriginLink.Listener {
 
     /** A message from the client while this exchange is current; false when it is not ours. */
     boolean onClientMessage(Object msg) {
-        if (body.complete() || !(msg instanceof HttpContent content)) {
+        if (body.complete() || !(msg instanceof HttpContent content) || msg instanceof HttpRequest) {
             return false;
         }
         if (content.decoderResult().isFailure()) {
@@ -234,7 +234,13 @@ final class Exchange implements OriginLink.Listener {
             // the body will not be read, so the client connection ends with this response.
             toClient.closeAfter();
         }
+        // head and end decoded together (OriginConnectionCodec): the write below sends both
+        int endBytes = response instanceof LastHttpContent end ? end.content().readableBytes() : -1;
         toClient.head(response, upgrading, link.server());
+        if (endBytes >= 0) {
+            stats.responseBytes(endBytes);
+            responseComplete();
+        }
     }
 
     private void onResponseContent(HttpContent content) {

@@ -36,7 +36,7 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
         }
         ChannelPipeline p = ctx.pipeline();
         p.remove("request-start");
-        p.remove("http");
+        ClientConnectionCodec.remove(p);
         p.remove("proxy");
         // the handshake is done: the address, SNI and client certificate are the same for every stream
         ConnectionInfo connection = ConnectionInfo.of(ctx.channel());

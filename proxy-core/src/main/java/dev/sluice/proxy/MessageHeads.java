@@ -85,7 +85,8 @@ final class MessageHeads {
      */
     static boolean announcesForbiddenBody(HttpResponse response, HttpMethod method) {
         int status = response.status().code();
-        boolean announcesBody = HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response);
-        return announcesBody && (status == 204 || status == 304 || method.equals(HttpMethod.HEAD));
+        // the headers are read only for the answers that may not carry a body (rare)
+        return (status == 204 || status == 304 || method.equals(HttpMethod.HEAD))
+                && (HttpUtil.getContentLength(response, 0L) != 0 || HttpUtil.isTransferEncodingChunked(response));
     }
 }

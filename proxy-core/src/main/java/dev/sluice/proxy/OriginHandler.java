@@ -1,6 +1,7 @@
 package dev.sluice.proxy;
 
 import dev.sluice.routing.ServerState;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -19,6 +20,14 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
 
     OriginHandler(ServerState server) {
         this.server = server;
+    }
+
+    /**
+     * The handler of an origin connection: the pipeline's last handler, read without a scan of
+     * the pipeline (this runs three times per request).
+     */
+    static OriginHandler of(Channel ch) {
+        return ch.pipeline().last() instanceof OriginHandler h ? h : ch.pipeline().get(OriginHandler.class);
     }
 
     void attach(Exchange exchange) {

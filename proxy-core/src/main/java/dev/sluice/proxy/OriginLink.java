@@ -7,7 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetSocketAddress;
@@ -121,8 +121,9 @@ final class OriginLink {
                         ch.attr(OriginTls.SNI).set(sni);
                         ch.pipeline().addLast("tls", OriginTls.newHandler(tlsContext, ch.alloc(), sni, connectMs));
                     }
-                    ch.pipeline().addLast(new HttpClientCodec(8192, 65536, 65536, false, true),
-                            new OriginHandler(s.state()));
+                    OriginConnectionCodec.addLast(ch.pipeline(), new HttpDecoderConfig()
+                            .setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536));
+                    ch.pipeline().addLast(new OriginHandler(s.state()));
                 },
                 tlsContext == null ? onConnect : OriginTls.afterHandshake(OriginTls.nameToVerify(tls, sni), connectMs, onConnect));
     }
@@ -210,7 +211,7 @@ final class OriginLink {
         if (ch == null) {
             return;
         }
-        ch.pipeline().get(OriginHandler.class).detach();
+        OriginHandler.of(ch).detach();
         if (ch instanceof Http2StreamChannel) {
             // a stream is used once: closed by now when complete, else reset (RST_STREAM) by this
             ch.close();
@@ -228,7 +229,7 @@ final class OriginLink {
         releaseServer();
         Channel ch = channel;
         channel = null;
-        ch.pipeline().get(OriginHandler.class).detach();
+        OriginHandler.of(ch).detach();
         return ch;
     }
 

@@ -88,7 +88,7 @@ final class OriginPool {
 
     /** Open, idle for less than {@link #MAX_IDLE_NANOS}, and to the server's current address. */
     private static boolean usable(Channel ch, long now, int version) {
-        OriginHandler h = ch.pipeline().get(OriginHandler.class);
+        OriginHandler h = OriginHandler.of(ch);
         Integer opened = ch.attr(ADDRESS_VERSION).get();
         return ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS
                 && (opened == null || opened == version);

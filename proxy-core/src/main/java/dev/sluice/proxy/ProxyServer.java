@@ -17,7 +17,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -253,7 +252,7 @@ public final class ProxyServer implements AutoCloseable {
                             connection -> HttpClientHandler.forStream(runtime, frontend, connection)));
                 }
                 ch.pipeline().addLast("request-start", handler.requestStartWatcher());
-                ch.pipeline().addLast("http", new HttpServerCodec(config, MAX_DECODED_PIPELINE));
+                ClientConnectionCodec.addLast(ch.pipeline(), config, MAX_DECODED_PIPELINE);
                 ch.pipeline().addLast("proxy", handler);
             }
         };

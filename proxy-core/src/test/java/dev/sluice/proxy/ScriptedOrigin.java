@@ -94,6 +94,11 @@ final class Conn {
         return head.isEmpty() ? null : head;
     }
 
+    /** Exactly {@code n} bytes (a request body), as ISO-8859-1 text. */
+    String read(int n) throws IOException {
+        return new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+    }
+
     void write(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
