@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -98,7 +99,17 @@ final class ClientConnectionCodec {
             }
         }
 
+        @Override
+        protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+            AsciiString known = KnownWords.headerName(sb, start, length);
+            return known != null ? known : super.splitHeaderName(sb, start, length);
+        }
 
+        @Override
+        protected String splitFirstWordInitialLine(byte[] sb, int start, int length) {
+            String known = KnownWords.method(sb, start, length);
+            return known != null ? known : super.splitFirstWordInitialLine(sb, start, length);
+        }
 
         @Override
         protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {

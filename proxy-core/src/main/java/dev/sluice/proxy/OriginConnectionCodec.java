@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -77,9 +78,29 @@ final class OriginConnectionCodec {
             }
         }
 
+        @Override
+        protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
+            AsciiString known = KnownWords.headerName(sb, start, length);
+            return known != null ? known : super.splitHeaderName(sb, start, length);
+        }
 
+        @Override
+        protected String splitFirstWordInitialLine(byte[] sb, int start, int length) {
+            String known = KnownWords.version(sb, start, length);
+            return known != null ? known : super.splitFirstWordInitialLine(sb, start, length);
+        }
 
+        @Override
+        protected String splitSecondWordInitialLine(byte[] sb, int start, int length) {
+            String known = KnownWords.statusCode(sb, start, length);
+            return known != null ? known : super.splitSecondWordInitialLine(sb, start, length);
+        }
 
+        @Override
+        protected String splitThirdWordInitialLine(byte[] sb, int start, int length) {
+            String known = KnownWords.reason(sb, start, length);
+            return known != null ? known : super.splitThirdWordInitialLine(sb, start, length);
+        }
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
