@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -32,17 +31,19 @@ import java.util.List;
  * every request a second dispatch. The two share a queue of the decoded requests' methods, so a
  * response to {@code HEAD} is encoded without a body and a {@code 2xx} to {@code CONNECT} without
  * {@code Transfer-Encoding}; at most {@code maxPipelineDepth} requests may wait for their
- * responses (more is an error, and the connection closes after the next response), and a request
- * with both {@code Transfer-Encoding} and {@code Content-Length} closes the connection after its
- * response, as {@code HttpServerCodec} does. A request without a body is handed on as one
- * {@link FullHttpRequest}.
+ * responses (more is an error, and the connection closes after the next response), as
+ * {@code HttpServerCodec} does. (A request with both {@code Transfer-Encoding} and
+ * {@code Content-Length} is refused by the decoder, RFC 9112 section 6.3, and answered 400 and
+ * closed by the proxy: {@code HttpServerCodec}'s close after it is not needed.) A request without
+ * a body is handed on as one {@link FullHttpRequest}.
  */
 final class ClientConnectionCodec {
 
     static final String DECODER = "http";
     static final String ENCODER = "http-encoder";
 
-    private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+    /** Small at first: an idle connection keeps it (it grows with pipelining). */
+    private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
     private final int maxPipelineDepth;
     private boolean mustCloseAfterResponse;
 
@@ -85,10 +86,9 @@ final class ClientConnectionCodec {
                         mustCloseAfterResponse = true;
                         discard = true;
                         // the requests before this one are still delivered; this one and what follows are not
-                        for (int j = i; j < size; j++) {
-                            ReferenceCountUtil.release(out.get(j));
+                        for (int j = size - 1; j >= i; j--) {
+                            ReferenceCountUtil.release(out.remove(j));
                         }
-                        out.subList(i, size).clear();
                         throw new IllegalStateException("maxPipelineDepth exceeded: " + maxPipelineDepth);
                     }
                     methods.add(request.method());
@@ -111,11 +111,6 @@ final class ClientConnectionCodec {
             return known != null ? known : super.splitFirstWordInitialLine(sb, start, length);
         }
 
-        @Override
-        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-            super.handleTransferEncodingChunkedWithContentLength(message);
-            mustCloseAfterResponse = true;
-        }
     }
 
     private final class Encoder extends HttpResponseEncoder {

@@ -29,7 +29,8 @@ import java.util.List;
  */
 final class OriginConnectionCodec {
 
-    private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+    /** Small at first: an idle connection keeps it (it grows with pipelining). */
+    private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
     private boolean done;
 
     private OriginConnectionCodec() {
