@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Keep-alive CPU per request of HAProxy, nginx and Sluice measured in alternating windows: all three
+# run at once (each pinned to core 0, on its own port, in front of the same nginx backend on core
+# 1), and wrk (core 1, 50 connections, 0 B bodies) drives one of them at a time for WINDOW seconds,
+# round after round, the order rotated each round. On a shared VM the speed of the machine moves in
+# phases of tens of seconds (the same proxy measured 15.5 and 19 µs per request a minute apart);
+# run.sh measures each proxy in its own minute, so a phase can favour one; here every round sees
+# all three within ~35 s, and the medians over the rounds (and Sluice's ratio to the better peer
+# within each round) are what to read.
+#
+#   benchmarks/load/alternate.sh                 # ROUNDS=10 WINDOW=10 SLUICE_WARMUP=30
+#   OUT=benchmarks/results/alternate.md ROUNDS=12 benchmarks/load/alternate.sh
+#
+# Needs haproxy, nginx, wrk, taskset, curl, java. Ports 18190-18194 on 127.0.0.1. Wrap it in
+# `flock /tmp/bench.lock` on a shared machine.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROUNDS=${ROUNDS:-10}
+WINDOW=${WINDOW:-10}
+SLUICE_WARMUP=${SLUICE_WARMUP:-30}
+SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
+SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
+SLUICE_JAVA=${SLUICE_JAVA:-java}
+OUT=${OUT:-}
+CLK_TCK=$(getconf CLK_TCK)
+[[ $ROUNDS =~ ^[1-9][0-9]*$ && $WINDOW =~ ^[1-9][0-9]*$ ]] \
+  || { echo "ROUNDS and WINDOW must be whole numbers above 0 (got '$ROUNDS', '$WINDOW')" >&2; exit 2; }
+[[ -f $SLUICE_JAR ]] || { echo "$SLUICE_JAR: no such file (build it: mvn -B -q package -DskipTests -pl app -am)" >&2; exit 2; }
+for tool in haproxy nginx wrk taskset curl "$SLUICE_JAVA"; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+
+declare -A PORT=([haproxy]=18191 [nginx]=18192 [sluice]=18193)
+declare -A PID
+
+start_backend
+
+cat >"$WORK/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+defaults
+    mode http
+    option http-keep-alive
+    http-reuse always
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    timeout http-keep-alive 60s
+frontend f
+    bind 127.0.0.1:${PORT[haproxy]}
+    default_backend b
+backend b
+    server s1 127.0.0.1:18190
+EOF
+
+mkdir -p "$WORK/ng"
+cat >"$WORK/ng/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+pid $WORK/ng/nginx.pid;
+error_log $WORK/ng/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_timeout 60s;
+  keepalive_requests 10000000;
+  client_body_temp_path $WORK/ng; proxy_temp_path $WORK/ng; fastcgi_temp_path $WORK/ng; uwsgi_temp_path $WORK/ng; scgi_temp_path $WORK/ng;
+  upstream b { server 127.0.0.1:18190; keepalive 64; keepalive_requests 10000000; }
+  server {
+    listen 127.0.0.1:${PORT[nginx]};
+    location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+
+cat >"$WORK/sluice.cfg" <<EOF
+frontend f
+    bind 127.0.0.1:${PORT[sluice]}
+    default_backend b
+backend b
+    server s1 127.0.0.1:18190
+EOF
+
+wait_up() { # PORT: until a request through it answers 200
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" || true) == 200 ]] && return 0
+    sleep 0.3
+  done
+  return 1
+}
+
+haproxy -c -q -f "$WORK/haproxy.cfg" || { echo "haproxy rejected its config" >&2; exit 1; }
+taskset -c 0 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
+PID[haproxy]=$!; PIDS+=("${PID[haproxy]}")
+taskset -c 0 nginx -p "$WORK/ng" -c "$WORK/ng/nginx.conf" &
+nginx_master=$!; PIDS+=("$nginx_master")
+# shellcheck disable=SC2086  # the options are meant to be split
+taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run -f "$WORK/sluice.cfg" \
+  --admin-port 18194 --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
+PID[sluice]=$!; PIDS+=("${PID[sluice]}")
+for p in haproxy nginx sluice; do
+  wait_up "${PORT[$p]}" || { echo "$p did not answer on ${PORT[$p]}" >&2; tail -5 "$WORK"/*.log >&2 || true; exit 1; }
+done
+PID[nginx]=$(pgrep -P "$nginx_master" | head -1) # the worker does the work
+
+echo "warming up: sluice ${SLUICE_WARMUP}s, haproxy and nginx 3s each" >&2
+taskset -c 1 wrk -t1 -c50 -d"${SLUICE_WARMUP}s" "http://127.0.0.1:${PORT[sluice]}/" >/dev/null
+for p in haproxy nginx; do taskset -c 1 wrk -t1 -c50 -d3s "http://127.0.0.1:${PORT[$p]}/" >/dev/null; done
+
+# window NAME ROUND: one measured window; appends "round name req/s cpu user sys" to $WORK/windows.
+window() {
+  local name=$1 round=$2 u0 s0 u1 s1 out n
+  read -r u0 s0 < <(user_sys_ticks "${PID[$name]}")
+  out=$(taskset -c 1 wrk -t1 -c50 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$name]}/")
+  read -r u1 s1 < <(user_sys_ticks "${PID[$name]}")
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "$name: errors in round $round:" >&2; grep "Non-2xx\|Socket errors" <<<"$out" >&2; fi
+  awk -v r="$round" -v nm="$name" -v n="$n" -v w="$WINDOW" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$CLK_TCK" \
+    'BEGIN {printf "%d %s %.0f %.2f %.2f %.2f\n", r, nm, n / w, (u + k) / hz * 1e6 / n, u / hz * 1e6 / n, k / hz * 1e6 / n}' \
+    | tee -a "$WORK/windows" >&2
+}
+
+order=(haproxy nginx sluice)
+for ((round = 1; round <= ROUNDS; round++)); do
+  for name in "${order[@]}"; do window "$name" "$round"; done
+  order=("${order[@]:1}" "${order[0]}") # rotate: each proxy takes each position in turn
+done
+
+report() {
+  echo "# Alternating windows: keep-alive CPU per request"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r). HAProxy, nginx and Sluice all running, each"
+  echo "pinned to core 0; wrk -t1 -c50 on core 1 drives one at a time for ${WINDOW}s, ${ROUNDS} rounds, the order"
+  echo "rotated each round; 0 B bodies from the nginx backend on core 1. Sluice warmed ${SLUICE_WARMUP}s first."
+  echo "$(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); Sluice on $("$SLUICE_JAVA" -version 2>&1 | head -1)"
+  echo "Sluice JVM options: $SLUICE_JVM_OPTS"
+  echo
+  python3 - "$WORK/windows" <<'PY'
+import sys, statistics, collections
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+by = collections.defaultdict(list)
+rounds = collections.defaultdict(dict)
+for r, name, rps, cpu, user, sys_ in rows:
+    by[name].append((float(rps), float(cpu), float(user), float(sys_)))
+    rounds[int(r)][name] = float(cpu)
+med = lambda xs: statistics.median(xs)
+print("| proxy | median req/s | median CPU µs/req | min-max CPU µs/req | median user | median system |")
+print("|---|---:|---:|---:|---:|---:|")
+for name in ("haproxy", "nginx", "sluice"):
+    v = by[name]
+    cpu = [x[1] for x in v]
+    print(f"| {name} | {med([x[0] for x in v]):.0f} | {med(cpu):.2f} | {min(cpu):.2f}-{max(cpu):.2f} "
+          f"| {med([x[2] for x in v]):.2f} | {med([x[3] for x in v]):.2f} |")
+ratios = [d["sluice"] / min(d["haproxy"], d["nginx"]) for d in rounds.values() if len(d) == 3]
+print()
+print(f"Sluice's CPU per request over the better peer's of the same round: median {med(ratios):.2f}x "
+      f"(rounds: {', '.join(f'{x:.2f}' for x in ratios)}); at or under it in {sum(x <= 1 for x in ratios)} of {len(ratios)} rounds.")
+PY
+}
+
+if [[ -n $OUT ]]; then report | tee "$OUT"; else report; fi
