@@ -7,7 +7,6 @@ import dev.sluice.proxy.RawHttpClient.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.ServerSocket;
 
 /** use_backend routing, from configuration text to real origins, through real sockets. */
 class RoutingEndToEndTest {
@@ -348,8 +347,6 @@ class RoutingEndToEndTest {
 
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
+        return SluiceProcess.freePort();
     }
 }

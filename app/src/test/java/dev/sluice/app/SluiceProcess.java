@@ -116,11 +116,37 @@ final class SluiceProcess implements AutoCloseable {
         return sluice;
     }
 
-    /** A port nothing listens on at the moment (another process could still take it). */
+    /**
+     * A port nothing listens on at the moment, for a process or a bind to take a moment later. It
+     * is picked below the kernel's ephemeral range when there is room: an ephemeral port (what a
+     * bind to port 0 or an outgoing connection of any test gets) could otherwise be handed out
+     * again before the bind, as a clean-clone CI run saw once ("Address already in use"). A
+     * process that binds it on purpose could still take it.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            s.setReuseAddress(true);
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        int low = 10_000;
+        int high = ephemeralLow();
+        for (int i = 0; high - low >= 1000 && i < 100; i++) {
+            int port = low + java.util.concurrent.ThreadLocalRandom.current().nextInt(high - low);
+            try (ServerSocket s = new ServerSocket(port, 1, loopback)) {
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        try (ServerSocket s = new ServerSocket(0, 1, loopback)) {
             return s.getLocalPort();
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux), else the IANA range's 49152. */
+    private static int ephemeralLow() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 49152;
         }
     }
 
