@@ -8,7 +8,6 @@ import dev.sluice.routing.config.ConfigParser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,17 +169,11 @@ final class SideBySide {
     }
 
     private static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).collect(Collectors.toList());
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
+        java.util.Set<Integer> ports = new java.util.LinkedHashSet<>();
+        for (int i = 0; ports.size() < count && i < 100 * count; i++) {
+            ports.add(SluiceProcess.freePort()); // below the ephemeral range (see there); distinct
         }
+        return new ArrayList<>(ports);
     }
 
     /**

@@ -143,7 +143,8 @@ final class SluiceProcess implements AutoCloseable {
     /** The first port of the kernel's ephemeral range (Linux), else the IANA range's 49152. */
     private static int ephemeralLow() {
         try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            // readAllLines: readString of this /proc file returned only its first byte here
+            String range = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
             return Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 49152;

@@ -194,6 +194,11 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Closes the connection (the proxy is stopping); null when it was never opened. */
+    ChannelFuture closeNow() {
+        return channel == null ? null : channel.close();
+    }
+
     private void closeIfIdle() {
         idleCheck = null;
         if (streams > 0 || !channel.isActive()) {

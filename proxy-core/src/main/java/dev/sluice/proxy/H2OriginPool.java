@@ -2,6 +2,7 @@ package dev.sluice.proxy;
 
 import dev.sluice.routing.ServerState;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -37,6 +38,21 @@ final class H2OriginPool {
     /** The pool of the calling event loop. */
     static H2OriginPool current() {
         return POOLS.get();
+    }
+
+    /** Closes every connection of this loop's pool (the proxy is stopping); the closes to wait for. */
+    List<ChannelFuture> closeAll() {
+        List<H2OriginConnection> all = new ArrayList<>(owners.keySet());
+        connections.clear();
+        owners.clear();
+        List<ChannelFuture> closing = new ArrayList<>(all.size());
+        for (H2OriginConnection c : all) {
+            ChannelFuture f = c.closeNow();
+            if (f != null) {
+                closing.add(f);
+            }
+        }
+        return closing;
     }
 
     /**

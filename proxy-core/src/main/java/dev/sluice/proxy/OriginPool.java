@@ -2,11 +2,14 @@ package dev.sluice.proxy;
 
 import dev.sluice.routing.ServerState;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -102,6 +105,20 @@ final class OriginPool {
             return;
         }
         q.addLast(ch);
+    }
+
+    /** Closes every idle connection of this loop's pool (the proxy is stopping); the closes to wait for. */
+    List<ChannelFuture> closeAll() {
+        List<Channel> all = new ArrayList<>();
+        for (ArrayDeque<Channel> q : idle.values()) {
+            all.addAll(q);
+        }
+        idle.clear();
+        List<ChannelFuture> closing = new ArrayList<>(all.size());
+        for (Channel ch : all) {
+            closing.add(ch.close());
+        }
+        return closing;
     }
 
     /** Forgets {@code ch} (it was closed while idle). */

@@ -15,14 +15,20 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +45,8 @@ public final class ProxyServer implements AutoCloseable {
      * (128) would close a deeply pipelining client without answering what it had accepted.
      */
     static final int MAX_DECODED_PIPELINE = 8192;
+    /** How long {@link #close} waits for connections to close, per step. */
+    private static final long CLOSE_WAIT_MS = 2000;
 
     private final Transport transport;
     private final EventLoopGroup group;
@@ -49,6 +57,8 @@ public final class ProxyServer implements AutoCloseable {
      * max; benchmarks/README.md, "The adaptive allocator").
      */
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    /** Every open client connection (a group drops a connection when it closes), for {@link #close}. */
+    private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final Map<BindKey, Channel> listeners = new LinkedHashMap<>();
     private final ConnectionLimit globalLimit = ConnectionLimit.global();
     private final Map<String, ConnectionLimit> connectionLimits = new java.util.concurrent.ConcurrentHashMap<>();
@@ -241,6 +251,7 @@ public final class ProxyServer implements AutoCloseable {
                         .setMaxHeaderSize(httpLimits.maxHeaderSize())
                         .setMaxChunkSize(16384);
                 connectionLimits.get(frontend).track(ch);
+                clients.add(ch);
                 // A client may shut its output after its request (RFC 9112 section 9.6): the
                 // answer is still sent (HttpClientHandler closes once nothing is left to do).
                 ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -265,6 +276,7 @@ public final class ProxyServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 connectionLimits.get(frontend).track(ch);
+                clients.add(ch);
                 // Nothing is read before the server connection is open and the tunnel linked
                 // (TcpClientHandler reads for a TLS handshake or a content inspection first).
                 ch.config().setAutoRead(false);
@@ -279,10 +291,29 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (group.isShuttingDown()) {
+            return; // closed before
+        }
         for (Channel ch : listeners.values()) {
             ch.close().awaitUninterruptibly();
         }
         listeners.clear();
+        // Every connection is closed, and its close awaited, while the loops still run: on
+        // io_uring a channel closed by the loops' shutdown leaves the buffer of its pending read
+        // unreleased (seen as a leak in a test's teardown). Clients first (their exchanges let
+        // go of their origin connections), then what the origin pools of each loop hold.
+        clients.close().awaitUninterruptibly(CLOSE_WAIT_MS);
+        Queue<ChannelFuture> closing = new ConcurrentLinkedQueue<>();
+        for (EventExecutor loop : group) {
+            loop.submit(() -> {
+                closing.addAll(OriginPool.current().closeAll());
+                closing.addAll(H2OriginPool.current().closeAll());
+            }).awaitUninterruptibly(CLOSE_WAIT_MS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
         // the resolvers' channels first, while their loops still run: on io_uring a channel
         // closed by the loops' shutdown leaves the buffer of its pending read unreleased
         runtime.close();
