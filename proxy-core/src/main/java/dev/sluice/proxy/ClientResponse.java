@@ -116,14 +116,14 @@ final class ClientResponse {
     }
 
     /**
-     * Writes the head of the final response, which {@code served} gave: rewritten for the client,
-     * unless it is the 101 of an upgrade ({@code upgrading}), which passes as it is.
+     * Writes the head of the final response, which {@code served} gave: rewritten for the client
+     * (its hop-by-hop headers already gone, see {@code Exchange}), unless it is the 101 of an
+     * upgrade ({@code upgrading}), which passes as it is.
      */
     void head(HttpResponse response, boolean upgrading, Server served) {
         int status = response.status().code();
         if (!upgrading) {
             Backend backend = admission.backend();
-            HopByHop.stripResponse(response.headers());
             if (admission.backendRulesApply()) {
                 HttpActions.applyResponseRules(backend.responseRules(), view, response.headers());
             }

@@ -227,7 +227,10 @@ final class Exchange implements OriginLink.Listener {
         }
         // passive checks (observe layer7): nothing is written unless errors were counted
         link.server().observeStatus(status);
-        originKeepAlive = HttpUtil.isKeepAlive(response) && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
+        // the hop-by-hop headers go now (the 101 of an upgrade keeps them), their Connection read once
+        boolean serverKeepAlive = upgrading ? HttpUtil.isKeepAlive(response)
+                : HopByHop.keepAlive(HopByHop.stripResponse(response.headers()), response.protocolVersion());
+        originKeepAlive = serverKeepAlive && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
                 && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !MessageHeads.announcesForbiddenBody(response, request.method());
         if (body.hasBody() && !body.complete()) {
             // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of

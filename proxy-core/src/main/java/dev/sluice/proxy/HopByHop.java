@@ -3,6 +3,7 @@ package dev.sluice.proxy;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,6 +16,11 @@ import java.util.List;
  * {@code Transfer-Encoding} stays: the codec frames the body by it.
  */
 final class HopByHop {
+
+    /** {@link #stripResponse}'s result: a {@code Connection} header named {@code close}. */
+    static final int CLOSE = 1;
+    /** {@link #stripResponse}'s result: a {@code Connection} header named {@code keep-alive}. */
+    static final int KEEP_ALIVE = 2;
 
     private HopByHop() {
     }
@@ -33,12 +39,25 @@ final class HopByHop {
         }
     }
 
-    static void stripResponse(HttpHeaders headers) {
-        removeConnectionTokens(headers, false);
+    /**
+     * Strips a response's hop-by-hop headers; returns which of {@link #CLOSE} and
+     * {@link #KEEP_ALIVE} its {@code Connection} headers named (read once, for {@link #keepAlive}).
+     */
+    static int stripResponse(HttpHeaders headers) {
+        int said = removeConnectionTokens(headers, false);
         headers.remove(HttpHeaderNames.KEEP_ALIVE);
         headers.remove(HttpHeaderNames.PROXY_CONNECTION);
         headers.remove(HttpHeaderNames.TRAILER);
         headers.remove(HttpHeaderNames.UPGRADE);
+        return said;
+    }
+
+    /**
+     * Whether a message keeps its connection open, from what its {@code Connection} headers said
+     * ({@link #stripResponse}) and its version: as Netty's {@code HttpUtil.isKeepAlive}.
+     */
+    static boolean keepAlive(int said, HttpVersion version) {
+        return (said & CLOSE) == 0 && (version.isKeepAliveDefault() || (said & KEEP_ALIVE) != 0);
     }
 
     /** Whether a {@code TE} header lists {@code trailers} (the one TE value HTTP/2 allows). */
@@ -69,10 +88,11 @@ final class HopByHop {
      * {@code keep-alive} or {@code close}: no list, no split, no substring for those); the headers
      * named by other tokens are removed once the scan is over.
      */
-    private static void removeConnectionTokens(HttpHeaders headers, boolean keepUpgrade) {
+    private static int removeConnectionTokens(HttpHeaders headers, boolean keepUpgrade) {
         if (!headers.contains(HttpHeaderNames.CONNECTION)) {
-            return;
+            return 0;
         }
+        int said = 0;
         List<String> named = null;
         for (Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
              it.hasNext(); ) {
@@ -93,8 +113,15 @@ final class HopByHop {
                 while (to > from && value.charAt(to - 1) <= ' ') {
                     to--;
                 }
-                if (from == to || (keepUpgrade && is(value, from, to, "upgrade"))
-                        || is(value, from, to, "close") || is(value, from, to, "keep-alive")) {
+                if (is(value, from, to, "close")) {
+                    said |= CLOSE;
+                    continue;
+                }
+                if (is(value, from, to, "keep-alive")) {
+                    said |= KEEP_ALIVE;
+                    continue;
+                }
+                if (from == to || (keepUpgrade && is(value, from, to, "upgrade"))) {
                     continue;
                 }
                 if (named == null) {
@@ -109,6 +136,7 @@ final class HopByHop {
             }
         }
         headers.remove(HttpHeaderNames.CONNECTION);
+        return said;
     }
 
     /** Whether {@code value} from {@code from} to {@code to} is {@code word}, ignoring case. */
