@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 final class Checker implements ErrorLimitListener {
 
     private final Bootstrap bootstrap;
+    /** The checks' connections while open (a group drops one when it closes), for {@link HealthChecks#close}. */
+    private final ChannelGroup open;
     private final EventLoop loop;
     private final ServerState state;
     private volatile CheckTarget target;
@@ -43,8 +46,9 @@ final class Checker implements ErrorLimitListener {
     private long attempt;
     private ScheduledFuture<?> next;
 
-    Checker(Bootstrap bootstrap, EventLoop loop, CheckTarget target) {
+    Checker(Bootstrap bootstrap, EventLoop loop, CheckTarget target, ChannelGroup open) {
         this.bootstrap = bootstrap;
+        this.open = open;
         this.loop = loop;
         this.target = target;
         this.state = target.server().state();
@@ -146,6 +150,7 @@ final class Checker implements ErrorLimitListener {
                 })
                 .connect(address);
         Channel ch = connect.channel();
+        open.add(ch);
         ScheduledFuture<?> timeout = loop.schedule(() -> {
             outcome.done(false, ch.isActive() ? "Layer7 timeout" : "Layer4 timeout");
             ch.close();
