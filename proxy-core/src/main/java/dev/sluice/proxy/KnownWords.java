@@ -1,7 +1,8 @@
 package dev.sluice.proxy;
 
+import io.netty.handler.codec.DefaultHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
 import java.util.ArrayList;
@@ -39,8 +40,10 @@ final class KnownWords {
         "403", "404", "405", "409", "410", "412", "413", "416", "429", "500", "501", "502", "503", "504",
     };
 
-    private static final String HTTP_1_1 = HttpVersion.HTTP_1_1.text();
-    private static final String HTTP_1_0 = HttpVersion.HTTP_1_0.text();
+    // literals, not HttpVersion.text(): HttpVersion.valueOf takes its fast path for the literal
+    // (an identity check) and parses any other string equal to it
+    private static final String HTTP_1_1 = "HTTP/1.1";
+    private static final String HTTP_1_0 = "HTTP/1.0";
 
     private static final HttpMethod[] METHODS = {
         HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS,
@@ -61,6 +64,46 @@ final class KnownWords {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code name} is one of the shared names that {@link #headerName} returns (the same
+     * object: a name equal to one but decoded apart is not).
+     */
+    static boolean isShared(CharSequence name) {
+        int length = name.length();
+        AsciiString[] candidates = length < NAMES_BY_LENGTH.length ? NAMES_BY_LENGTH[length] : null;
+        if (candidates != null) {
+            for (AsciiString shared : candidates) {
+                if (shared == name) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The decoders' headers: as Netty's default, but a shared name (valid, checked once here)
+     * is not checked again for every message it is added to.
+     */
+    static final DefaultHttpHeadersFactory HEADERS = headersFactory();
+
+    private static DefaultHttpHeadersFactory headersFactory() {
+        DefaultHttpHeadersFactory defaults = DefaultHttpHeadersFactory.headersFactory();
+        DefaultHeaders.NameValidator<CharSequence> validate = defaults.getNameValidator();
+        for (AsciiString[] names : NAMES_BY_LENGTH) {
+            if (names != null) {
+                for (AsciiString name : names) {
+                    validate.validateName(name);
+                }
+            }
+        }
+        return defaults.withNameValidator(name -> {
+            if (!isShared(name)) {
+                validate.validateName(name);
+            }
+        });
     }
 
     /** A request method of RFC 9110 as the shared string ({@link HttpMethod#name()}), or null. */

@@ -246,7 +246,7 @@ public final class ProxyServer implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 HttpLimits httpLimits = runtime.table().limits();
-                HttpDecoderConfig config = new HttpDecoderConfig()
+                HttpDecoderConfig config = new HttpDecoderConfig().setHeadersFactory(KnownWords.HEADERS)
                         .setMaxInitialLineLength(httpLimits.maxRequestLine())
                         .setMaxHeaderSize(httpLimits.maxHeaderSize())
                         .setMaxChunkSize(16384);

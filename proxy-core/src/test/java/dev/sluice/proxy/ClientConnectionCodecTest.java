@@ -32,7 +32,8 @@ class ClientConnectionCodecTest {
     }
 
     private void codec(int maxPipelineDepth) {
-        ClientConnectionCodec.addLast(channel.pipeline(), new HttpDecoderConfig(), maxPipelineDepth);
+        ClientConnectionCodec.addLast(channel.pipeline(), new HttpDecoderConfig().setHeadersFactory(KnownWords.HEADERS),
+                maxPipelineDepth);
     }
 
     private static ByteBuf bytes(String s) {
@@ -72,6 +73,21 @@ class ClientConnectionCodecTest {
         assertThat(body.content().toString(StandardCharsets.ISO_8859_1)).isEqualTo("ok");
         body.release();
         assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    @Test
+    void requestWithAnInvalidHeaderName_failsToDecode_andSharedNamesPass() {
+        codec(16);
+        channel.writeInbound(bytes("GET /a HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"));
+        FullHttpRequest good = channel.readInbound();
+        assertThat(good.decoderResult().isSuccess()).isTrue();
+        assertThat(good.headers().names()).containsExactly("Host", "Content-Length");
+        good.release();
+        channel.writeInbound(bytes("GET /b HTTP/1.1\r\nHost: h\r\nX\u0001Bad: v\r\n\r\n"));
+        HttpRequest bad = channel.readInbound();
+        assertThat(bad.decoderResult().isFailure()).isTrue();
+        assertThat(bad.decoderResult().cause()).hasMessageContaining("header name");
+        ReferenceCountUtil.release(bad);
     }
 
     @Test
