@@ -118,9 +118,22 @@ final class ClientConnectionCodec {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-            if (mustCloseAfterResponse && msg instanceof LastHttpContent) {
+            boolean whole = msg instanceof LastHttpContent || msg instanceof RawResponse;
+            if (mustCloseAfterResponse && whole) {
                 mustCloseAfterResponse = false;
                 promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
+            }
+            if (msg instanceof RawResponse raw) {
+                // a whole final response, already bytes (never one to HEAD or CONNECT)
+                method = methods.poll();
+                ByteBuf body = raw.body();
+                if (body == null) {
+                    ctx.write(raw.content(), promise);
+                } else {
+                    ctx.write(raw.content(), ctx.voidPromise());
+                    ctx.write(body, promise);
+                }
+                return;
             }
             super.write(ctx, msg, promise);
         }

@@ -33,6 +33,8 @@ final class ClientResponse {
     private final ChannelHandlerContext client;
     private final HttpRequestView view;
     private final ExchangeStats stats;
+    /** Whether the client is an HTTP/1 connection (its codec takes a {@link RawResponse}), not an HTTP/2 stream. */
+    private final boolean http1Connection;
     private Frontend frontend;
     /** The request's backend, whether that backend's rules apply, its persistence cookie. */
     private Admission admission;
@@ -44,10 +46,11 @@ final class ClientResponse {
     private boolean started;
 
     /** {@code view} and {@code stats}: the connection's, as its exchanges use them. */
-    ClientResponse(ChannelHandlerContext client, HttpRequestView view, ExchangeStats stats) {
+    ClientResponse(ChannelHandlerContext client, HttpRequestView view, ExchangeStats stats, boolean http1Connection) {
         this.client = client;
         this.view = view;
         this.stats = stats;
+        this.http1Connection = http1Connection;
     }
 
     /** The client connection's context, which this writes to. */
@@ -136,6 +139,27 @@ final class ClientResponse {
         started = true;
         stats.response(status, false);
         client.write(response, client.voidPromise());
+    }
+
+    /**
+     * Whether a final head would reach the client as the origin sent it but for its hop-by-hop
+     * lines and a {@code Connection: close}, so that it may come as a {@link RawResponse}: an
+     * HTTP/1.1 client on an HTTP/1 connection, no response rule, no persistence cookie.
+     */
+    boolean takesRawHead() {
+        if (!http1Connection || http10 || admission == null) {
+            return false;
+        }
+        Backend backend = admission.backend();
+        return (!admission.backendRulesApply() || backend.responseRules().isEmpty())
+                && frontend.responseRules().isEmpty() && backend.cookie() == null;
+    }
+
+    /** Writes a whole final response read as bytes ({@link #takesRawHead}). */
+    void raw(RawResponse response) {
+        started = true;
+        stats.response(response.status(), false);
+        client.write(response.forClient(client.alloc(), !keepAlive), client.voidPromise());
     }
 
     /**

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -99,7 +100,9 @@ final class Exchange implements OriginLink.Listener {
         origin = ch;
         reused = pooled;
         stats.connected(pooled);
-        OriginHandler.of(ch).attach(this);
+        OriginHandler handler = OriginHandler.of(ch);
+        handler.attach(this);
+        handler.rawNext(toClient.takesRawHead());
         origin.write(request, origin.voidPromise());
         body.writeTo(origin);
         if (retriedStale && body.complete() && !(request instanceof LastHttpContent)) {
@@ -201,7 +204,9 @@ final class Exchange implements OriginLink.Listener {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse response) {
+        if (msg instanceof RawResponse raw) {
+            onRawResponse(raw);
+        } else if (msg instanceof HttpResponse response) {
             onResponseHead(response);
         } else if (msg instanceof HttpContent content) {
             onResponseContent(content);
@@ -244,6 +249,25 @@ final class Exchange implements OriginLink.Listener {
             stats.responseBytes(endBytes);
             responseComplete();
         }
+    }
+
+    /**
+     * A whole final response whose head goes to the client as its bytes (asked for in
+     * {@link #onOriginReady}): what {@link #onResponseHead} does for a plain response.
+     */
+    private void onRawResponse(RawResponse raw) {
+        int status = raw.status();
+        link.server().observeStatus(status);
+        originKeepAlive = HopByHop.keepAlive(raw.connectionSaid(), HttpVersion.HTTP_1_1)
+                && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
+                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
+        if (body.hasBody() && !body.complete()) {
+            toClient.closeAfter();
+        }
+        long bytes = raw.contentLength();
+        toClient.raw(raw);
+        stats.responseBytes(bytes);
+        responseComplete();
     }
 
     private void onResponseContent(HttpContent content) {

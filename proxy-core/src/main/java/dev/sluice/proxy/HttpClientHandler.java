@@ -230,7 +230,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (view == null) {
             view = new HttpRequestView(request, connection, connection.sni());
             body = new RequestBody(request);
-            toClient = new ClientResponse(ctx, view, stats);
+            toClient = new ClientResponse(ctx, view, stats, countsConnection);
         } else {
             view.reset(request);
             body.reset(request);

@@ -32,14 +32,28 @@ final class OriginConnectionCodec {
     /** Small at first: an idle connection keeps it (it grows with pipelining). */
     private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
     private boolean done;
+    /** Whether the next final response may be read as a {@link RawResponse}; one response at a time. */
+    private boolean rawNext;
+    /** Whether the decoder stands between two responses (nothing of the next one read yet). */
+    private boolean betweenResponses = true;
 
     private OriginConnectionCodec() {
     }
 
-    /** Adds the decoder and the encoder at the end of {@code pipeline}. */
-    static void addLast(ChannelPipeline pipeline, HttpDecoderConfig config) {
+    /** Adds the decoder and the encoder at the end of {@code pipeline}; returns the codec. */
+    static OriginConnectionCodec addLast(ChannelPipeline pipeline, HttpDecoderConfig config) {
         OriginConnectionCodec codec = new OriginConnectionCodec();
         pipeline.addLast(codec.new Decoder(config), codec.new Encoder());
+        return codec;
+    }
+
+    /**
+     * Whether the response to the request written next may come as a {@link RawResponse} (when
+     * its head passes to the client unchanged but for its hop-by-hop lines); set before each
+     * request.
+     */
+    void rawNext(boolean allowed) {
+        rawNext = allowed;
     }
 
     private final class Encoder extends HttpRequestEncoder {
@@ -66,17 +80,42 @@ final class OriginConnectionCodec {
                 }
                 return;
             }
+            if (rawNext && betweenResponses && isPlainMethod(methods.peek())) {
+                RawResponse raw = RawResponse.read(buffer);
+                if (raw != null) {
+                    methods.poll();
+                    rawNext = false;
+                    out.add(raw);
+                    return;
+                }
+            }
             int start = out.size();
+            int readerIndex = buffer.readerIndex();
             super.decode(ctx, buffer, out);
+            if (out.size() > start) {
+                Object last = out.get(out.size() - 1);
+                betweenResponses = last instanceof LastHttpContent end && end.decoderResult().isSuccess();
+            } else if (buffer.readerIndex() != readerIndex) {
+                betweenResponses = false;
+            }
             if (out.size() == start + 1 && buffer.isReadable() && out.get(start) instanceof HttpResponse
                     && !(out.get(start) instanceof LastHttpContent)) {
                 // The head alone: its body follows in the buffer. Decoding it now lets a body read
                 // whole with its head (most small responses) go on with it as one message.
                 super.decode(ctx, buffer, out);
             }
+            if (out.size() > start) {
+                Object last = out.get(out.size() - 1);
+                betweenResponses = last instanceof LastHttpContent end && end.decoderResult().isSuccess();
+            }
             if (out.size() == start + 2) {
                 mergeHeadAndEnd(out, start);
             }
+        }
+
+        /** A request whose response frames its body as any other (not HEAD, not CONNECT). */
+        private boolean isPlainMethod(HttpMethod method) {
+            return method != null && !HttpMethod.HEAD.equals(method) && !HttpMethod.CONNECT.equals(method);
         }
 
         @Override
@@ -112,6 +151,7 @@ final class OriginConnectionCodec {
             }
             // null when a server sent more responses than it was sent requests
             HttpMethod method = methods.poll();
+            rawNext = false;
             if (HttpMethod.HEAD.equals(method)) {
                 return true;
             }

@@ -15,11 +15,28 @@ import io.netty.util.ReferenceCountUtil;
 final class OriginHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerState server;
+    /** The HTTP/1 codec before this handler; null on an HTTP/2 stream. */
+    private final OriginConnectionCodec codec;
     private Exchange exchange;
     private long idleSince;
 
     OriginHandler(ServerState server) {
+        this(server, null);
+    }
+
+    OriginHandler(ServerState server, OriginConnectionCodec codec) {
         this.server = server;
+        this.codec = codec;
+    }
+
+    /**
+     * Whether the response to the request written next may come as a {@link RawResponse}: only
+     * on an HTTP/1 connection.
+     */
+    void rawNext(boolean allowed) {
+        if (codec != null) {
+            codec.rawNext(allowed);
+        }
     }
 
     /**

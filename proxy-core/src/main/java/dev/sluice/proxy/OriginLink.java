@@ -122,9 +122,10 @@ final class OriginLink {
                         ch.attr(OriginTls.SNI).set(sni);
                         ch.pipeline().addLast("tls", OriginTls.newHandler(tlsContext, ch.alloc(), sni, connectMs));
                     }
-                    OriginConnectionCodec.addLast(ch.pipeline(), new HttpDecoderConfig()
-                            .setMaxInitialLineLength(8192).setMaxHeaderSize(65536).setMaxChunkSize(65536));
-                    ch.pipeline().addLast(new OriginHandler(s.state()));
+                    OriginConnectionCodec codec = OriginConnectionCodec.addLast(ch.pipeline(), new HttpDecoderConfig()
+                            .setHeadersFactory(KnownWords.HEADERS).setMaxInitialLineLength(8192)
+                            .setMaxHeaderSize(65536).setMaxChunkSize(65536));
+                    ch.pipeline().addLast(new OriginHandler(s.state(), codec));
                 },
                 tlsContext == null ? onConnect : OriginTls.afterHandshake(OriginTls.nameToVerify(tls, sni), connectMs, onConnect));
     }
