@@ -17,16 +17,23 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     private final ServerState server;
     /** The HTTP/1 codec before this handler; null on an HTTP/2 stream. */
     private final OriginConnectionCodec codec;
+    /** The server address's version when the connection was opened (OriginPool), or -1. */
+    private final int addressVersion;
     private Exchange exchange;
     private long idleSince;
 
     OriginHandler(ServerState server) {
-        this(server, null);
+        this(server, null, -1);
     }
 
-    OriginHandler(ServerState server, OriginConnectionCodec codec) {
+    OriginHandler(ServerState server, OriginConnectionCodec codec, int addressVersion) {
         this.server = server;
         this.codec = codec;
+        this.addressVersion = addressVersion;
+    }
+
+    int addressVersion() {
+        return addressVersion;
     }
 
     /**

@@ -117,7 +117,6 @@ final class OriginLink {
                 ch -> {
                     // first, so that TLS and the codec run inside the read event too
                     ch.pipeline().addLast("clock", EventClock.READS);
-                    ch.attr(OriginPool.ADDRESS_VERSION).set(version);
                     if (tlsContext != null) {
                         ch.attr(OriginTls.SNI).set(sni);
                         ch.pipeline().addLast("tls", OriginTls.newHandler(tlsContext, ch.alloc(), sni, connectMs));
@@ -125,7 +124,7 @@ final class OriginLink {
                     OriginConnectionCodec codec = OriginConnectionCodec.addLast(ch.pipeline(), new HttpDecoderConfig()
                             .setHeadersFactory(KnownWords.HEADERS).setMaxInitialLineLength(8192)
                             .setMaxHeaderSize(65536).setMaxChunkSize(65536));
-                    ch.pipeline().addLast(new OriginHandler(s.state(), codec));
+                    ch.pipeline().addLast(new OriginHandler(s.state(), codec, version));
                 },
                 tlsContext == null ? onConnect : OriginTls.afterHandshake(OriginTls.nameToVerify(tls, sni), connectMs, onConnect));
     }

@@ -3,7 +3,6 @@ package dev.sluice.proxy;
 import dev.sluice.routing.ServerState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.ArrayDeque;
@@ -40,8 +39,6 @@ final class OriginPool {
      * The {@link ServerState#addressVersion()} a connection was opened under: when a slot's address
      * changes, its pooled connections lead to the old address and are not reused.
      */
-    static final AttributeKey<Integer> ADDRESS_VERSION = AttributeKey.valueOf("sluice.addressVersion");
-
     private final Map<ServerState, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
 
     /** The pool of the calling event loop. */
@@ -92,9 +89,8 @@ final class OriginPool {
     /** Open, idle for less than {@link #MAX_IDLE_NANOS}, and to the server's current address. */
     private static boolean usable(Channel ch, long now, int version) {
         OriginHandler h = OriginHandler.of(ch);
-        Integer opened = ch.attr(ADDRESS_VERSION).get();
         return ch.isActive() && h != null && now - h.idleSince() < MAX_IDLE_NANOS
-                && (opened == null || opened == version);
+                && (h.addressVersion() < 0 || h.addressVersion() == version);
     }
 
     /** Keeps {@code ch} for reuse, or closes it when the pool of {@code server} is full. */
