@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keep-alive CPU per request of HAProxy, nginx and Sluice measured in alternating windows: all three
 # run at once (each pinned to core 0, on its own port, in front of the same nginx backend on core
-# 1), and wrk (core 1, 50 connections, 0 B bodies) drives one of them at a time for WINDOW seconds,
+# 1), and wrk (core 1, 50 connections, 0 B bodies; BODY=1k for 1 KB) drives one of them at a time for WINDOW seconds,
 # round after round, the order rotated each round. On a shared VM the speed of the machine moves in
 # phases of tens of seconds (the same proxy measured 15.5 and 19 µs per request a minute apart);
 # run.sh measures each proxy in its own minute, so a phase can favour one; here every round sees
@@ -10,6 +10,7 @@
 #
 #   benchmarks/load/alternate.sh                 # ROUNDS=10 WINDOW=10 SLUICE_WARMUP=30
 #   OUT=benchmarks/results/alternate.md ROUNDS=12 benchmarks/load/alternate.sh
+#   BODY=1k benchmarks/load/alternate.sh         # 1 KB bodies (the backend's /1k)
 #
 # Needs haproxy, nginx, wrk, taskset, curl, java. Ports 18190-18194 on 127.0.0.1. Wrap it in
 # `flock /tmp/bench.lock` on a shared machine.
@@ -17,6 +18,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-10}
 WINDOW=${WINDOW:-10}
+BODY=${BODY:-0}
+case $BODY in
+  0) URL_PATH=/; BODY_TEXT="0 B bodies" ;;
+  1k) URL_PATH=/1k; BODY_TEXT="1 KB bodies" ;;
+  *) echo "BODY must be 0 or 1k (got '$BODY')" >&2; exit 2 ;;
+esac
 SLUICE_WARMUP=${SLUICE_WARMUP:-30}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
@@ -109,14 +116,14 @@ done
 PID[nginx]=$(pgrep -P "$nginx_master" | head -1) # the worker does the work
 
 echo "warming up: sluice ${SLUICE_WARMUP}s, haproxy and nginx 3s each" >&2
-taskset -c 1 wrk -t1 -c50 -d"${SLUICE_WARMUP}s" "http://127.0.0.1:${PORT[sluice]}/" >/dev/null
-for p in haproxy nginx; do taskset -c 1 wrk -t1 -c50 -d3s "http://127.0.0.1:${PORT[$p]}/" >/dev/null; done
+taskset -c 1 wrk -t1 -c50 -d"${SLUICE_WARMUP}s" "http://127.0.0.1:${PORT[sluice]}${URL_PATH}" >/dev/null
+for p in haproxy nginx; do taskset -c 1 wrk -t1 -c50 -d3s "http://127.0.0.1:${PORT[$p]}${URL_PATH}" >/dev/null; done
 
 # window NAME ROUND: one measured window; appends "round name req/s cpu user sys" to $WORK/windows.
 window() {
   local name=$1 round=$2 u0 s0 u1 s1 out n
   read -r u0 s0 < <(user_sys_ticks "${PID[$name]}")
-  out=$(taskset -c 1 wrk -t1 -c50 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$name]}/")
+  out=$(taskset -c 1 wrk -t1 -c50 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$name]}${URL_PATH}")
   read -r u1 s1 < <(user_sys_ticks "${PID[$name]}")
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "$name: errors in round $round:" >&2; grep "Non-2xx\|Socket errors" <<<"$out" >&2; fi
@@ -136,7 +143,7 @@ report() {
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r). HAProxy, nginx and Sluice all running, each"
   echo "pinned to core 0; wrk -t1 -c50 on core 1 drives one at a time for ${WINDOW}s, ${ROUNDS} rounds, the order"
-  echo "rotated each round; 0 B bodies from the nginx backend on core 1. Sluice warmed ${SLUICE_WARMUP}s first."
+  echo "rotated each round; ${BODY_TEXT} from the nginx backend on core 1. Sluice warmed ${SLUICE_WARMUP}s first."
   echo "$(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); Sluice on $("$SLUICE_JAVA" -version 2>&1 | head -1)"
   echo "Sluice JVM options: $SLUICE_JVM_OPTS"
   echo

@@ -12,7 +12,7 @@ cleanup() {
 trap cleanup EXIT
 
 # start_backend: nginx on 127.0.0.1:18190, one worker on core 1, keep-alive, every path 200 with
-# an empty body.
+# an empty body but /1k (1,024 bytes).
 start_backend() {
   cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 1;
@@ -24,7 +24,7 @@ http {
   keepalive_requests 1000000;
   keepalive_timeout 300s;
   client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
-  server { listen 127.0.0.1:18190; location / { return 200; } }
+  server { listen 127.0.0.1:18190; location / { return 200; } location = /1k { return 200 "$(head -c 1024 /dev/zero | tr '\0' x)"; } }
 }
 NGINX
   taskset -c 1 nginx -c "$WORK/nginx.conf"

@@ -28,7 +28,8 @@ final class RawResponse extends DefaultByteBufHolder {
     static final int MAX_HEAD = 4096;
     /** A body up to this many bytes is copied after the rewritten head, into one buffer. */
     private static final int COPY_BODY = 4096;
-    private static final int MAX_DROPPED_LINES = 4;
+    /** Dropped lines are kept as 16-bit offset pairs in one long (heads are at most 4 KB). */
+    private static final int MAX_DROPPED_LINES = 2;
     private static final byte[] VERSION = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final boolean[] TOKEN = tokenBytes();
@@ -49,19 +50,24 @@ final class RawResponse extends DefaultByteBufHolder {
     private final int connectionSaid;
     private final int headLength;
     private final long contentLength;
-    /** Pairs of offsets (start, end) of the header lines the client does not get. */
-    private final int[] dropped;
+    /**
+     * The header lines the client does not get: line {@code i}'s start offset in bits
+     * {@code 32i..32i+15}, its end in bits {@code 32i+16..32i+31}.
+     */
+    private final long dropped;
+    private final int drops;
     /** With {@link #forClient}'s result: the body after its head, or null when in the content. */
     private final ByteBuf body;
 
     private RawResponse(ByteBuf content, int status, int connectionSaid, int headLength, long contentLength,
-                        int[] dropped, ByteBuf body) {
+                        long dropped, int drops, ByteBuf body) {
         super(content);
         this.status = status;
         this.connectionSaid = connectionSaid;
         this.headLength = headLength;
         this.contentLength = contentLength;
         this.dropped = dropped;
+        this.drops = drops;
         this.body = body;
     }
 
@@ -128,7 +134,7 @@ final class RawResponse extends DefaultByteBufHolder {
         p += 2;
         long length = -1;
         int said = 0;
-        int[] dropped = null;
+        long dropped = 0;
         int drops = 0;
         while (true) {
             if (p + 1 >= n) {
@@ -189,22 +195,15 @@ final class RawResponse extends DefaultByteBufHolder {
                 if (drops == MAX_DROPPED_LINES) {
                     return null;
                 }
-                if (dropped == null) {
-                    dropped = new int[2 * MAX_DROPPED_LINES];
-                }
-                dropped[2 * drops] = lineStart;
-                dropped[2 * drops + 1] = p;
+                dropped |= ((long) lineStart | (long) p << 16) << (32 * drops);
                 drops++;
             }
         }
         if (length < 0 || p + length > readable) {
             return null;
         }
-        if (dropped != null && drops < MAX_DROPPED_LINES) {
-            dropped[2 * drops] = -1;
-        }
         ByteBuf bytes = in.readRetainedSlice(p + (int) length);
-        return new RawResponse(bytes, status, said, p, length, dropped, null);
+        return new RawResponse(bytes, status, said, p, length, dropped, drops, null);
     }
 
     /**
@@ -214,25 +213,21 @@ final class RawResponse extends DefaultByteBufHolder {
      */
     RawResponse forClient(ByteBufAllocator alloc, boolean close) {
         ByteBuf in = content();
-        if (dropped == null && !close) {
+        if (drops == 0 && !close) {
             return this;
         }
         int keptHead = headLength;
-        if (dropped != null) {
-            for (int i = 0; i < dropped.length && dropped[i] >= 0; i += 2) {
-                keptHead -= dropped[i + 1] - dropped[i];
-            }
+        for (int i = 0; i < drops; i++) {
+            keptHead -= droppedEnd(i) - droppedStart(i);
         }
         int headOut = keptHead + (close ? CONNECTION_CLOSE.length : 0);
         boolean copyBody = contentLength <= COPY_BODY;
         ByteBuf out = alloc.directBuffer(headOut + (copyBody ? (int) contentLength : 0));
         int from = in.readerIndex();
         int at = from;
-        if (dropped != null) {
-            for (int i = 0; i < dropped.length && dropped[i] >= 0; i += 2) {
-                out.writeBytes(in, at, from + dropped[i] - at);
-                at = from + dropped[i + 1];
-            }
+        for (int i = 0; i < drops; i++) {
+            out.writeBytes(in, at, from + droppedStart(i) - at);
+            at = from + droppedEnd(i);
         }
         // up to the empty line that ends the head, which Connection: close goes before
         int headEnd = from + headLength - 2;
@@ -247,9 +242,17 @@ final class RawResponse extends DefaultByteBufHolder {
         } else {
             after = in.retainedSlice(from + headLength, (int) contentLength);
         }
-        RawResponse result = new RawResponse(out, status, connectionSaid, headOut, contentLength, null, after);
+        RawResponse result = new RawResponse(out, status, connectionSaid, headOut, contentLength, 0, 0, after);
         release();
         return result;
+    }
+
+    private int droppedStart(int i) {
+        return (int) (dropped >>> (32 * i)) & 0xffff;
+    }
+
+    private int droppedEnd(int i) {
+        return (int) (dropped >>> (32 * i + 16)) & 0xffff;
     }
 
     @Override

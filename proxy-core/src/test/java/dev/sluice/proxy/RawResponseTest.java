@@ -89,6 +89,7 @@ class RawResponseTest {
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-C: a\u0001b\r\n\r\nok",    // a control byte in a value
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX(C): a\r\n\r\nok",          // not a token
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: x-other\r\nX-Other: 1\r\n\r\nok", // names a header
+        "HTTP/1.1 200 OK\r\nConnection: close\r\nKeep-Alive: a\r\nUpgrade: b\r\nContent-Length: 2\r\n\r\nok", // 3 to drop
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nok",                     // the body is not all here
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n",                           // nor the head
         "HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\nok",
