@@ -11,6 +11,8 @@
 #   benchmarks/load/alternate.sh                 # ROUNDS=10 WINDOW=10 SLUICE_WARMUP=30
 #   OUT=benchmarks/results/alternate.md ROUNDS=12 benchmarks/load/alternate.sh
 #   BODY=1k benchmarks/load/alternate.sh         # 1 KB bodies (the backend's /1k)
+#   TLS=1 benchmarks/load/alternate.sh           # HTTPS to the proxies (HTTP/1.1, a P-256 certificate;
+#                                                # each proxy's negotiated cipher is printed)
 #
 # Needs haproxy, nginx, wrk, taskset, curl, java. Ports 18190-18194 on 127.0.0.1. Wrap it in
 # `flock /tmp/bench.lock` on a shared machine.
@@ -19,6 +21,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-10}
 WINDOW=${WINDOW:-10}
 BODY=${BODY:-0}
+TLS=${TLS:-0}
+[[ $TLS == 0 || $TLS == 1 ]] || { echo "TLS must be 0 or 1 (got '$TLS')" >&2; exit 2; }
+SCHEME=http; ((TLS)) && SCHEME=https
 case $BODY in
   0) URL_PATH=/; BODY_TEXT="0 B bodies" ;;
   1k) URL_PATH=/1k; BODY_TEXT="1 KB bodies" ;;
@@ -33,7 +38,7 @@ CLK_TCK=$(getconf CLK_TCK)
 [[ $ROUNDS =~ ^[1-9][0-9]*$ && $WINDOW =~ ^[1-9][0-9]*$ ]] \
   || { echo "ROUNDS and WINDOW must be whole numbers above 0 (got '$ROUNDS', '$WINDOW')" >&2; exit 2; }
 [[ -f $SLUICE_JAR ]] || { echo "$SLUICE_JAR: no such file (build it: mvn -B -q package -DskipTests -pl app -am)" >&2; exit 2; }
-for tool in haproxy nginx wrk taskset curl "$SLUICE_JAVA"; do
+for tool in haproxy nginx wrk taskset curl openssl "$SLUICE_JAVA"; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
 # shellcheck source=common.sh
@@ -43,6 +48,16 @@ declare -A PORT=([haproxy]=18191 [nginx]=18192 [sluice]=18193)
 declare -A PID
 
 start_backend
+
+HAPROXY_TLS= NGINX_TLS= SLUICE_TLS=
+if ((TLS)); then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+    -addext subjectAltName=DNS:bench.test -keyout "$WORK/key.pem" -out "$WORK/crt.pem" 2>/dev/null
+  cat "$WORK/crt.pem" "$WORK/key.pem" >"$WORK/bench.pem"
+  HAPROXY_TLS=" ssl crt $WORK/bench.pem alpn http/1.1"
+  NGINX_TLS=" ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $WORK/crt.pem; ssl_certificate_key $WORK/key.pem"
+  SLUICE_TLS=" ssl crt $WORK/bench.pem alpn http/1.1"
+fi
 
 cat >"$WORK/haproxy.cfg" <<EOF
 global
@@ -57,7 +72,7 @@ defaults
     timeout server 60s
     timeout http-keep-alive 60s
 frontend f
-    bind 127.0.0.1:${PORT[haproxy]}
+    bind 127.0.0.1:${PORT[haproxy]}${HAPROXY_TLS}
     default_backend b
 backend b
     server s1 127.0.0.1:18190
@@ -78,7 +93,7 @@ http {
   client_body_temp_path $WORK/ng; proxy_temp_path $WORK/ng; fastcgi_temp_path $WORK/ng; uwsgi_temp_path $WORK/ng; scgi_temp_path $WORK/ng;
   upstream b { server 127.0.0.1:18190; keepalive 64; keepalive_requests 10000000; }
   server {
-    listen 127.0.0.1:${PORT[nginx]};
+    listen 127.0.0.1:${PORT[nginx]}${NGINX_TLS};
     location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
 }
@@ -86,7 +101,7 @@ EOF
 
 cat >"$WORK/sluice.cfg" <<EOF
 frontend f
-    bind 127.0.0.1:${PORT[sluice]}
+    bind 127.0.0.1:${PORT[sluice]}${SLUICE_TLS}
     default_backend b
 backend b
     server s1 127.0.0.1:18190
@@ -95,7 +110,7 @@ EOF
 wait_up() { # PORT: until a request through it answers 200
   local i
   for ((i = 0; i < 200; i++)); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" || true) == 200 ]] && return 0
+    [[ $(curl -sk -o /dev/null -w '%{http_code}' "$SCHEME://127.0.0.1:$1/" || true) == 200 ]] && return 0
     sleep 0.3
   done
   return 1
@@ -116,14 +131,21 @@ done
 PID[nginx]=$(pgrep -P "$nginx_master" | head -1) # the worker does the work
 
 echo "warming up: sluice ${SLUICE_WARMUP}s, haproxy and nginx 3s each" >&2
-taskset -c 1 wrk -t1 -c50 -d"${SLUICE_WARMUP}s" "http://127.0.0.1:${PORT[sluice]}${URL_PATH}" >/dev/null
-for p in haproxy nginx; do taskset -c 1 wrk -t1 -c50 -d3s "http://127.0.0.1:${PORT[$p]}${URL_PATH}" >/dev/null; done
+taskset -c 1 wrk -t1 -c50 -d"${SLUICE_WARMUP}s" "$SCHEME://127.0.0.1:${PORT[sluice]}${URL_PATH}" >/dev/null
+for p in haproxy nginx; do taskset -c 1 wrk -t1 -c50 -d3s "$SCHEME://127.0.0.1:${PORT[$p]}${URL_PATH}" >/dev/null; done
+CIPHERS=
+if ((TLS)); then
+  for p in haproxy nginx sluice; do
+    c=$(openssl s_client -connect "127.0.0.1:${PORT[$p]}" -alpn http/1.1 </dev/null 2>/dev/null | awk '/^New, / {print $2, $NF}')
+    CIPHERS+="${CIPHERS:+; }$p: $c"
+  done
+fi
 
 # window NAME ROUND: one measured window; appends "round name req/s cpu user sys" to $WORK/windows.
 window() {
   local name=$1 round=$2 u0 s0 u1 s1 out n
   read -r u0 s0 < <(user_sys_ticks "${PID[$name]}")
-  out=$(taskset -c 1 wrk -t1 -c50 -d"${WINDOW}s" "http://127.0.0.1:${PORT[$name]}${URL_PATH}")
+  out=$(taskset -c 1 wrk -t1 -c50 -d"${WINDOW}s" "$SCHEME://127.0.0.1:${PORT[$name]}${URL_PATH}")
   read -r u1 s1 < <(user_sys_ticks "${PID[$name]}")
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "$name: errors in round $round:" >&2; grep "Non-2xx\|Socket errors" <<<"$out" >&2; fi
@@ -144,6 +166,7 @@ report() {
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, kernel $(uname -r). HAProxy, nginx and Sluice all running, each"
   echo "pinned to core 0; wrk -t1 -c50 on core 1 drives one at a time for ${WINDOW}s, ${ROUNDS} rounds, the order"
   echo "rotated each round; ${BODY_TEXT} from the nginx backend on core 1. Sluice warmed ${SLUICE_WARMUP}s first."
+  ((TLS)) && echo "HTTPS (HTTP/1.1) to the proxies, P-256 certificate; negotiated: $CIPHERS"
   echo "$(haproxy -v 2>/dev/null | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1 | cut -d' ' -f3); Sluice on $("$SLUICE_JAVA" -version 2>&1 | head -1)"
   echo "Sluice JVM options: $SLUICE_JVM_OPTS"
   echo
