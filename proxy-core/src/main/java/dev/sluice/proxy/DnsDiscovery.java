@@ -129,9 +129,16 @@ public final class DnsDiscovery implements AutoCloseable {
     public CompletableFuture<Void> reconcile(RoutingTable table) {
         requireNonNull(table, "table");
         Map<GroupKey, List<ServerState>> wanted = slotGroups(table);
+        List<ServerState> byAddress = byAddress(table);
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             groups.keySet().retainAll(wanted.keySet());
+            for (ServerState s : byAddress) {
+                // a server that was named by a host name and is now named by its address keeps
+                // its state (same backend, same server name): what DNS said of the name goes
+                s.resolvedAddress(null);
+                s.dnsFailure(null);
+            }
             List<CompletableFuture<Void>> first = new ArrayList<>();
             for (Map.Entry<GroupKey, List<ServerState>> e : wanted.entrySet()) {
                 Group g = groups.get(e.getKey());
@@ -175,6 +182,19 @@ public final class DnsDiscovery implements AutoCloseable {
                     // one query per name, however many servers (backends) use it
                     out.computeIfAbsent(new GroupKey("", s.host(), s.port(), s.nameservers(), true),
                             k -> new ArrayList<>()).add(s.state());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The states of the servers named by an IP address (no name to resolve). */
+    private static List<ServerState> byAddress(RoutingTable table) {
+        List<ServerState> out = new ArrayList<>();
+        for (Backend b : table.backends().values()) {
+            for (Server s : b.servers()) {
+                if (!s.isSlot() && (NetUtil.isValidIpV4Address(s.host()) || NetUtil.isValidIpV6Address(s.host()))) {
+                    out.add(s.state());
                 }
             }
         }

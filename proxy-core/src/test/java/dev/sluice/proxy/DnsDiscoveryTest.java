@@ -219,6 +219,40 @@ class DnsDiscoveryTest {
     }
 
     @Test
+    void serverRenamedFromAHostNameToItsAddress_takesTrafficAtOnce() throws Exception {
+        // DFP's reconfigure with serviceName only, then again with outboundHostname: the same
+        // backend and server name, first a name that does not resolve, then an address
+        startProxy(" server shop nosuch.swarm:" + backendPort + " resolvers test\n");
+        ServerState shop = proxy.table().backend("web").servers().get(0).state();
+        assertThat(shop.describe()).isEqualTo("DOWN (DNS)");
+        assertThat(get("/", null).statusCode()).isEqualTo(503);
+
+        configText = configText.replace("nosuch.swarm:", "127.0.0.2:");
+        RoutingTable next = compile(proxy.table());
+        assertThat(next.backend("web").servers().get(0).state()).isSameAs(shop);
+        proxy.update(next);
+        discovery.reconcile(next).get(5, TimeUnit.SECONDS);
+        assertThat(shop.describe()).isEqualTo("UP");
+        HttpResponse<String> r = get("/", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Server")).hasValue("b2");
+
+        // and from a name that resolved to an address: the old name's address is not used
+        dns.answer("shop.swarm", "127.0.0.3");
+        configText = configText.replace("127.0.0.2:", "shop.swarm:");
+        next = compile(proxy.table());
+        proxy.update(next);
+        discovery.reconcile(next).get(5, TimeUnit.SECONDS);
+        assertThat(get("/", null).headers().firstValue("X-Server")).hasValue("b3");
+        configText = configText.replace("shop.swarm:", "127.0.0.1:");
+        next = compile(proxy.table());
+        proxy.update(next);
+        discovery.reconcile(next).get(5, TimeUnit.SECONDS);
+        assertThat(shop.address()).isNull();
+        assertThat(get("/", null).headers().firstValue("X-Server")).hasValue("b1");
+    }
+
+    @Test
     void nameThatDoesNotResolve_answers503WithTheReason_andOtherBackendsWork() throws Exception {
         dns.answer("tasks.web", "127.0.0.1");
         startProxy(" server-template web 2 tasks.web:" + backendPort + " resolvers test\n");
