@@ -51,9 +51,7 @@ start_backend
 
 HAPROXY_TLS= NGINX_TLS= SLUICE_TLS=
 if ((TLS)); then
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
-    -addext subjectAltName=DNS:bench.test -keyout "$WORK/key.pem" -out "$WORK/crt.pem" 2>/dev/null
-  cat "$WORK/crt.pem" "$WORK/key.pem" >"$WORK/bench.pem"
+  bench_cert
   HAPROXY_TLS=" ssl crt $WORK/bench.pem alpn http/1.1"
   NGINX_TLS=" ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate $WORK/crt.pem; ssl_certificate_key $WORK/key.pem"
   SLUICE_TLS=" ssl crt $WORK/bench.pem alpn http/1.1"

@@ -30,6 +30,14 @@ NGINX
   taskset -c 1 nginx -c "$WORK/nginx.conf"
 }
 
+# bench_cert: a P-256 certificate for bench.test, valid two days: $WORK/crt.pem and $WORK/key.pem,
+# and both in $WORK/bench.pem (HAProxy's and Sluice's crt).
+bench_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+    -addext subjectAltName=DNS:bench.test -keyout "$WORK/key.pem" -out "$WORK/crt.pem" 2>/dev/null
+  cat "$WORK/crt.pem" "$WORK/key.pem" >"$WORK/bench.pem"
+}
+
 # ticks PID: utime + stime of PID (all its threads), in clock ticks.
 ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 # user_sys_ticks PID: "utime stime" of PID (all its threads), in clock ticks.

@@ -19,9 +19,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
-  -addext subjectAltName=DNS:bench.test -keyout "$WORK/key.pem" -out "$WORK/crt.pem" 2>/dev/null
-cat "$WORK/crt.pem" "$WORK/key.pem" >"$WORK/bench.pem"
+bench_cert
 
 start_backend
 

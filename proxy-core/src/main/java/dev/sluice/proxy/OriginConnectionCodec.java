@@ -92,12 +92,6 @@ final class OriginConnectionCodec {
             int start = out.size();
             int readerIndex = buffer.readerIndex();
             super.decode(ctx, buffer, out);
-            if (out.size() > start) {
-                Object last = out.get(out.size() - 1);
-                betweenResponses = last instanceof LastHttpContent end && end.decoderResult().isSuccess();
-            } else if (buffer.readerIndex() != readerIndex) {
-                betweenResponses = false;
-            }
             if (out.size() == start + 1 && buffer.isReadable() && out.get(start) instanceof HttpResponse
                     && !(out.get(start) instanceof LastHttpContent)) {
                 // The head alone: its body follows in the buffer. Decoding it now lets a body read
@@ -107,6 +101,8 @@ final class OriginConnectionCodec {
             if (out.size() > start) {
                 Object last = out.get(out.size() - 1);
                 betweenResponses = last instanceof LastHttpContent end && end.decoderResult().isSuccess();
+            } else if (buffer.readerIndex() != readerIndex) {
+                betweenResponses = false; // a part of a head, kept inside Netty's decoder
             }
             if (out.size() == start + 2) {
                 mergeHeadAndEnd(out, start);
