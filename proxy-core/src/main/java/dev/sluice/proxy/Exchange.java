@@ -230,18 +230,10 @@ final class Exchange implements OriginLink.Listener {
             toClient.interim(response);
             return;
         }
-        // passive checks (observe layer7): nothing is written unless errors were counted
-        link.server().observeStatus(status);
         // the hop-by-hop headers go now (the 101 of an upgrade keeps them), their Connection read once
         boolean serverKeepAlive = upgrading ? HttpUtil.isKeepAlive(response)
                 : HopByHop.keepAlive(HopByHop.stripResponse(response.headers()), response.protocolVersion());
-        originKeepAlive = serverKeepAlive && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
-                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE && !MessageHeads.announcesForbiddenBody(response, request.method());
-        if (body.hasBody() && !body.complete()) {
-            // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
-            // the body will not be read, so the client connection ends with this response.
-            toClient.closeAfter();
-        }
+        onFinalHead(status, serverKeepAlive && !MessageHeads.announcesForbiddenBody(response, request.method()));
         // head and end decoded together (OriginConnectionCodec): the write below sends both
         int endBytes = response instanceof LastHttpContent end ? end.content().readableBytes() : -1;
         toClient.head(response, upgrading, link.server());
@@ -256,18 +248,28 @@ final class Exchange implements OriginLink.Listener {
      * {@link #onOriginReady}): what {@link #onResponseHead} does for a plain response.
      */
     private void onRawResponse(RawResponse raw) {
-        int status = raw.status();
-        link.server().observeStatus(status);
-        originKeepAlive = HopByHop.keepAlive(raw.connectionSaid(), HttpVersion.HTTP_1_1)
-                && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
-                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
-        if (body.hasBody() && !body.complete()) {
-            toClient.closeAfter();
-        }
+        onFinalHead(raw.status(), HopByHop.keepAlive(raw.connectionSaid(), HttpVersion.HTTP_1_1));
         long bytes = raw.contentLength();
         toClient.raw(raw);
         stats.responseBytes(bytes);
         responseComplete();
+    }
+
+    /**
+     * What every final head decides, decoded or {@linkplain RawResponse as bytes}: the status for
+     * the passive checks, whether the origin connection is kept ({@code serverKeepAlive}: what the
+     * server's answer allows), and whether the client connection ends with this answer.
+     */
+    private void onFinalHead(int status, boolean serverKeepAlive) {
+        // passive checks (observe layer7): nothing is written unless errors were counted
+        link.server().observeStatus(status);
+        originKeepAlive = serverKeepAlive && backend.connectionMode() == ConnectionMode.KEEP_ALIVE
+                && frontend.connectionMode() == ConnectionMode.KEEP_ALIVE;
+        if (body.hasBody() && !body.complete()) {
+            // An answer before the whole body (e.g. a refused Expect: 100-continue): the rest of
+            // the body will not be read, so the client connection ends with this response.
+            toClient.closeAfter();
+        }
     }
 
     private void onResponseContent(HttpContent content) {
