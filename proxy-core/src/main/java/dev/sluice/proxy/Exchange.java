@@ -103,13 +103,7 @@ final class Exchange implements OriginLink.Listener {
         OriginHandler handler = OriginHandler.of(ch);
         handler.attach(this);
         handler.rawNext(toClient.takesRawHead());
-        origin.write(request, origin.voidPromise());
-        body.writeTo(origin);
-        if (retriedStale && body.complete() && !(request instanceof LastHttpContent)) {
-            // The retry of a body-less request whose end marker went to the dead connection.
-            origin.write(LastHttpContent.EMPTY_LAST_CONTENT, origin.voidPromise());
-        }
-        origin.flush();
+        body.sendWith(request, origin, retriedStale);
         owner.serverTimer().set(backend.timeouts().serverMs());
         owner.updateReading();
     }
@@ -132,16 +126,10 @@ final class Exchange implements OriginLink.Listener {
             }
             return true;
         }
-        if (content instanceof LastHttpContent) {
-            body.markComplete();
-        }
         stats.requestBytes(content.content().readableBytes());
         if (done) {
-            ReferenceCountUtil.release(content);
-        } else if (origin == null) {
-            body.queue(content);
-        } else {
-            origin.write(content, origin.voidPromise());
+            body.drop(content);
+        } else if (body.pass(content, origin)) {
             // The server is busy taking the body: that is activity, not a silent server.
             owner.serverTimer().set(backend.timeouts().serverMs());
         }
@@ -159,20 +147,14 @@ final class Exchange implements OriginLink.Listener {
         return !body.complete() && !done;
     }
 
+    /** Whether the origin connection is ready for more of the body than came. */
     boolean wantsRequestBody() {
-        return !body.complete() && !done && origin != null && origin.isWritable();
+        return !done && body.wanted(origin);
     }
 
-    /**
-     * Whether the client may send more now: always once the request is complete (the next
-     * pipelined request then waits in the handler), else while the origin connection is
-     * writable, or up to {@link RequestBody#MAX_QUEUED_BYTES} while it is being opened.
-     */
+    /** Whether the client may send more now ({@link RequestBody#canTake}); always once this is done. */
     boolean canTakeRequestData() {
-        if (body.complete() || done) {
-            return true;
-        }
-        return origin == null ? body.hasRoom() : origin.isWritable();
+        return done || body.canTake(origin);
     }
 
     void onClientWritable() {

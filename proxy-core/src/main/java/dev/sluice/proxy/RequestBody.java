@@ -10,8 +10,9 @@ import java.util.ArrayDeque;
 
 /**
  * The request body of one exchange as it passes: whether there is one, whether its end was seen,
- * and the chunks that arrived while the origin connection was still opening. Ownership: a queued
- * chunk belongs to this until {@link #writeTo} hands it to the origin or {@link #release} frees it.
+ * the chunks that arrived while the origin connection was still opening, and whether the client
+ * may send more. Ownership: a queued chunk belongs to this until {@link #sendWith} hands it to the
+ * origin or {@link #release} frees it.
  * One object per client connection, {@linkplain #reset reset} for each of its requests.
  */
 final class RequestBody {
@@ -50,27 +51,67 @@ final class RequestBody {
         complete = true;
     }
 
-    /** Keeps {@code content} until the origin connection is ready. */
-    void queue(HttpContent content) {
+    /**
+     * A chunk from the client: written to {@code origin} (without flushing), or kept while it is
+     * still opening ({@code null}). Returns whether it was written.
+     */
+    boolean pass(HttpContent content, Channel origin) {
+        if (content instanceof LastHttpContent) {
+            complete = true;
+        }
+        if (origin != null) {
+            origin.write(content, origin.voidPromise());
+            return true;
+        }
         if (queued == null) {
             queued = new ArrayDeque<>(2);
         }
         queued.add(content);
         queuedBytes += content.content().readableBytes();
+        return false;
     }
 
-    /** Whether less than {@link #MAX_QUEUED_BYTES} wait for the origin connection. */
-    boolean hasRoom() {
-        return queuedBytes < MAX_QUEUED_BYTES;
+    /** A chunk that came after the exchange ended: released, its end still noted. */
+    void drop(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            complete = true;
+        }
+        content.release();
     }
 
-    /** Writes what was queued to {@code origin} (without flushing). */
-    void writeTo(Channel origin) {
+    /**
+     * Whether the client may send more of the body now: always once it is complete (the next
+     * pipelined request then waits in the handler), else while {@code origin} is writable, or
+     * up to {@link #MAX_QUEUED_BYTES} while it is being opened ({@code null}).
+     */
+    boolean canTake(Channel origin) {
+        if (complete) {
+            return true;
+        }
+        return origin == null ? queuedBytes < MAX_QUEUED_BYTES : origin.isWritable();
+    }
+
+    /** Whether more of the body is to come and {@code origin} is open and writable. */
+    boolean wanted(Channel origin) {
+        return !complete && origin != null && origin.isWritable();
+    }
+
+    /**
+     * Sends {@code request}'s head and what was queued of its body to {@code origin}, just opened,
+     * and flushes. {@code retry}: the connection replaces a pooled one found dead, to which the
+     * end of a body-less request may have gone already; it is sent again.
+     */
+    void sendWith(HttpRequest request, Channel origin, boolean retry) {
+        origin.write(request, origin.voidPromise());
         HttpContent c;
         while (queued != null && (c = queued.poll()) != null) {
             origin.write(c, origin.voidPromise());
         }
         queuedBytes = 0;
+        if (retry && complete && !(request instanceof LastHttpContent)) {
+            origin.write(LastHttpContent.EMPTY_LAST_CONTENT, origin.voidPromise());
+        }
+        origin.flush();
     }
 
     void release() {
