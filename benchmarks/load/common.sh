@@ -52,5 +52,18 @@ thread_ticks() {
   done | awk -F'\t' '{ n = $1; gsub(/[0-9]+/, "N", n); s[n] += $2 } END { for (k in s) print k "\t" s[k] }' | sort
 }
 
+# loop_wait PID: nanoseconds PID's event loops (threads "sluice-proxy-*") have spent runnable but
+# waiting for a core (/proc/PID/task/TID/schedstat, second field), summed.
+loop_wait() {
+  local t sum=0 name fields
+  for t in /proc/"$1"/task/*; do
+    name=$(cat "$t/comm")
+    [[ $name == sluice-proxy* ]] || continue
+    read -ra fields <"$t/schedstat"
+    sum=$((sum + fields[1]))
+  done
+  echo "$sum"
+}
+
 # stop_pid PID: terminates one process started here and waits for it.
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }

@@ -5,6 +5,8 @@
 # Sluice sees nothing), then DURATION seconds while the same client sends CHANGES_PER_S
 # reconfigure / remove calls per second (other services, each a new routing table) to the admin API.
 # Sluice on core 0 (embedded configuration, the services frontend), client and nginx on core 1.
+# Besides the latency, it prints how long the event loops were runnable but off the core in each
+# phase (schedstat): what the rest of Sluice (admin API, writer, JIT, GC) took from them, per change.
 #
 #   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
 #   PRIORITY=5 benchmarks/load/reconfigure.sh   # with the opt-in priority flags (README, Performance)
@@ -66,12 +68,15 @@ if [[ ${WARM_CHANGES:-1} == 1 ]]; then
 fi
 taskset -c 1 wrk -t1 -c50 -d"${WARMUP}s" http://127.0.0.1:18191/web/ >/dev/null
 if [[ ${WARM_CHANGES:-1} == 1 ]]; then kill "$pid" 2>/dev/null || true; fi
+w0=$(loop_wait "${PIDS[0]}")
 quiet=$(openloop)
+w1=$(loop_wait "${PIDS[0]}")
 changer control >"$WORK/control.txt" &
 pid=$!
 PIDS+=("$pid")
 control=$(openloop)
 kill "$pid" 2>/dev/null || true
+w2=$(loop_wait "${PIDS[0]}")
 # CPU of Sluice's threads by name (the event loops, the admin writer and Vert.x, the rest), in ticks
 threads() {
   thread_ticks "${PIDS[0]}" | awk -F'\t' '{ if ($1 ~ /^sluice-proxy/) l += $2; else if ($1 ~ /^(sluice-admin|vert\.x)/) a += $2; else o += $2 }
@@ -84,6 +89,7 @@ PIDS+=("$pid")
 busy=$(openloop)
 kill "$pid" 2>/dev/null || true
 t1=$(threads)
+w3=$(loop_wait "${PIDS[0]}")
 changes=$(wc -l <"$WORK/changes.txt")
 failed=$(grep -vc '^200$' "$WORK/changes.txt" || true)
 generation=$(curl -s "$admin/ping" | sed 's/.*"Generation":\([0-9]*\).*/\1/')
@@ -100,5 +106,9 @@ for run in quiet control busy; do
   echo "| $run | $(field achieved "$line") | $(field p50 "$line") | $(field p99 "$line") | $(field p999 "$line") | $(field max "$line") | $(field lag_p99 "$line") | $(field errors "$line") | $(field valid "$line") |"
 done
 echo "changes during the busy run: $changes calls ($failed not 200), routing generation now $generation; $split"
+# the event loops' time runnable but off the core (they share it with everything else of Sluice)
+awk -v q=$((w1 - w0)) -v c=$((w2 - w1)) -v b=$((w3 - w2)) -v n="$changes" 'BEGIN {
+  printf "event loops waiting for the core: quiet %.1f ms, control %.1f ms, busy %.1f ms (%.3f ms more per change than control)\n",
+    q / 1e6, c / 1e6, b / 1e6, (b - c) / 1e6 / (n > 0 ? n : 1) }'
 awk -v q="$(field p99 "$quiet")" -v c="$(field p99 "$control")" -v b="$(field p99 "$busy")" \
   'BEGIN {printf "p99 busy / quiet: %.2fx; busy / control (the same client load, no change): %.2fx\n", b / q, b / c}'
