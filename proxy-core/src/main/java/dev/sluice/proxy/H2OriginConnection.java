@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -166,7 +167,8 @@ final class H2OriginConnection extends ChannelInboundHandlerAdapter {
                     : new java.io.IOException("HTTP/2 connection to the server closed"));
             return;
         }
-        Future<Http2StreamChannel> opened = new Http2StreamChannelBootstrap(channel).handler(init).open();
+        Future<Http2StreamChannel> opened = new Http2StreamChannelBootstrap(channel)
+                .option(ChannelOption.ALLOCATOR, channel.alloc()).handler(init).open();
         opened.addListener(f -> {
             if (!f.isSuccess()) {
                 streamEnded();

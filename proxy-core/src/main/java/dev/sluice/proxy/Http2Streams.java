@@ -48,6 +48,8 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                // a stream channel starts with Netty's default allocator: the connection's pooled one instead
+                stream.config().setAllocator(stream.parent().alloc());
                 stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("end-in-headers", new H2EndInHeaders());
                 stream.pipeline().addLast("proxy", handlers.apply(connection));

@@ -3,7 +3,6 @@ package dev.sluice.proxy;
 import dev.sluice.routing.Backend;
 import dev.sluice.routing.Server;
 import dev.sluice.routing.config.ServerTlsConfig;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -103,7 +102,7 @@ final class OriginLink {
         long connectMs = backend.timeouts().connectMs();
         if (s.h2()) {
             // a stream of a shared HTTP/2 connection; its outcome is handled like a connect's
-            H2OriginPool.current().openStream(runtime, client.channel().eventLoop(), connectionAlloc(), s.state(),
+            H2OriginPool.current().openStream(runtime, client.channel().eventLoop(), client.alloc(), s.state(),
                     version, address, connectMs,
                     H2OriginPool.streamPipeline(s.state(), view.acceptsTrailers(), s.host() + ":" + s.port()),
                     (stream, cause) -> onConnected(s, stream, cause));
@@ -111,7 +110,7 @@ final class OriginLink {
         }
         SslContext tlsContext = sslContext;
         ChannelFutureListener onConnect = f -> onConnected(s, f);
-        runtime.connect(client.channel().eventLoop(), address, connectMs, connectionAlloc(),
+        runtime.connect(client.channel().eventLoop(), address, connectMs, client.alloc(),
                 // Response headers are validated: a CR or NUL in a value would otherwise be
                 // relayed to the client verbatim (header injection); such a response is a 502.
                 ch -> {
@@ -127,14 +126,6 @@ final class OriginLink {
                     ch.pipeline().addLast(new OriginHandler(s.state(), codec, version));
                 },
                 tlsContext == null ? onConnect : OriginTls.afterHandshake(OriginTls.nameToVerify(tls, sni), connectMs, onConnect));
-    }
-
-    /**
-     * The allocator of the client's connection, for the origin connection: a client's HTTP/2
-     * stream has Netty's default allocator, its connection the proxy's pooled one.
-     */
-    private ByteBufAllocator connectionAlloc() {
-        return client.channel() instanceof Http2StreamChannel stream ? stream.parent().alloc() : client.alloc();
     }
 
     /** The request's Host header (for {@code sni req.hdr(host)}), or {@code null}. */
