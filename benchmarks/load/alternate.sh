@@ -43,6 +43,8 @@ for tool in haproxy nginx wrk taskset curl openssl "$SLUICE_JAVA"; do
 done
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
+# shellcheck source=peers.sh
+source "$(dirname "$0")/peers.sh"
 
 declare -A PORT=([haproxy]=18191 [nginx]=18192 [sluice]=18193)
 declare -A PID
@@ -57,45 +59,9 @@ if ((TLS)); then
   SLUICE_TLS=" ssl crt $WORK/bench.pem alpn http/1.1"
 fi
 
-cat >"$WORK/haproxy.cfg" <<EOF
-global
-    nbthread 1
-    maxconn 4096
-defaults
-    mode http
-    option http-keep-alive
-    http-reuse always
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-    timeout http-keep-alive 60s
-frontend f
-    bind 127.0.0.1:${PORT[haproxy]}${HAPROXY_TLS}
-    default_backend b
-backend b
-    server s1 127.0.0.1:18190
-EOF
+haproxy_cfg "$WORK/haproxy.cfg" "127.0.0.1:${PORT[haproxy]}${HAPROXY_TLS}" 127.0.0.1:18190
 
-mkdir -p "$WORK/ng"
-cat >"$WORK/ng/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $WORK/ng/nginx.pid;
-error_log $WORK/ng/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_timeout 60s;
-  keepalive_requests 10000000;
-  client_body_temp_path $WORK/ng; proxy_temp_path $WORK/ng; fastcgi_temp_path $WORK/ng; uwsgi_temp_path $WORK/ng; scgi_temp_path $WORK/ng;
-  upstream b { server 127.0.0.1:18190; keepalive 64; keepalive_requests 10000000; }
-  server {
-    listen 127.0.0.1:${PORT[nginx]}${NGINX_TLS};
-    location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-EOF
+nginx_cfg "$WORK/ng" "127.0.0.1:${PORT[nginx]}${NGINX_TLS}" 127.0.0.1:18190
 
 cat >"$WORK/sluice.cfg" <<EOF
 frontend f

@@ -34,6 +34,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=peers.sh
+source "$ROOT/benchmarks/load/peers.sh"
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 SLUICE_WARMUP=${SLUICE_WARMUP:-20}
@@ -455,7 +457,7 @@ field() {
 # ---- the fixed backend: nginx, one worker, on its own core --------------------------------
 
 ONE_KB=$(head -c 1024 /dev/zero | tr '\0' 'x')
-mkdir -p "$WORK/backend" "$WORK/nginx"
+mkdir -p "$WORK/backend"
 cat >"$WORK/backend/nginx.conf" <<EOF
 daemon off;
 master_process on;
@@ -499,59 +501,9 @@ backend b
     server s1 127.0.0.1:$BACKEND_PORT
 EOF
 
-cat >"$WORK/haproxy.cfg" <<EOF
-global
-    nbthread 1
-    maxconn 4096
+haproxy_cfg "$WORK/haproxy.cfg" "127.0.0.1:$HAPROXY_PORT" "127.0.0.1:$BACKEND_PORT"
 
-defaults
-    mode http
-    option http-keep-alive
-    http-reuse always
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-    timeout http-keep-alive 60s
-
-frontend f
-    bind 127.0.0.1:$HAPROXY_PORT
-    default_backend b
-
-backend b
-    server s1 127.0.0.1:$BACKEND_PORT
-EOF
-
-cat >"$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_timeout 60s;
-  keepalive_requests 10000000;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  fastcgi_temp_path $WORK/nginx/fastcgi;
-  uwsgi_temp_path $WORK/nginx/uwsgi;
-  scgi_temp_path $WORK/nginx/scgi;
-  upstream b {
-    server 127.0.0.1:$BACKEND_PORT;
-    keepalive 64;
-    keepalive_requests 10000000;
-  }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / {
-      proxy_pass http://b;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-EOF
+nginx_cfg "$WORK/nginx" "127.0.0.1:$NGINX_PORT" "127.0.0.1:$BACKEND_PORT"
 
 # ---- runs, one proxy at a time ----------------------------------------------------------------
 

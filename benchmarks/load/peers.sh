@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The peers' configurations for the side-by-side comparisons (run.sh, alternate.sh): HAProxy and
+# nginx as proxies in front of one backend, one thread or worker each, keep-alive to the client
+# and to the backend. Sourced; defines functions only.
+
+# haproxy_cfg FILE LISTEN BACKEND: LISTEN is a bind address with any bind options after it
+# ("127.0.0.1:18195 ssl crt /tmp/x/bench.pem alpn http/1.1"); BACKEND a host:port.
+haproxy_cfg() {
+  cat >"$1" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+
+defaults
+    mode http
+    option http-keep-alive
+    http-reuse always
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    timeout http-keep-alive 60s
+
+frontend f
+    bind $2
+    default_backend b
+
+backend b
+    server s1 $3
+EOF
+}
+
+# nginx_cfg DIR LISTEN BACKEND: writes DIR/nginx.conf (its pid, error log and temp files in DIR).
+# LISTEN is a listen address with any parameters and directives after it, up to the last ";"
+# ("127.0.0.1:18196 ssl; ssl_certificate /tmp/x/crt.pem; ssl_certificate_key /tmp/x/key.pem").
+nginx_cfg() {
+  mkdir -p "$1"
+  cat >"$1/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_timeout 60s;
+  keepalive_requests 10000000;
+  client_body_temp_path $1; proxy_temp_path $1; fastcgi_temp_path $1; uwsgi_temp_path $1; scgi_temp_path $1;
+  upstream b { server $3; keepalive 64; keepalive_requests 10000000; }
+  server {
+    listen $2;
+    location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+}
