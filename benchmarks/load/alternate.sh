@@ -59,7 +59,7 @@ if ((TLS)); then
   SLUICE_TLS=" ssl crt $WORK/bench.pem alpn http/1.1"
 fi
 
-haproxy_cfg "$WORK/haproxy.cfg" "127.0.0.1:${PORT[haproxy]}${HAPROXY_TLS}" 127.0.0.1:18190
+haproxy_cfg "$WORK/haproxy.cfg" 127.0.0.1:18190 "127.0.0.1:${PORT[haproxy]}${HAPROXY_TLS}"
 
 nginx_cfg "$WORK/ng" "127.0.0.1:${PORT[nginx]}${NGINX_TLS}" 127.0.0.1:18190
 

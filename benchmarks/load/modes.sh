@@ -18,30 +18,15 @@ SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java
 CLK_TCK=$(getconf CLK_TCK)
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
+# shellcheck source=peers.sh
+source "$(dirname "$0")/peers.sh"
 
 bench_cert
 
 start_backend
 
 # the same file for both: plain on 18191, TLS on 18192 (h2 and http/1.1 by ALPN)
-cat >"$WORK/proxy.cfg" <<CFG
-global
-    nbthread 1
-    maxconn 4096
-defaults
-    mode http
-    option http-keep-alive
-    http-reuse always
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-frontend f
-    bind 127.0.0.1:18191
-    bind 127.0.0.1:18192 ssl crt $WORK/bench.pem alpn h2,http/1.1
-    default_backend b
-backend b
-    server s1 127.0.0.1:18190
-CFG
+haproxy_cfg "$WORK/proxy.cfg" 127.0.0.1:18190 127.0.0.1:18191 "127.0.0.1:18192 ssl crt $WORK/bench.pem alpn h2,http/1.1"
 
 row() { # row PROXY MODE REQUESTS SECONDS TICKS
   awk -v p="$1" -v m="$2" -v r="$3" -v s="$4" -v t="$5" -v c="$CLK_TCK" \

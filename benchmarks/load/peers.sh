@@ -1,12 +1,14 @@
-#!/usr/bin/env bash
-# The peers' configurations for the side-by-side comparisons (run.sh, alternate.sh): HAProxy and
+# The peers' configurations for the comparisons (run.sh, alternate.sh, modes.sh): HAProxy and
 # nginx as proxies in front of one backend, one thread or worker each, keep-alive to the client
 # and to the backend. Sourced; defines functions only.
 
-# haproxy_cfg FILE LISTEN BACKEND: LISTEN is a bind address with any bind options after it
-# ("127.0.0.1:18195 ssl crt /tmp/x/bench.pem alpn http/1.1"); BACKEND a host:port.
+# haproxy_cfg FILE BACKEND LISTEN...: BACKEND is a host:port; each LISTEN a bind address with any
+# bind options after it ("127.0.0.1:18195 ssl crt /tmp/x/bench.pem alpn http/1.1").
 haproxy_cfg() {
-  cat >"$1" <<EOF
+  local file=$1 backend=$2 binds="" listen
+  shift 2
+  for listen in "$@"; do binds+="    bind $listen"$'\n'; done
+  cat >"$file" <<EOF
 global
     nbthread 1
     maxconn 4096
@@ -21,11 +23,10 @@ defaults
     timeout http-keep-alive 60s
 
 frontend f
-    bind $2
-    default_backend b
+${binds}    default_backend b
 
 backend b
-    server s1 $3
+    server s1 $backend
 EOF
 }
 

@@ -501,7 +501,7 @@ backend b
     server s1 127.0.0.1:$BACKEND_PORT
 EOF
 
-haproxy_cfg "$WORK/haproxy.cfg" "127.0.0.1:$HAPROXY_PORT" "127.0.0.1:$BACKEND_PORT"
+haproxy_cfg "$WORK/haproxy.cfg" "127.0.0.1:$BACKEND_PORT" "127.0.0.1:$HAPROXY_PORT"
 
 nginx_cfg "$WORK/nginx" "127.0.0.1:$NGINX_PORT" "127.0.0.1:$BACKEND_PORT"
 
