@@ -128,8 +128,8 @@ public final class DnsDiscovery implements AutoCloseable {
      */
     public CompletableFuture<Void> reconcile(RoutingTable table) {
         requireNonNull(table, "table");
-        Map<GroupKey, List<ServerState>> wanted = slotGroups(table);
-        List<ServerState> byAddress = byAddress(table);
+        List<ServerState> byAddress = new ArrayList<>();
+        Map<GroupKey, List<ServerState>> wanted = slotGroups(table, byAddress);
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             groups.keySet().retainAll(wanted.keySet());
@@ -169,14 +169,20 @@ public final class DnsDiscovery implements AutoCloseable {
         return done;
     }
 
-    private static Map<GroupKey, List<ServerState>> slotGroups(RoutingTable table) {
+    /**
+     * The servers to resolve, grouped by what is looked up; the servers named by an IP address
+     * (nothing to resolve) are added to {@code byAddress}.
+     */
+    private static Map<GroupKey, List<ServerState>> slotGroups(RoutingTable table, List<ServerState> byAddress) {
         Map<GroupKey, List<ServerState>> out = new LinkedHashMap<>();
         for (Backend b : table.backends().values()) {
             for (Server s : b.servers()) {
                 if (s.isSlot()) {
                     out.computeIfAbsent(new GroupKey(b.name(), s.host(), s.port(), s.nameservers(), false),
                             k -> new ArrayList<>()).add(s.state());
-                } else if (!NetUtil.isValidIpV4Address(s.host()) && !NetUtil.isValidIpV6Address(s.host())) {
+                } else if (isAddress(s.host())) {
+                    byAddress.add(s.state());
+                } else {
                     // resolved in the background too, so requests need no DNS lookup and a name
                     // that stops resolving marks its server DOWN with the reason
                     // one query per name, however many servers (backends) use it
@@ -188,17 +194,9 @@ public final class DnsDiscovery implements AutoCloseable {
         return out;
     }
 
-    /** The states of the servers named by an IP address (no name to resolve). */
-    private static List<ServerState> byAddress(RoutingTable table) {
-        List<ServerState> out = new ArrayList<>();
-        for (Backend b : table.backends().values()) {
-            for (Server s : b.servers()) {
-                if (!s.isSlot() && (NetUtil.isValidIpV4Address(s.host()) || NetUtil.isValidIpV6Address(s.host()))) {
-                    out.add(s.state());
-                }
-            }
-        }
-        return out;
+    /** Whether {@code host} is an IPv4 or IPv6 address rather than a name. */
+    static boolean isAddress(String host) {
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
     }
 
     private static boolean sameSlots(List<ServerState> a, List<ServerState> b) {

@@ -17,7 +17,10 @@ final class OriginHandler extends ChannelInboundHandlerAdapter {
     private final ServerState server;
     /** The HTTP/1 codec before this handler; null on an HTTP/2 stream. */
     private final OriginConnectionCodec codec;
-    /** The server address's version when the connection was opened (OriginPool), or -1. */
+    /**
+     * The {@link ServerState#addressVersion()} the connection was opened under, or -1: when a
+     * slot's address changes, its pooled connections lead to the old address and are not reused.
+     */
     private final int addressVersion;
     private Exchange exchange;
     private long idleSince;

@@ -35,10 +35,7 @@ final class OriginPool {
         }
     };
 
-    /**
-     * The {@link ServerState#addressVersion()} a connection was opened under: when a slot's address
-     * changes, its pooled connections lead to the old address and are not reused.
-     */
+    /** Each server's idle connections, the most recently used last. */
     private final Map<ServerState, ArrayDeque<Channel>> idle = new IdentityHashMap<>();
 
     /** The pool of the calling event loop. */

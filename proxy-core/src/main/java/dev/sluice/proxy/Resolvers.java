@@ -3,7 +3,6 @@ package dev.sluice.proxy;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import io.netty.util.NetUtil;
 
 /** Docker Flow Proxy's {@code RESOLVERS}: the DNS servers that resolve server names in the background. */
 public final class Resolvers {
@@ -55,7 +54,7 @@ public final class Resolvers {
             host = addr.substring(0, colon);
             port = port(entry, addr.substring(colon + 1));
         }
-        if (!io.netty.util.NetUtil.isValidIpV4Address(host) && !io.netty.util.NetUtil.isValidIpV6Address(host)) {
+        if (!DnsDiscovery.isAddress(host)) {
             throw new IllegalArgumentException("RESOLVERS: '" + entry + "' (expected an IP address, e.g. 127.0.0.11:53)");
         }
         return new InetSocketAddress(host, port);
