@@ -61,7 +61,7 @@ fi
 
 haproxy_cfg "$WORK/haproxy.cfg" 127.0.0.1:18190 "127.0.0.1:${PORT[haproxy]}${HAPROXY_TLS}"
 
-nginx_cfg "$WORK/ng" "127.0.0.1:${PORT[nginx]}${NGINX_TLS}" 127.0.0.1:18190
+nginx_cfg "$WORK/ng" 127.0.0.1:18190 "127.0.0.1:${PORT[nginx]}${NGINX_TLS}"
 
 cat >"$WORK/sluice.cfg" <<EOF
 frontend f

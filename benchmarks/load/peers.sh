@@ -30,8 +30,8 @@ backend b
 EOF
 }
 
-# nginx_cfg DIR LISTEN BACKEND: writes DIR/nginx.conf (its pid, error log and temp files in DIR).
-# LISTEN is a listen address with any parameters and directives after it, up to the last ";"
+# nginx_cfg DIR BACKEND LISTEN: writes DIR/nginx.conf (its pid, error log and temp files in DIR).
+# BACKEND is a host:port, as for haproxy_cfg; LISTEN a listen address with any parameters and directives after it, up to the last ";"
 # ("127.0.0.1:18196 ssl; ssl_certificate /tmp/x/crt.pem; ssl_certificate_key /tmp/x/key.pem").
 nginx_cfg() {
   mkdir -p "$1"
@@ -47,9 +47,9 @@ http {
   keepalive_timeout 60s;
   keepalive_requests 10000000;
   client_body_temp_path $1; proxy_temp_path $1; fastcgi_temp_path $1; uwsgi_temp_path $1; scgi_temp_path $1;
-  upstream b { server $3; keepalive 64; keepalive_requests 10000000; }
+  upstream b { server $2; keepalive 64; keepalive_requests 10000000; }
   server {
-    listen $2;
+    listen $3;
     location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
 }

@@ -503,7 +503,7 @@ EOF
 
 haproxy_cfg "$WORK/haproxy.cfg" "127.0.0.1:$BACKEND_PORT" "127.0.0.1:$HAPROXY_PORT"
 
-nginx_cfg "$WORK/nginx" "127.0.0.1:$NGINX_PORT" "127.0.0.1:$BACKEND_PORT"
+nginx_cfg "$WORK/nginx" "127.0.0.1:$BACKEND_PORT" "127.0.0.1:$NGINX_PORT"
 
 # ---- runs, one proxy at a time ----------------------------------------------------------------
 
