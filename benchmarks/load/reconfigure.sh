@@ -9,7 +9,9 @@
 # phase (schedstat): what the rest of Sluice (admin API, writer, JIT, GC) took from them, per change.
 #
 #   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
-#   PRIORITY=5 benchmarks/load/reconfigure.sh   # with the opt-in priority flags (README, Performance)
+#   JIT_IDLE_AFTER=100 WARMUP=120 benchmarks/load/reconfigure.sh  # the JIT in SCHED_IDLE after 100 s (README)
+#   CONTROL_PRIORITY=normal benchmarks/load/reconfigure.sh  # the control plane competing with the loops
+# (Sluice reads both from the environment, which it inherits from this script.)
 #
 # Needs nginx, wrk, curl, python3, taskset; build first (mvn -B -DskipTests package).
 set -euo pipefail
@@ -22,11 +24,6 @@ SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/benchmarks/target/benchmarks.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
 SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
-# PRIORITY=N (1-19): the README's opt-in, the control-plane threads and the JIT at nice N
-if [[ -n ${PRIORITY:-} ]]; then
-  [[ $PRIORITY =~ ^([1-9]|1[0-9])$ ]] || { echo "PRIORITY=$PRIORITY: expected a nice value from 1 to 19" >&2; exit 2; }
-  SLUICE_JVM_OPTS+=" -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=$PRIORITY -XX:CompilerThreadPriority=$PRIORITY"
-fi
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The admin API's Vert.x threads (its event loop and workers) as control-plane threads, at the
- * lowest priority like the registry's writer ({@link ControlThreads}). Vert.x finds it through
+ * lowest priority and in {@code SCHED_IDLE} when asked, like the registry's writer
+ * ({@link ControlThreads}). Vert.x finds it through
  * {@code META-INF/services/io.vertx.core.spi.VertxServiceProvider}.
  */
 public final class AdminThreads implements VertxThreadFactory {
@@ -16,8 +17,8 @@ public final class AdminThreads implements VertxThreadFactory {
     @Override
     public VertxThread newVertxThread(Runnable target, String name, boolean worker, long maxExecTime,
                                       TimeUnit maxExecTimeUnit) {
-        VertxThread thread = VertxThreadFactory.super.newVertxThread(target, name, worker, maxExecTime,
-                maxExecTimeUnit);
+        VertxThread thread = VertxThreadFactory.super.newVertxThread(ControlThreads.idleFirst(target), name,
+                worker, maxExecTime, maxExecTimeUnit);
         thread.setPriority(Thread.MIN_PRIORITY);
         return thread;
     }

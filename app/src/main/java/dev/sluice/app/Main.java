@@ -4,6 +4,7 @@ import dev.sluice.admin.AdminBindException;
 import dev.sluice.admin.AdminServer;
 import dev.sluice.admin.ServiceRegistry;
 import dev.sluice.admin.AdminAuth;
+import dev.sluice.discovery.ControlThreads;
 import dev.sluice.discovery.Discovery;
 import dev.sluice.proxy.AccessLog;
 import dev.sluice.proxy.BindFailedException;
@@ -61,7 +62,12 @@ public final class Main {
                 return render(cli, env, out, err);
             }
             case "run" -> {
-                return runProxy(cli, env, out, err);
+                int code = runProxy(cli, env, out, err);
+                if (code != 0) {
+                    // a run that did not start leaves later control-plane threads as they were
+                    ControlThreads.scheduleIdle(null);
+                }
+                return code;
             }
             default -> {
                 err.println("sluice: unknown command '" + cli.command() + "'");
@@ -135,6 +141,8 @@ public final class Main {
             return 1;
         }
         ClusterSetup.shortDnsCache();
+        // before the first control-plane thread starts (the registry's writer)
+        settings.priorities().apply(err);
         EventLog events = new EventLog(err);
         ServiceRegistry registry = registry(cli, env, settings, config, err);
         if (registry == null) {

@@ -236,6 +236,30 @@ class CliTest {
     }
 
     @Test
+    void run_withAnUnknownControlPriority_exits1NamingTheChoices_beforeOpeningAnything() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = probe.getLocalPort();
+            probe.close();
+
+            CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+            Thread runner = new Thread(() -> outcome.complete(run("run", "--control-priority", "high",
+                    "--default-ports", Integer.toString(port), "--admin-bind", "127.0.0.1",
+                    "--state-dir", dir.resolve("state").toString())), "cli-run");
+            runner.setDaemon(true);
+            runner.start();
+            Outcome o = outcome.get(20, TimeUnit.SECONDS);
+
+            assertThat(o.code()).isEqualTo(1);
+            assertThat(o.err().lines().toList()).containsExactly(
+                    "sluice: CONTROL_PRIORITY: 'high' (expected one of: idle, normal)");
+            assertThat(o.out()).isEmpty();
+            try (ServerSocket again = new ServerSocket(port)) {
+                assertThat(again.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
     void run_withATakenAdminPort_exits1NamingThePortAndClosesTheProxy() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
              ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -189,6 +189,11 @@ final class SluiceProcess implements AutoCloseable {
         return env;
     }
 
+    /** The operating system's id of the process. */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

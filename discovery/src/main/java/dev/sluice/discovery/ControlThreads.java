@@ -4,24 +4,48 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Threads of the control plane: discovery, the admin API and the registry's writer. They are
- * daemons at {@link Thread#MIN_PRIORITY}, which has no effect unless the JVM is started with the
- * README's opt-in flags ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=5
- * -XX:CompilerThreadPriority=5}, all three or none: "Performance"); then they run at nice 5, and a
- * change waits for a proxy event loop that has requests to serve instead of delaying it. Threads
- * they start inherit that nice value: event loops are started by whoever starts the proxy
- * ({@code Transport.started}).
+ * daemons at {@link Thread#MIN_PRIORITY}. Once {@link #scheduleIdle} was called (the {@code run}
+ * command does so unless {@code CONTROL_PRIORITY=normal}), each of them, started afterwards, first
+ * puts itself in the kernel's {@code SCHED_IDLE} class ({@link IdleScheduling}): a change then
+ * waits for a proxy event loop that has requests to serve instead of delaying it. Threads they
+ * start inherit that class; event loops are started by whoever starts the proxy
+ * ({@code Transport.started}), never by a control-plane thread.
  */
 public final class ControlThreads {
+
+    private static volatile IdleScheduling idle;
 
     private ControlThreads() {
     }
 
-    /** A factory of control-plane threads, each named {@code name}. */
-    public static ThreadFactory named(String name) {
-        return r -> lowered(new Thread(r, name));
+    /**
+     * From now on, control-plane threads that start put themselves in {@code SCHED_IDLE} through
+     * {@code scheduling}; {@code null}: they keep the normal class. A setting of the process.
+     */
+    public static void scheduleIdle(IdleScheduling scheduling) {
+        idle = scheduling;
     }
 
-    /** Makes {@code thread}, not yet started, a control-plane thread: a daemon at the lowest priority. */
+    /** A factory of control-plane threads, each named {@code name}. */
+    public static ThreadFactory named(String name) {
+        return r -> lowered(new Thread(idleFirst(r), name));
+    }
+
+    /**
+     * {@code task} as the body of a control-plane thread: it first moves the thread to
+     * {@code SCHED_IDLE} when {@link #scheduleIdle} asked for it.
+     */
+    public static Runnable idleFirst(Runnable task) {
+        return () -> {
+            IdleScheduling scheduling = idle;
+            if (scheduling != null) {
+                scheduling.enterCurrent();
+            }
+            task.run();
+        };
+    }
+
+    /** Makes {@code thread}, not yet started, a daemon at the lowest priority. */
     public static Thread lowered(Thread thread) {
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);

@@ -65,7 +65,7 @@ public final class DockerDiscovery implements AutoCloseable {
         this.onChange = requireNonNull(onChange, "onChange");
         this.api = new DockerApi(host, 10_000);
         this.status = new AtomicReference<>(DockerStatus.starting(host.spec()));
-        this.events = ControlThreads.lowered(new Thread(this::follow, "sluice-docker-events"));
+        this.events = ControlThreads.named("sluice-docker-events").newThread(this::follow);
     }
 
     /** Starts following the engine; the first reconcile runs at once. */

@@ -1,0 +1,104 @@
+package dev.sluice.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.app.SluiceProcess.Answer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * {@code CONTROL_PRIORITY} and {@code JIT_IDLE_AFTER} as a user starts Sluice: which of its threads
+ * the kernel schedules in {@code SCHED_IDLE} (what {@code ps -eLo cls,comm} shows as {@code IDL}),
+ * read from {@code /proc/PID/task}, while the proxy keeps serving.
+ */
+class PrioritiesAcceptanceTest {
+
+    private static final int SCHED_OTHER = 0;
+    private static final int SCHED_IDLE = 5;
+
+    @RegisterExtension
+    final SluiceProcesses sluices = new SluiceProcesses();
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void byDefault_theControlPlaneIsIdle_theEventLoopsAndTheJitAreNot() throws Exception {
+        Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-default", Map.of());
+
+        assertThat(policies.get("sluice-admin-wr")).as("the registry's writer").containsExactly(SCHED_IDLE);
+        assertThat(policies.get("vert.x-eventloo")).as("the admin API's event loop").containsExactly(SCHED_IDLE);
+        assertThat(policies.get("sluice-proxy-N-")).as("the proxy's event loops").containsExactly(SCHED_OTHER);
+        assertThat(policies.get("CN CompilerThre")).as("the JIT").containsExactly(SCHED_OTHER);
+        assertThat(policies.get("java")).as("the main thread (and the launcher's)").containsExactly(SCHED_OTHER);
+        assertThat(policies).as("no JIT_IDLE_AFTER, no timer for it").doesNotContainKey("sluice-jit-idle");
+    }
+
+    @Test
+    void controlPriorityNormal_leavesEveryThreadInTheNormalClass() throws Exception {
+        Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-normal",
+                Map.of("CONTROL_PRIORITY", "normal"));
+
+        assertThat(policies.values().stream().flatMap(Set::stream).distinct()).containsExactly(SCHED_OTHER);
+    }
+
+    @Test
+    void jitIdleAfter_putsTheCompilerThreadsInSchedIdleToo_whenItsTimeHasCome() throws Exception {
+        try (Origins origins = new Origins()) {
+            SluiceProcess sluice = sluices.start("priorities-jit", Map.of("JIT_IDLE_AFTER", "0"), stateDir);
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(policies(sluice.pid()).get("CN CompilerThre")).as("the JIT").containsExactly(SCHED_IDLE));
+            assertThat(policies(sluice.pid()).get("sluice-proxy-N-")).containsExactly(SCHED_OTHER);
+            Answer a = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=web&servicePath=/web&port="
+                    + origins.get("web").port() + "&outboundHostname=127.0.0.1");
+            assertThat(a.status()).as("reconfigure: %s", a).isEqualTo(200);
+            assertThat(Http.servedBy(sluice.proxyPort(), "/web/1")).isEqualTo("web");
+        }
+    }
+
+    /**
+     * Starts Sluice with {@code env}, has it route a service (which starts the registry's writer)
+     * and serve it, and returns the scheduling policies of its threads by name, digits made N.
+     */
+    private Map<String, Set<Integer>> policiesAfterAChange(String label, Map<String, String> env) throws Exception {
+        try (Origins origins = new Origins()) {
+            SluiceProcess sluice = sluices.start(label, env, stateDir);
+            Answer a = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=web&servicePath=/web&port="
+                    + origins.get("web").port() + "&outboundHostname=127.0.0.1");
+            assertThat(a.status()).as("reconfigure: %s", a).isEqualTo(200);
+            assertThat(Http.servedBy(sluice.proxyPort(), "/web/1")).isEqualTo("web");
+            assertThat(sluice.output()).doesNotContain("warning");
+            return policies(sluice.pid());
+        }
+    }
+
+    private static Map<String, Set<Integer>> policies(long pid) throws IOException {
+        Map<String, Set<Integer>> byName = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip()
+                        .replaceAll("[0-9]+", "N");
+                String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                // fields from the third on follow the name's closing parenthesis; the policy is the 41st
+                List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
+                byName.computeIfAbsent(name, n -> new TreeSet<>()).add(Integer.parseInt(fields.get(41 - 3)));
+            }
+        }
+        return byName;
+    }
+}
