@@ -103,8 +103,8 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 #                                starts a fresh task, rather than keep a proxy that half works.
 # The control plane (admin API, registry writer, discovery) puts its threads in SCHED_IDLE with
 # chrt (util-linux, part of this base image): a routing change waits for the event loops instead of
-# delaying their requests. CONTROL_PRIORITY=normal turns it off; JIT_IDLE_AFTER=SECONDS moves the JIT
-# compiler threads there too, that long after the start. README.md, "Performance", has the figures.
+# delaying their requests. CONTROL_PRIORITY=normal turns it off. README.md, "Performance", has the
+# figures.
 # Change them by overriding the entrypoint (JAVA_TOOL_OPTIONS can add flags, but these come after
 # it on the command line and win). Sluice's own options go after `run`: CMD, or a stack's `command`.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice.jar"]

@@ -9,9 +9,8 @@
 # phase (schedstat): what the rest of Sluice (admin API, writer, JIT, GC) took from them, per change.
 #
 #   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
-#   JIT_IDLE_AFTER=100 WARMUP=120 benchmarks/load/reconfigure.sh  # the JIT in SCHED_IDLE after 100 s (README)
 #   CONTROL_PRIORITY=normal benchmarks/load/reconfigure.sh  # the control plane competing with the loops
-# (Sluice reads both from the environment, which it inherits from this script.)
+# (Sluice reads it from the environment, which it inherits from this script.)
 #
 # Needs nginx, wrk, curl, python3, taskset; build first (mvn -B -DskipTests package).
 set -euo pipefail

@@ -6,6 +6,7 @@ import dev.sluice.admin.ServiceRegistry;
 import dev.sluice.admin.AdminAuth;
 import dev.sluice.discovery.ControlThreads;
 import dev.sluice.discovery.Discovery;
+import dev.sluice.discovery.IdleScheduling;
 import dev.sluice.proxy.AccessLog;
 import dev.sluice.proxy.BindFailedException;
 import dev.sluice.proxy.Transport;
@@ -142,7 +143,7 @@ public final class Main {
         }
         ClusterSetup.shortDnsCache();
         // before the first control-plane thread starts (the registry's writer)
-        settings.priorities().apply(err);
+        ControlThreads.scheduleIdle(settings.controlIdle() ? new IdleScheduling(err) : null);
         EventLog events = new EventLog(err);
         ServiceRegistry registry = registry(cli, env, settings, config, err);
         if (registry == null) {

@@ -33,15 +33,16 @@ import java.util.Map;
  * @param cluster              discovery (Docker engine, Swarm Listener) and peer replicas
  * @param transport            {@code TRANSPORT}: {@code epoll}, {@code io_uring} or {@code nio} as given
  *                             (checked), or null: epoll where it loads
- * @param priorities           {@code CONTROL_PRIORITY} and {@code JIT_IDLE_AFTER}: which threads give way to
- *                             the event loops
+ * @param controlIdle          {@code CONTROL_PRIORITY}: {@code idle} (the default) puts the control plane's
+ *                             threads in Linux's {@code SCHED_IDLE} class ({@code IdleScheduling}), so that
+ *                             they give way to the event loops; {@code normal} leaves them competing
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
                 EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers,
                 Path certsDir, String preferredCertificate, boolean enableH2, int defaultPortCount,
                 String caFile, Observability observability, ClusterSettings cluster, String transport,
-                Priorities priorities) {
+                boolean controlIdle) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
@@ -51,7 +52,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
             "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE", "ENABLE_H2",
             "SSL_BIND_OPTIONS", "SSL_BIND_CIPHERS", "CA_FILE", "STATS_USER", "STATS_PASS", "STATS_URI", "DEBUG",
             "LOG_FORMAT", "LOG_FILE", "DISCOVERY", "DOCKER_HOST", "DISCOVERY_INTERVAL", "SERVICE_NAME",
-            "LISTENER_ADDRESS", "RELOAD_INTERVAL", "TRANSPORT", "CONTROL_PRIORITY", "JIT_IDLE_AFTER",
+            "LISTENER_ADDRESS", "RELOAD_INTERVAL", "TRANSPORT", "CONTROL_PRIORITY",
             Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
@@ -87,7 +88,8 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
                 ServiceEnvironment.from(env), EmbeddedOverrides.from(env), env.secretsDir(),
                 dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")), Path.of(env.get("CERTS_DIR", "/certs")),
                 env.get("PREFERRED_CERTIFICATE"), env.bool("ENABLE_H2", true), defaultPortCount, env.get("CA_FILE"),
-                Observability.from(env), ClusterSettings.from(env), transport, Priorities.from(env));
+                Observability.from(env), ClusterSettings.from(env), transport,
+                "idle".equals(env.oneOf("CONTROL_PRIORITY", "idle", List.of("idle", "normal"))));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

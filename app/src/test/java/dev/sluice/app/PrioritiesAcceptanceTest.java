@@ -1,7 +1,6 @@
 package dev.sluice.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.sluice.app.SluiceProcess.Answer;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * {@code CONTROL_PRIORITY} and {@code JIT_IDLE_AFTER} as a user starts Sluice: which of its threads
+ * {@code CONTROL_PRIORITY} as a user starts Sluice: which of its threads
  * the kernel schedules in {@code SCHED_IDLE} (what {@code ps -eLo cls,comm} shows as {@code IDL}),
  * read from {@code /proc/PID/task}, while the proxy keeps serving.
  */
@@ -45,7 +43,6 @@ class PrioritiesAcceptanceTest {
         assertThat(policies.get("sluice-proxy-N-")).as("the proxy's event loops").containsExactly(SCHED_OTHER);
         assertThat(policies.get("CN CompilerThre")).as("the JIT").containsExactly(SCHED_OTHER);
         assertThat(policies.get("java")).as("the main thread (and the launcher's)").containsExactly(SCHED_OTHER);
-        assertThat(policies).as("no JIT_IDLE_AFTER, no timer for it").doesNotContainKey("sluice-jit-idle");
     }
 
     @Test
@@ -54,21 +51,6 @@ class PrioritiesAcceptanceTest {
                 Map.of("CONTROL_PRIORITY", "normal"));
 
         assertThat(policies.values().stream().flatMap(Set::stream).distinct()).containsExactly(SCHED_OTHER);
-    }
-
-    @Test
-    void jitIdleAfter_putsTheCompilerThreadsInSchedIdleToo_whenItsTimeHasCome() throws Exception {
-        try (Origins origins = new Origins()) {
-            SluiceProcess sluice = sluices.start("priorities-jit", Map.of("JIT_IDLE_AFTER", "0"), stateDir);
-
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(policies(sluice.pid()).get("CN CompilerThre")).as("the JIT").containsExactly(SCHED_IDLE));
-            assertThat(policies(sluice.pid()).get("sluice-proxy-N-")).containsExactly(SCHED_OTHER);
-            Answer a = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=web&servicePath=/web&port="
-                    + origins.get("web").port() + "&outboundHostname=127.0.0.1");
-            assertThat(a.status()).as("reconfigure: %s", a).isEqualTo(200);
-            assertThat(Http.servedBy(sluice.proxyPort(), "/web/1")).isEqualTo("web");
-        }
     }
 
     /**

@@ -7,12 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Puts threads in Linux's {@code SCHED_IDLE} class: they run only when no other thread wants
@@ -60,20 +56,6 @@ public final class IdleScheduling {
         return apply(tid, Thread.currentThread().getName());
     }
 
-    /**
-     * Puts the threads of this process whose kernel name ({@code comm}, at most 15 characters)
-     * {@code names} accepts in {@code SCHED_IDLE}; the number of threads moved.
-     */
-    public int enter(Predicate<String> names) {
-        int moved = 0;
-        for (String[] thread : threads()) {
-            if (names.test(thread[1]) && apply(thread[0], thread[1])) {
-                moved++;
-            }
-        }
-        return moved;
-    }
-
     /** The scheduling policy of thread {@code tid} of this process ({@value #SCHED_IDLE}: idle); -1 if unknown. */
     public static int policyOf(String tid) {
         try {
@@ -90,24 +72,6 @@ public final class IdleScheduling {
     public static String currentThreadId() throws IOException {
         // "/proc/thread-self" links to "PID/task/TID"
         return Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-    }
-
-    /** This process's threads as {TID, name} pairs; none where /proc cannot be read. */
-    List<String[]> threads() {
-        List<String[]> threads = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    threads.add(new String[] {task.getFileName().toString(),
-                            Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip()});
-                } catch (IOException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            failed("cannot list the process's threads (" + e.getMessage() + ')');
-        }
-        return threads;
     }
 
     private boolean apply(String tid, String name) {

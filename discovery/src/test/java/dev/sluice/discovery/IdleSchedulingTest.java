@@ -55,34 +55,6 @@ class IdleSchedulingTest {
                 .startsWith("warning: control-plane threads keep the normal scheduling class: cannot run chrt");
     }
 
-    @Test
-    void enter_movesTheThreadsOfThisProcessThatTheNameMatches() throws Exception {
-        CompletableFuture<String> tid = new CompletableFuture<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread parked = new Thread(() -> {
-            try {
-                tid.complete(IdleScheduling.currentThreadId());
-                done.get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                tid.completeExceptionally(e);
-            }
-        }, "sluice-t-enter");
-        parked.setDaemon(true);
-        parked.start();
-        try {
-            String id = tid.get(10, TimeUnit.SECONDS);
-            assertThat(IdleScheduling.policyOf(id)).isEqualTo(SCHED_OTHER);
-
-            int moved = new IdleScheduling(out).enter("sluice-t-enter"::equals);
-
-            assertThat(moved).isEqualTo(1);
-            assertThat(IdleScheduling.policyOf(id)).isEqualTo(IdleScheduling.SCHED_IDLE);
-            assertThat(IdleScheduling.policyOf(IdleScheduling.currentThreadId())).isEqualTo(SCHED_OTHER);
-        } finally {
-            done.complete(null);
-        }
-    }
-
     /** The policy a thread from {@link ControlThreads#named} reports for itself while it runs. */
     private static int policyOfAThreadFrom(String name) throws Exception {
         CompletableFuture<Integer> policy = new CompletableFuture<>();
