@@ -3,6 +3,7 @@ package dev.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.app.SluiceProcess.Answer;
+import dev.sluice.discovery.IdleScheduling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 class PrioritiesAcceptanceTest {
 
     private static final int SCHED_OTHER = 0;
-    private static final int SCHED_IDLE = 5;
+    private static final int SCHED_IDLE = IdleScheduling.SCHED_IDLE;
 
     @RegisterExtension
     final SluiceProcesses sluices = new SluiceProcesses();
@@ -75,10 +75,7 @@ class PrioritiesAcceptanceTest {
             for (Path task : tasks.toList()) {
                 String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip()
                         .replaceAll("[0-9]+", "N");
-                String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
-                // fields from the third on follow the name's closing parenthesis; the policy is the 41st
-                List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
-                byName.computeIfAbsent(name, n -> new TreeSet<>()).add(Integer.parseInt(fields.get(41 - 3)));
+                byName.computeIfAbsent(name, n -> new TreeSet<>()).add(IdleScheduling.policyOf(task));
             }
         }
         return byName;

@@ -58,8 +58,16 @@ public final class IdleScheduling {
 
     /** The scheduling policy of thread {@code tid} of this process ({@value #SCHED_IDLE}: idle); -1 if unknown. */
     public static int policyOf(String tid) {
+        return policyOf(Path.of("/proc/self/task", tid));
+    }
+
+    /**
+     * The scheduling policy of the thread whose {@code /proc} directory is {@code task} (e.g.
+     * {@code /proc/PID/task/TID}); -1 if unknown.
+     */
+    public static int policyOf(Path task) {
         try {
-            String stat = Files.readString(Path.of("/proc/self/task", tid, "stat"), StandardCharsets.US_ASCII);
+            String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
             // the name, field 2, may hold spaces and parentheses: count fields from the last ')'
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
             return Integer.parseInt(fields[41 - 3]);
@@ -82,11 +90,12 @@ public final class IdleScheduling {
             Process process = new ProcessBuilder(chrt, "--idle", "--pid", "0", tid)
                     .redirectErrorStream(true)
                     .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!process.waitFor(CHRT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return failed("chrt did not finish in " + CHRT_TIMEOUT_SECONDS + " s");
             }
+            // a line or two at most: the pipe holds it until chrt has ended
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (process.exitValue() != 0) {
                 return failed("chrt --idle for thread " + name + " exited with " + process.exitValue()
                         + (output.isEmpty() ? "" : ": " + output));
