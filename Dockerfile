@@ -101,10 +101,13 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 #                                few seconds) compete with the event loop for the core.
 #   -XX:+ExitOnOutOfMemoryError  a JVM that ran out of heap is in an unknown state: exit, and Swarm
 #                                starts a fresh task, rather than keep a proxy that half works.
-# The control plane (admin API, registry writer, discovery) puts its threads in SCHED_IDLE with
-# chrt (util-linux, part of this base image): a routing change waits for the event loops instead of
-# delaying their requests. CONTROL_PRIORITY=normal turns it off. README.md, "Performance", has the
-# figures.
+# Not set by default: CONTROL_PRIORITY=idle puts the control plane's threads (admin API, registry
+# writer, discovery) in SCHED_IDLE with chrt (util-linux, part of this base image), so a routing
+# change waits for the event loops instead of delaying their requests; on a saturated core changes
+# and this HEALTHCHECK's ping then take seconds. Or -XX:ThreadPriorityPolicy=1
+# -XX:JavaPriority1_To_OSPriority=5 -XX:CompilerThreadPriority=5 (all three or none, in
+# JAVA_TOOL_OPTIONS) for the control plane and the JIT at nice 5. README.md, "Performance", has
+# the figures.
 # Change them by overriding the entrypoint (JAVA_TOOL_OPTIONS can add flags, but these come after
 # it on the command line and win). Sluice's own options go after `run`: CMD, or a stack's `command`.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/sluice/sluice.jar"]

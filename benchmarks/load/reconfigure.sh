@@ -9,7 +9,7 @@
 # phase (schedstat): what the rest of Sluice (admin API, writer, JIT, GC) took from them, per change.
 #
 #   benchmarks/load/reconfigure.sh          # RATE=20000 DURATION=20 CHANGES_PER_S=10 WARMUP=30
-#   CONTROL_PRIORITY=normal benchmarks/load/reconfigure.sh  # the control plane competing with the loops
+#   CONTROL_PRIORITY=idle benchmarks/load/reconfigure.sh  # the control plane in SCHED_IDLE (README)
 # (Sluice reads it from the environment, which it inherits from this script.)
 #
 # Needs nginx, wrk, curl, python3, taskset; build first (mvn -B -DskipTests package).

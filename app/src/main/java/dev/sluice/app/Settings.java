@@ -33,9 +33,10 @@ import java.util.Map;
  * @param cluster              discovery (Docker engine, Swarm Listener) and peer replicas
  * @param transport            {@code TRANSPORT}: {@code epoll}, {@code io_uring} or {@code nio} as given
  *                             (checked), or null: epoll where it loads
- * @param controlIdle          {@code CONTROL_PRIORITY}: {@code idle} (the default) puts the control plane's
+ * @param controlIdle          {@code CONTROL_PRIORITY}: {@code idle} (opt-in) puts the control plane's
  *                             threads in Linux's {@code SCHED_IDLE} class ({@code IdleScheduling}), so that
- *                             they give way to the event loops; {@code normal} leaves them competing
+ *                             they give way to the event loops; {@code normal} (the default) leaves them
+ *                             competing
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
@@ -89,7 +90,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
                 dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")), Path.of(env.get("CERTS_DIR", "/certs")),
                 env.get("PREFERRED_CERTIFICATE"), env.bool("ENABLE_H2", true), defaultPortCount, env.get("CA_FILE"),
                 Observability.from(env), ClusterSettings.from(env), transport,
-                "idle".equals(env.oneOf("CONTROL_PRIORITY", "idle", List.of("idle", "normal"))));
+                "idle".equals(env.oneOf("CONTROL_PRIORITY", "normal", List.of("normal", "idle"))));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

@@ -251,7 +251,7 @@ class CliTest {
 
             assertThat(o.code()).isEqualTo(1);
             assertThat(o.err().lines().toList()).containsExactly(
-                    "sluice: CONTROL_PRIORITY: 'high' (expected one of: idle, normal)");
+                    "sluice: CONTROL_PRIORITY: 'high' (expected one of: normal, idle)");
             assertThat(o.out()).isEmpty();
             try (ServerSocket again = new ServerSocket(port)) {
                 assertThat(again.getLocalPort()).isEqualTo(port);

@@ -35,8 +35,8 @@ class PrioritiesAcceptanceTest {
     Path stateDir;
 
     @Test
-    void byDefault_theControlPlaneIsIdle_theEventLoopsAndTheJitAreNot() throws Exception {
-        Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-default", Map.of());
+    void controlPriorityIdle_putsTheControlPlaneInSchedIdle_notTheEventLoopsNorTheJit() throws Exception {
+        Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-idle", Map.of("CONTROL_PRIORITY", "idle"));
 
         assertThat(policies.get("sluice-admin-wr")).as("the registry's writer").containsExactly(SCHED_IDLE);
         assertThat(policies.get("vert.x-eventloo")).as("the admin API's event loop").containsExactly(SCHED_IDLE);
@@ -46,9 +46,8 @@ class PrioritiesAcceptanceTest {
     }
 
     @Test
-    void controlPriorityNormal_leavesEveryThreadInTheNormalClass() throws Exception {
-        Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-normal",
-                Map.of("CONTROL_PRIORITY", "normal"));
+    void byDefault_everyThreadKeepsTheNormalClass() throws Exception {
+        Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-default", Map.of());
 
         assertThat(policies.values().stream().flatMap(Set::stream).distinct()).containsExactly(SCHED_OTHER);
     }

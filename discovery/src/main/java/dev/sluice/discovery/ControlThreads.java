@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Threads of the control plane: discovery, the admin API and the registry's writer. They are
  * daemons at {@link Thread#MIN_PRIORITY}. Once {@link #scheduleIdle} was called (the {@code run}
- * command does so unless {@code CONTROL_PRIORITY=normal}), each of them, started afterwards, first
+ * command does so with {@code CONTROL_PRIORITY=idle}), each of them, started afterwards, first
  * puts itself in the kernel's {@code SCHED_IDLE} class ({@link IdleScheduling}): a change then
  * waits for a proxy event loop that has requests to serve instead of delaying it. Threads they
  * start inherit that class; event loops are started by whoever starts the proxy
