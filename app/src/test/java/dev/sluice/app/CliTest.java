@@ -14,6 +14,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -213,45 +215,36 @@ class CliTest {
 
     @Test
     void run_withAnUnknownTransport_exits1NamingTheChoices_beforeOpeningAnything() throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = probe.getLocalPort();
-            probe.close();
-
-            CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-            Thread runner = new Thread(() -> outcome.complete(run("run", "--transport", "kqueue", "--default-ports",
-                    Integer.toString(port), "--admin-bind", "127.0.0.1", "--state-dir", dir.resolve("state").toString())),
-                    "cli-run");
-            runner.setDaemon(true);
-            runner.start();
-            Outcome o = outcome.get(20, TimeUnit.SECONDS);
-
-            assertThat(o.code()).isEqualTo(1);
-            assertThat(o.err().lines().toList()).containsExactly(
-                    "sluice: TRANSPORT: 'kqueue' (expected epoll, io_uring or nio)");
-            assertThat(o.out()).isEmpty();
-            try (ServerSocket again = new ServerSocket(port)) {
-                assertThat(again.getLocalPort()).isEqualTo(port);
-            }
-        }
+        assertRunRefused("sluice: TRANSPORT: 'kqueue' (expected epoll, io_uring or nio)", "--transport", "kqueue");
     }
 
     @Test
     void run_withAnUnknownControlPriority_exits1NamingTheChoices_beforeOpeningAnything() throws Exception {
+        assertRunRefused("sluice: CONTROL_PRIORITY: 'high' (expected one of: normal, idle)",
+                "--control-priority", "high");
+    }
+
+    /**
+     * {@code run} with {@code flagAndValue} on a free port exits 1 with {@code errorLine} alone and
+     * nothing on standard output, and leaves the port free: it opened nothing.
+     */
+    private void assertRunRefused(String errorLine, String... flagAndValue) throws Exception {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = probe.getLocalPort();
             probe.close();
+            List<String> args = new ArrayList<>(List.of("run"));
+            args.addAll(List.of(flagAndValue));
+            args.addAll(List.of("--default-ports", Integer.toString(port), "--admin-bind", "127.0.0.1",
+                    "--state-dir", dir.resolve("state").toString()));
 
             CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-            Thread runner = new Thread(() -> outcome.complete(run("run", "--control-priority", "high",
-                    "--default-ports", Integer.toString(port), "--admin-bind", "127.0.0.1",
-                    "--state-dir", dir.resolve("state").toString())), "cli-run");
+            Thread runner = new Thread(() -> outcome.complete(run(args.toArray(String[]::new))), "cli-run");
             runner.setDaemon(true);
             runner.start();
             Outcome o = outcome.get(20, TimeUnit.SECONDS);
 
             assertThat(o.code()).isEqualTo(1);
-            assertThat(o.err().lines().toList()).containsExactly(
-                    "sluice: CONTROL_PRIORITY: 'high' (expected one of: normal, idle)");
+            assertThat(o.err().lines().toList()).containsExactly(errorLine);
             assertThat(o.out()).isEmpty();
             try (ServerSocket again = new ServerSocket(port)) {
                 assertThat(again.getLocalPort()).isEqualTo(port);
