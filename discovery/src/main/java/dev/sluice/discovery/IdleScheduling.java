@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Java has no call for a thread's scheduling class, so this runs util-linux's {@code chrt
  * --idle --pid 0 TID}: an unprivileged process may always lower its own threads. A thread cannot
  * leave {@code SCHED_IDLE} again without {@code CAP_SYS_NICE}, and threads it starts inherit it:
- * only threads that start control-plane threads, never event loops, may be put there. Where
+ * only threads that start control-plane threads, never event loops, may be put there (the JDK's
+ * {@code process reaper}, started by the first {@code chrt} call, is one of those it starts; Sluice
+ * runs no other program). Where
  * {@code chrt} is missing or refused (not Linux, a seccomp profile), the first failure is logged
  * once and the threads keep the normal class.
  */
