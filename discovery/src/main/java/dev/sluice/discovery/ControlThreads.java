@@ -26,9 +26,14 @@ public final class ControlThreads {
         idle = scheduling;
     }
 
-    /** A factory of control-plane threads, each named {@code name}. */
+    /** A factory of control-plane threads, each named {@code name}: daemons at the lowest priority. */
     public static ThreadFactory named(String name) {
-        return r -> lowered(new Thread(idleFirst(r), name));
+        return r -> {
+            Thread thread = new Thread(idleFirst(r), name);
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MIN_PRIORITY);
+            return thread;
+        };
     }
 
     /**
@@ -43,12 +48,5 @@ public final class ControlThreads {
             }
             task.run();
         };
-    }
-
-    /** Makes {@code thread}, not yet started, a daemon at the lowest priority. */
-    public static Thread lowered(Thread thread) {
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        return thread;
     }
 }
