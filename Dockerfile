@@ -101,10 +101,10 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 #                                few seconds) compete with the event loop for the core.
 #   -XX:+ExitOnOutOfMemoryError  a JVM that ran out of heap is in an unknown state: exit, and Swarm
 #                                starts a fresh task, rather than keep a proxy that half works.
-# Not set by default: CONTROL_PRIORITY=idle puts the control plane's threads (admin API, registry
-# writer, discovery) in SCHED_IDLE with chrt (util-linux, part of this base image), so a routing
-# change waits for the event loops instead of delaying their requests; on a saturated core changes
-# and this HEALTHCHECK's ping then take seconds. Or -XX:ThreadPriorityPolicy=1
+# Not set by default: CONTROL_PRIORITY=idle puts the control plane's writer and discovery threads
+# in SCHED_IDLE with chrt (util-linux, part of this base image), so a routing change waits for the
+# event loops instead of delaying their requests; on a saturated core a change then takes seconds
+# (the admin API, and so this HEALTHCHECK's ping, stays in the normal class). Or -XX:ThreadPriorityPolicy=1
 # -XX:JavaPriority1_To_OSPriority=5 -XX:CompilerThreadPriority=5 (all three or none, in
 # JAVA_TOOL_OPTIONS) for the control plane and the JIT at nice 5. README.md, "Performance", has
 # the figures.

@@ -35,11 +35,13 @@ class PrioritiesAcceptanceTest {
     Path stateDir;
 
     @Test
-    void controlPriorityIdle_putsTheControlPlaneInSchedIdle_notTheEventLoopsNorTheJit() throws Exception {
+    void controlPriorityIdle_putsTheWriterInSchedIdle_notTheAdminApiNorTheEventLoopsNorTheJit() throws Exception {
         Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-idle", Map.of("CONTROL_PRIORITY", "idle"));
 
         assertThat(policies.get("sluice-admin-wr")).as("the registry's writer").containsExactly(SCHED_IDLE);
-        assertThat(policies.get("vert.x-eventloo")).as("the admin API's event loop").containsExactly(SCHED_IDLE);
+        assertThat(policies.get("sluice-replicas")).as("discovery's peer lookups").containsExactly(SCHED_IDLE);
+        assertThat(policies.get("vert.x-eventloo")).as("the admin API's event loop, which answers ping")
+                .containsExactly(SCHED_OTHER);
         assertThat(policies.get("sluice-proxy-N-")).as("the proxy's event loops").containsExactly(SCHED_OTHER);
         assertThat(policies.get("CN CompilerThre")).as("the JIT").containsExactly(SCHED_OTHER);
         assertThat(policies.get("java")).as("the main thread (and the launcher's)").containsExactly(SCHED_OTHER);

@@ -3,8 +3,9 @@ package dev.sluice.discovery;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * Threads of the control plane: discovery, the admin API and the registry's writer. They are
- * daemons at {@link Thread#MIN_PRIORITY}. Once {@link #scheduleIdle} was called (the {@code run}
+ * Threads of the control plane: discovery and the registry's writer (the admin API's Vert.x
+ * threads are made by its own factory, at the same priority, and never idle). They are daemons at
+ * {@link Thread#MIN_PRIORITY}. Once {@link #scheduleIdle} was called (the {@code run}
  * command does so with {@code CONTROL_PRIORITY=idle}), each of them, started afterwards, first
  * puts itself in the kernel's {@code SCHED_IDLE} class ({@link IdleScheduling}): a change then
  * waits for a proxy event loop that has requests to serve instead of delaying it. Threads they
@@ -40,7 +41,7 @@ public final class ControlThreads {
      * {@code task} as the body of a control-plane thread: it first moves the thread to
      * {@code SCHED_IDLE} when {@link #scheduleIdle} asked for it.
      */
-    public static Runnable idleFirst(Runnable task) {
+    private static Runnable idleFirst(Runnable task) {
         return () -> {
             IdleScheduling scheduling = idle;
             if (scheduling != null) {
