@@ -21,14 +21,8 @@ SLUICE_JAVA=${SLUICE_JAVA:-java}
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
-# shellcheck disable=SC2086  # the options are meant to be split
-taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
-  --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
-sluice=$!
-PIDS+=("$sluice")
-admin=http://127.0.0.1:18192/v1/docker-flow-proxy
-for _ in $(seq 1 150); do curl -s -o /dev/null "$admin/ping" && break; sleep 0.2; done
-curl -sf -o /dev/null "$admin/ping" || { echo "Sluice did not start:" >&2; cat "$WORK/sluice.log" >&2; exit 1; }
+start_sluice
+sluice=$SLUICE_PID
 for i in $(seq 1 "$SERVICES"); do
   curl -sf -o /dev/null "$admin/reconfigure?serviceName=svc-$i&servicePath=/svc-$i&port=18190&outboundHostname=127.0.0.1"
 done

@@ -65,5 +65,20 @@ loop_wait() {
   echo "$sum"
 }
 
+# start_sluice: Sluice on core 0 with its embedded configuration (the services frontend on 18191,
+# the admin API on 127.0.0.1:18192), its state and certificates under $WORK; sets SLUICE_PID and
+# admin (the admin API's base URL), adds the process to PIDS and returns once it answers ping (exits
+# with its log if it does not within 30 s). Reads SLUICE_JAVA, SLUICE_JVM_OPTS and SLUICE_JAR.
+start_sluice() {
+  # shellcheck disable=SC2086  # the options are meant to be split
+  taskset -c 0 "${SLUICE_JAVA:-java}" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
+    --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
+  SLUICE_PID=$!
+  PIDS+=("$SLUICE_PID")
+  admin=http://127.0.0.1:18192/v1/docker-flow-proxy
+  for _ in $(seq 1 150); do curl -s -o /dev/null "$admin/ping" && break; sleep 0.2; done
+  curl -sf -o /dev/null "$admin/ping" || { echo "Sluice did not start:" >&2; cat "$WORK/sluice.log" >&2; exit 1; }
+}
+
 # stop_pid PID: terminates one process started here and waits for it.
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }

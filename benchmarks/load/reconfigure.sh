@@ -27,12 +27,7 @@ SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java
 source "$(dirname "$0")/common.sh"
 
 start_backend
-# shellcheck disable=SC2086  # the options are meant to be split
-taskset -c 0 "$SLUICE_JAVA" $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
-  --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
-PIDS+=("$!")
-for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:18192/v1/docker-flow-proxy/ping && break; sleep 0.2; done
-admin=http://127.0.0.1:18192/v1/docker-flow-proxy
+start_sluice
 curl -sf -o /dev/null "$admin/reconfigure?serviceName=web&servicePath=/web&port=18190&outboundHostname=127.0.0.1"
 for i in $(seq 1 20); do
   curl -sf -o /dev/null "$admin/reconfigure?serviceName=svc-$i&servicePath=/svc-$i&port=18190&outboundHostname=127.0.0.1"

@@ -18,12 +18,7 @@ SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+Al
 source "$(dirname "$0")/common.sh"
 
 start_backend
-# shellcheck disable=SC2086  # the options are meant to be split
-taskset -c 0 java $SLUICE_JVM_OPTS -jar "$SLUICE_JAR" run --default-ports 18191 --admin-port 18192 \
-  --admin-bind 127.0.0.1 --state-dir "$WORK/state" --certs-dir "$WORK/certs" >"$WORK/sluice.log" 2>&1 &
-PIDS+=("$!")
-for _ in $(seq 1 150); do curl -s -o /dev/null http://127.0.0.1:18192/v1/docker-flow-proxy/ping && break; sleep 0.2; done
-admin=http://127.0.0.1:18192/v1/docker-flow-proxy
+start_sluice
 curl -sf -o /dev/null "$admin/reconfigure?serviceName=web&servicePath=/web&port=18190&outboundHostname=127.0.0.1"
 
 taskset -c 1 wrk -t1 -c50 -d$((WARMUP + 900))s http://127.0.0.1:18191/web/ >"$WORK/wrk.txt" &
