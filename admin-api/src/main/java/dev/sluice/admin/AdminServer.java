@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.discovery.Discovery;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -88,7 +89,10 @@ public final class AdminServer implements AutoCloseable {
             throws AdminBindException {
         requireNonNull(host, "host");
         requireNonNull(registry, "registry");
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+        // no files are served from the classpath: without resolving, Vert.x makes no
+        // vertx-cache-<uuid> directory in java.io.tmpdir (one left behind by every killed process)
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2)
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)));
         Router router = Router.router(vertx);
         if (auth != null) {
             router.route().handler(ctx -> {
@@ -123,7 +127,7 @@ public final class AdminServer implements AutoCloseable {
                 });
                 router.route(prefix + "/successfulinitreload").handler(cluster::successfulInitReload);
                 router.route(prefix + "/peers").handler(cluster::peers);
-                router.route(prefix + "/state").handler(BodyHandler.create().setBodyLimit(MAX_STATE_BYTES))
+                router.route(prefix + "/state").handler(BodyHandler.create(false).setBodyLimit(MAX_STATE_BYTES))
                         .handler(cluster::state);
             } else {
                 router.route(prefix + "/reconfigure").handler(handlers::reconfigure);
@@ -134,7 +138,7 @@ public final class AdminServer implements AutoCloseable {
             router.route(prefix + "/server").handler(handlers::server);
             if (certs != null) {
                 CertHandlers ch = new CertHandlers(certs);
-                router.route(prefix + "/cert").handler(BodyHandler.create().setBodyLimit(MAX_CERT_BYTES))
+                router.route(prefix + "/cert").handler(BodyHandler.create(false).setBodyLimit(MAX_CERT_BYTES))
                         .handler(cluster == null ? ch::put : cluster.distributingCert(ch::put));
                 router.route(prefix + "/certs").handler(ch::list);
             } else {

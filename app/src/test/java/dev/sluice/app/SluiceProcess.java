@@ -80,6 +80,12 @@ final class SluiceProcess implements AutoCloseable {
      * and waits until it is ready.
      */
     static SluiceProcess start(String label, Map<String, String> env, Path stateDir) throws IOException {
+        return start(label, env, stateDir, null);
+    }
+
+    /** Like the other, run in {@code workingDir} ({@code null}: this JVM's). */
+    static SluiceProcess start(String label, Map<String, String> env, Path stateDir, Path workingDir)
+            throws IOException {
         Map<String, String> full = new HashMap<>(env);
         full.putIfAbsent("DEFAULT_PORTS", Integer.toString(freePort()));
         full.putIfAbsent("ADMIN_PORT", Integer.toString(freePort()));
@@ -99,8 +105,9 @@ final class SluiceProcess implements AutoCloseable {
         command.add("dev.sluice.app.Main");
         command.add("run");
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+                .directory(workingDir == null ? null : workingDir.toFile())
+                .redirectOutput(out.toFile().getAbsoluteFile())
+                .redirectError(err.toFile().getAbsoluteFile());
         // Only what Sluice is given: nothing of the environment the build runs in leaks into it.
         Map<String, String> childEnv = builder.environment();
         childEnv.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TMPDIR"));

@@ -25,7 +25,13 @@ final class SluiceProcesses implements BeforeEachCallback, AfterEachCallback, Af
 
     /** Starts Sluice (see {@link SluiceProcess#start}) and kills it when its scope ends. */
     synchronized SluiceProcess start(String label, Map<String, String> env, Path stateDir) throws IOException {
-        SluiceProcess sluice = SluiceProcess.start(label, env, stateDir);
+        return start(label, env, stateDir, null);
+    }
+
+    /** Like the other, the process run in {@code workingDir}. */
+    synchronized SluiceProcess start(String label, Map<String, String> env, Path stateDir, Path workingDir)
+            throws IOException {
+        SluiceProcess sluice = SluiceProcess.start(label, env, stateDir, workingDir);
         (inTest ? testScoped : classScoped).add(sluice);
         return sluice;
     }
