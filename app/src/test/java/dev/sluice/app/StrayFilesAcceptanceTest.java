@@ -3,6 +3,7 @@ package dev.sluice.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.app.SluiceProcess.Answer;
+import dev.sluice.proxy.TestBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,26 @@ class StrayFilesAcceptanceTest {
         assertThat(list(tmpDir)).as("left in java.io.tmpdir").isEmpty();
         assertThat(list(workingDir)).as("left in the working directory").isEmpty();
         assertThat(list(stateDir)).as("the state directory keeps the service").contains("services.json");
+    }
+
+    /**
+     * A temporary directory nothing can be written to (as on a read-only root filesystem without
+     * a tmpfs): Sluice still starts and routes. It used to stop at start, when Vert.x could not
+     * make its file cache there.
+     */
+    @Test
+    void startsAndRoutes_whereTheTemporaryDirectoryCannotBeWritten() throws Exception {
+        Path file = Files.writeString(tmpDir.resolve("a-file"), "not a directory");
+        try (TestBackend backend = TestBackend.start("app")) {
+            SluiceProcess sluice = sluices.start("unwritable-tmp", Map.of(
+                    "JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + file.resolve("tmp")), stateDir);
+            Answer routed = sluice.get("/v1/docker-flow-proxy/reconfigure?serviceName=app&servicePath=/app&port="
+                    + backend.port() + "&outboundHostname=127.0.0.1");
+            assertThat(routed.status()).as("%s", routed).isEqualTo(200);
+            dev.sluice.proxy.RawHttpClient.Response answer = Http.get(sluice.proxyPort(), "/app/x");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.bodyText()).contains("server=app");
+        }
     }
 
     private static List<String> list(Path dir) throws Exception {
