@@ -45,8 +45,7 @@ public final class ServiceRegistry implements ServiceSink, AutoCloseable {
     private final Callable<ProxyConfig> baseLoader;
     private final WriterQueue writer = new WriterQueue(this::applyGroup);
 
-    // Written by the thread that runs the writer's queue (one at a time, under its lock); read by others
-    // through the volatile snapshot.
+    // Written by the writer thread only; read by others through the volatile snapshot.
     private ProxyConfig base;
     private final ServiceSet services;
     private final ServiceFragments fragments = new ServiceFragments();

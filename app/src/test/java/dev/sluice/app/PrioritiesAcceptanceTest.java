@@ -35,13 +35,11 @@ class PrioritiesAcceptanceTest {
     Path stateDir;
 
     @Test
-    void controlPriorityIdle_putsTheWriterInSchedIdle_notItsTakeOverNorTheAdminApiNorTheEventLoopsNorTheJit() throws Exception {
+    void controlPriorityIdle_putsTheWriterInSchedIdle_notTheAdminApiNorTheEventLoopsNorTheJit() throws Exception {
         Map<String, Set<Integer>> policies = policiesAfterAChange("priorities-idle", Map.of("CONTROL_PRIORITY", "idle"));
 
         assertThat(policies.get("sluice-admin-wr")).as("the registry's writer").containsExactly(SCHED_IDLE);
         assertThat(policies.get("sluice-replicas")).as("discovery's peer lookups").containsExactly(SCHED_IDLE);
-        assertThat(policies.get("sluice-takeover")).as("the thread that takes over changes the writer could not start")
-                .containsExactly(SCHED_OTHER);
         assertThat(policies.get("vert.x-eventloo")).as("the admin API's event loop, which answers ping")
                 .containsExactly(SCHED_OTHER);
         assertThat(policies.get("sluice-proxy-N-")).as("the proxy's event loops").containsExactly(SCHED_OTHER);

@@ -27,30 +27,14 @@ public final class ControlThreads {
         idle = scheduling;
     }
 
-    /** Whether control-plane threads started from now on go to {@code SCHED_IDLE} ({@link #scheduleIdle}). */
-    public static boolean idleRequested() {
-        return idle != null;
-    }
-
     /** A factory of control-plane threads, each named {@code name}: daemons at the lowest priority. */
     public static ThreadFactory named(String name) {
-        return r -> daemon(idleFirst(r), name);
-    }
-
-    /**
-     * Like {@link #named}, but its threads stay in the normal class even after
-     * {@link #scheduleIdle}: for the work that must not wait for an idle core (taking over a
-     * change that an idle thread could not start in time).
-     */
-    public static ThreadFactory neverIdle(String name) {
-        return r -> daemon(r, name);
-    }
-
-    private static Thread daemon(Runnable body, String name) {
-        Thread thread = new Thread(body, name);
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        return thread;
+        return r -> {
+            Thread thread = new Thread(idleFirst(r), name);
+            thread.setDaemon(true);
+            thread.setPriority(Thread.MIN_PRIORITY);
+            return thread;
+        };
     }
 
     /**
