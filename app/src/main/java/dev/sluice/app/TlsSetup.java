@@ -2,8 +2,10 @@ package dev.sluice.app;
 
 import dev.sluice.admin.CertificateAdmin;
 import dev.sluice.proxy.TlsContexts;
+import dev.sluice.proxy.Transport;
 import dev.sluice.tls.CertificateStore;
 import dev.sluice.tls.TlsCertificate;
+import io.netty.handler.ssl.OpenSsl;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +13,7 @@ import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,6 +39,11 @@ final class TlsSetup implements CertificateAdmin {
         List<String> alpn = settings.enableH2() ? List.of("h2", "http/1.1") : List.of("http/1.1");
         CertificateStore store = CertificateStore.load(settings.certsDir(), settings.secretsDir(),
                 settings.preferredCertificate(), alpn, w -> log.println("warning: " + w));
+        if (!OpenSsl.isAvailable() && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+            log.println("warning: OpenSSL (netty-tcnative) is not available here ("
+                    + Transport.rootCause(OpenSsl.unavailabilityCause()) + "); TLS uses the JDK's, which takes more CPU. "
+                    + Transport.NATIVE_WORKDIR_HINT);
+        }
         return new TlsSetup(store, settings, alpn, log);
     }
 

@@ -39,6 +39,16 @@ public enum Transport {
      */
     public static final String PROPERTY = "sluice.transport";
 
+    /**
+     * What to do when a native library does not load: Netty unpacks each into the temporary
+     * directory first.
+     */
+    public static final String NATIVE_WORKDIR_HINT = "Netty unpacks its native libraries into java.io.tmpdir:"
+            + " where that cannot be written (a read-only root filesystem), mount a tmpfs on /tmp"
+            + " or set -Dio.netty.native.workdir=DIR";
+
+    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+
     /** The transport {@link #PROPERTY} asks for, or epoll where it loads; no warnings. */
     public static Transport best() {
         return choose(System.getProperty(PROPERTY), warning -> { });
@@ -67,10 +77,26 @@ public enum Transport {
             if (requested != null && !requested.isBlank()) {
                 warnings.accept("TRANSPORT=epoll: native epoll is not available here ("
                         + Epoll.unavailabilityCause() + "); using nio");
+            } else if (LINUX) {
+                // on Linux epoll is expected: most often Netty could not unpack its library
+                warnings.accept("native epoll is not available here (" + rootCause(Epoll.unavailabilityCause())
+                        + "); using nio, which takes more CPU per request. " + NATIVE_WORKDIR_HINT);
             }
             return NIO;
         }
         return wanted;
+    }
+
+    /** The innermost cause of {@code t}, as its class and message ("none given" for {@code null}). */
+    public static String rootCause(Throwable t) {
+        if (t == null) {
+            return "none given";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     /**
