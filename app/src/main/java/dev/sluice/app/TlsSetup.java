@@ -13,7 +13,6 @@ import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +38,7 @@ final class TlsSetup implements CertificateAdmin {
         List<String> alpn = settings.enableH2() ? List.of("h2", "http/1.1") : List.of("http/1.1");
         CertificateStore store = CertificateStore.load(settings.certsDir(), settings.secretsDir(),
                 settings.preferredCertificate(), alpn, w -> log.println("warning: " + w));
-        if (!OpenSsl.isAvailable() && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+        if (!OpenSsl.isAvailable() && Transport.onLinux()) {
             log.println("warning: OpenSSL (netty-tcnative) is not available here ("
                     + Transport.rootCause(OpenSsl.unavailabilityCause()) + "); TLS uses the JDK's, which takes more CPU. "
                     + Transport.NATIVE_WORKDIR_HINT);

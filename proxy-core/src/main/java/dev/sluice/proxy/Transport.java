@@ -49,6 +49,11 @@ public enum Transport {
 
     private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 
+    /** Whether this JVM runs on Linux, where Sluice's native libraries (epoll, OpenSSL) are expected to load. */
+    public static boolean onLinux() {
+        return LINUX;
+    }
+
     /** The transport {@link #PROPERTY} asks for, or epoll where it loads; no warnings. */
     public static Transport best() {
         return choose(System.getProperty(PROPERTY), warning -> { });
