@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What one change costs Sluice in CPU, by thread: Sluice alone on core 0 with 76 services, one
 # keep-alive client (changer.py, core 1) sending RATE reconfigure / remove calls per second; after
-# WARM seconds of that, the CPU each thread group used over MEASURE seconds, per change. No proxy
+# WARM seconds of that, the CPU each thread group used over MEASURE seconds, per change (threads
+# summed by name with digits made N, as common.sh's thread_ticks: the JIT's C1 and C2 are one row). No proxy
 # traffic: on one shared core, what the control plane spends here is what the event loops wait
 # for under load (reconfigure.sh measures that wait).
 #
@@ -22,15 +23,6 @@ CLK_TCK=$(getconf CLK_TCK)
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 
-# by_thread PID: "name<TAB>ticks" of PID's threads, the trailing numbers of a name dropped
-# ("C2 CompilerThread0", "sluice-proxy-2-1" -> "sluice-proxy-2"), summed by name.
-by_thread() {
-  local t
-  for t in /proc/"$1"/task/*; do
-    printf '%s\t%s\n' "$(sed 's/#\?[0-9]*$//; s/-$//' "$t/comm")" "$(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}')"
-  done | awk -F'\t' '{ s[$1] += $2 } END { for (k in s) print k "\t" s[k] }' | sort
-}
-
 start_backend
 start_sluice
 for i in $(seq 1 75); do
@@ -40,7 +32,7 @@ taskset -c 1 python3 "$(dirname "$0")/changer.py" admin 127.0.0.1:18192 "$RATE" 
 PIDS+=("$!")
 sleep "$WARM"
 n0=$(wc -l <"$WORK/changes.txt")
-by_thread "$SLUICE_PID" >"$WORK/t0"
+thread_ticks "$SLUICE_PID" >"$WORK/t0"
 if [[ -n ${ASYNC_PROFILER:-} ]]; then
   # the inner quotes keep jcmd from reading the agent's options as its own key=value arguments
   jcmd "$SLUICE_PID" JVMTI.agent_load "$ASYNC_PROFILER" \
@@ -48,7 +40,7 @@ if [[ -n ${ASYNC_PROFILER:-} ]]; then
 fi
 sleep "$MEASURE"
 n1=$(wc -l <"$WORK/changes.txt")
-by_thread "$SLUICE_PID" >"$WORK/t1"
+thread_ticks "$SLUICE_PID" >"$WORK/t1"
 changes=$((n1 - n0))
 echo "changes: $changes in ${MEASURE}s after ${WARM}s (answers other than 200 in the whole run: $(grep -vc '^200$' "$WORK/changes.txt" || true))"
 echo "| thread | CPU ms per change |"
