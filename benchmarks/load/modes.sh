@@ -5,6 +5,7 @@
 # CPU µs per request (utime + stime of all its threads over the measured run).
 #
 #   benchmarks/load/modes.sh                 # WARMUP=30 s (Sluice) / 5 s (HAProxy) per mode, DURATION=10 s
+#   MODES=h2 PROXIES=sluice benchmarks/load/modes.sh   # some of the modes (close, tls, h2) or proxies
 #
 # Needs haproxy, nginx, wrk, h2load (nghttp2-client), openssl, taskset, curl.
 set -euo pipefail
@@ -12,6 +13,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WARMUP=${WARMUP:-30}
 DURATION=${DURATION:-10}
 H2_REQUESTS=${H2_REQUESTS:-300000}
+MODES=${MODES:-"close tls h2"}
+PROXIES=${PROXIES:-"haproxy sluice"}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/app/target/sluice.jar}
 SLUICE_JVM_OPTS=${SLUICE_JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"}
 SLUICE_JAVA=${SLUICE_JAVA:-java} # the JVM that runs Sluice (the image runs Java 25)
@@ -59,7 +62,7 @@ h2_run() { # h2_run PROXY
 
 echo "| proxy | mode | req/s | proxy CPU µs/req |"
 echo "|---|---|---:|---:|"
-for proxy in haproxy sluice; do
+for proxy in $PROXIES; do
   if [[ $proxy == haproxy ]]; then
     taskset -c 0 haproxy -f "$WORK/proxy.cfg" >"$WORK/haproxy.log" 2>&1 &
     WARM=5
@@ -72,8 +75,13 @@ for proxy in haproxy sluice; do
   PIDS+=("$PP")
   for _ in $(seq 1 300); do curl -s -o /dev/null http://127.0.0.1:18191/ && break; sleep 0.2; done
   # every mode is warmed as long as the first: the JIT compiles the TLS and h2 paths only once they run
-  wrk_run "$proxy" "new connection per request" http://127.0.0.1:18191/ -H "Connection: close"
-  wrk_run "$proxy" "TLS keep-alive (HTTP/1.1)" https://127.0.0.1:18192/
-  h2_run "$proxy"
+  for mode in $MODES; do
+    case $mode in
+      close) wrk_run "$proxy" "new connection per request" http://127.0.0.1:18191/ -H "Connection: close" ;;
+      tls) wrk_run "$proxy" "TLS keep-alive (HTTP/1.1)" https://127.0.0.1:18192/ ;;
+      h2) h2_run "$proxy" ;;
+      *) echo "modes.sh: unknown mode '$mode' (expected close, tls, h2)" >&2; exit 2 ;;
+    esac
+  done
   stop_pid "$PP"
 done

@@ -1,5 +1,6 @@
 package dev.sluice.proxy;
 
+import dev.sluice.routing.Timeouts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -12,6 +13,7 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * After the TLS handshake, what the client chose by ALPN: {@code h2} turns the connection into
@@ -22,11 +24,16 @@ import java.util.function.Function;
 final class Http2Streams extends ApplicationProtocolNegotiationHandler {
 
     private final Function<ConnectionInfo, HttpClientHandler> handlers;
+    private final Supplier<Timeouts> timeouts;
 
-    /** @param handlers the handler of one stream, given what the streams of its connection share */
-    Http2Streams(Function<ConnectionInfo, HttpClientHandler> handlers) {
+    /**
+     * @param handlers the handler of one stream, given what the streams of its connection share
+     * @param timeouts the frontend's timeouts as of now (null once it is gone), for {@link H2IdleTimeout}
+     */
+    Http2Streams(Function<ConnectionInfo, HttpClientHandler> handlers, Supplier<Timeouts> timeouts) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.handlers = handlers;
+        this.timeouts = timeouts;
     }
 
     @Override
@@ -45,6 +52,7 @@ final class Http2Streams extends ApplicationProtocolNegotiationHandler {
         // the responses finished in one round leave in one TLS write and one send, not one each.
         p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         p.addLast("h2", Http2FrameCodecBuilder.forServer().build());
+        p.addLast("h2-idle", new H2IdleTimeout(timeouts));
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

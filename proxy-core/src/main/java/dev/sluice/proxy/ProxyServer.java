@@ -260,7 +260,11 @@ public final class ProxyServer implements AutoCloseable {
                     ch.attr(TlsTermination.TLS).set(Boolean.TRUE);
                     ch.pipeline().addLast("tls", new TlsTermination(bindContexts.getOrDefault(key, tls)));
                     ch.pipeline().addLast("alpn", new Http2Streams(
-                            connection -> HttpClientHandler.forStream(runtime, frontend, connection)));
+                            connection -> HttpClientHandler.forStream(runtime, frontend, connection),
+                            () -> {
+                                Frontend f = runtime.table().frontend(frontend);
+                                return f == null ? null : f.timeouts();
+                            }));
                 }
                 ch.pipeline().addLast("request-start", handler.requestStartWatcher());
                 ClientConnectionCodec.addLast(ch.pipeline(), config, MAX_DECODED_PIPELINE);
