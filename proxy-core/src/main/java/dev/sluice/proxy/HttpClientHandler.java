@@ -151,7 +151,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             traffic.increment(stripe, Traffic.OPEN);
             counted = true;
         }
-        requestWait.start(traffic, stripe);
+        requestWait.start(traffic, stripe, ctx.channel().hasAttr(TlsTermination.TLS));
         ctx.fireChannelActive();
     }
 
@@ -326,8 +326,12 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && !done.isSuccess() && traffic != null) {
-            traffic.increment(stripe, Traffic.TLS_FAILED_HANDSHAKES);
+        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done) {
+            if (done.isSuccess()) {
+                requestWait.onHandshakeDone();
+            } else if (traffic != null) {
+                traffic.increment(stripe, Traffic.TLS_FAILED_HANDSHAKES);
+            }
         }
         if (evt instanceof ChannelInputShutdownEvent) {
             // The decoder before this handler has passed on all it could decode by now.

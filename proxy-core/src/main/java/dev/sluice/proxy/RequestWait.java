@@ -12,7 +12,10 @@ import io.netty.channel.ChannelOutboundBuffer;
  * {@code timeout http-request} for the first request (answered with a 408 when it does not
  * arrive in time), {@code timeout http-keep-alive} between requests (then the connection is
  * closed silently) until the next request's first byte, from which {@code timeout http-request}
- * applies again, with the 408; and no wait at all once the client has shut its output. Whether
+ * applies again, with the 408; and no wait at all once the client has shut its output. On a TLS
+ * bind the TLS handshake comes first, under {@code timeout client} (HAProxy's handshake timeout
+ * falls back to it), and ends in a silent close: no HTTP answer can be sent before the handshake
+ * is done. Whether
  * the connection still waits (no exchange current, nothing pending, not closing), its frontend
  * and how it ends are its {@link HttpClientHandler}'s, which it asks.
  *
@@ -36,6 +39,8 @@ final class RequestWait {
     private boolean awaitingNextRequest;
     /** The client shut its output: answer what was received, then close. */
     private boolean clientInputEnded;
+    /** A TLS connection whose handshake is not done yet. */
+    private boolean handshaking;
 
     RequestWait(HttpClientHandler handler) {
         this.handler = handler;
@@ -82,11 +87,25 @@ final class RequestWait {
         timer.set(f.timeouts().effectiveHttpRequestMs());
     }
 
-    /** The connection is open: waits for its first request; a 408 counts in {@code traffic}. */
-    void start(Traffic traffic, int stripe) {
+    /**
+     * The connection is open: waits for its first request, or first for the end of its TLS
+     * handshake ({@code tls}); a 408 counts in {@code traffic}.
+     */
+    void start(Traffic traffic, int stripe, boolean tls) {
         this.traffic = traffic;
         this.stripe = stripe;
+        this.handshaking = tls;
         arm();
+    }
+
+    /** The TLS handshake is done: the wait for the first request begins. */
+    void onHandshakeDone() {
+        if (handshaking) {
+            handshaking = false;
+            if (handler.awaitsRequest() && firstRequest) {
+                arm();
+            }
+        }
     }
 
     /**
@@ -97,6 +116,12 @@ final class RequestWait {
     private void arm() {
         Frontend f = handler.frontendOf(handler.runtime().table());
         if (f == null) {
+            return;
+        }
+        if (handshaking) {
+            answers408 = false;
+            awaitingNextRequest = false;
+            timer.set(f.timeouts().clientMs());
             return;
         }
         long ms = firstRequest ? f.timeouts().effectiveHttpRequestMs() : f.timeouts().effectiveKeepAliveMs();

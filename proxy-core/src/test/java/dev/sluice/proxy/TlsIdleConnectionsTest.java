@@ -19,6 +19,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,12 +28,14 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * An HTTP/2 client connection that waits is closed as HAProxy closes it: after
+ * Idle connections to a TLS bind are closed as HAProxy closes them. Before the handshake is done,
+ * after {@code timeout client}, silently: no plaintext HTTP answer. An HTTP/2 connection: after
  * {@code timeout http-request} before its first stream, after {@code timeout http-keep-alive}
  * once its last stream has ended, each time with a GOAWAY (NO_ERROR) naming the last stream
- * taken; never while a stream is open. The client here writes raw frames over TLS with ALPN h2.
+ * taken; never while a stream is open. The HTTP/2 client here writes raw frames over TLS with
+ * ALPN h2.
  */
-class H2IdleTimeoutTest {
+class TlsIdleConnectionsTest {
 
     private static final int DATA = 0;
     private static final int HEADERS = 1;
@@ -52,8 +55,8 @@ class H2IdleTimeoutTest {
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
                 .build();
-        // distinct waits, so that which one closed the connection shows; timeout client is far longer
-        String text = "defaults\n mode http\n timeout connect 2s\n timeout client 30s\n timeout server 30s\n"
+        // distinct waits, so that which one closed the connection shows
+        String text = "defaults\n mode http\n timeout connect 2s\n timeout client 2500ms\n timeout server 30s\n"
                 + " timeout http-request 400ms\n timeout http-keep-alive 1500ms\n"
                 + "frontend fe\n default_backend app\n"
                 + "backend app\n server a 127.0.0.1:" + backend.port() + "\n";
@@ -79,7 +82,7 @@ class H2IdleTimeoutTest {
             Frame goaway = only(frames, GOAWAY);
             assertThat(goaway.lastStreamId()).isZero();
             assertThat(goaway.errorCode()).isZero();
-            // http-request (400 ms), not http-keep-alive (1500 ms) nor client (30 s)
+            // http-request (400 ms), not http-keep-alive (1500 ms) nor client (2500 ms)
             assertThat(ms).isGreaterThanOrEqualTo(350).isLessThan(1400);
         }
     }
@@ -101,20 +104,49 @@ class H2IdleTimeoutTest {
             Frame goaway = only(frames, GOAWAY);
             assertThat(goaway.lastStreamId()).isEqualTo(1);
             assertThat(goaway.errorCode()).isZero();
-            assertThat(ms).isGreaterThanOrEqualTo(1400);
+            assertThat(ms).isGreaterThanOrEqualTo(1400).isLessThan(2400);
         }
     }
 
     @Test
     void anOpenStreamLongerThanBothWaits_isAnswered_andTheConnectionClosesOnlyAfterIt() throws Exception {
         try (SSLSocket socket = h2Connection()) {
-            request(socket, 1, "/slow?ms=2500");
+            request(socket, 1, "/slow?ms=2000");
             List<Frame> frames = readUntilClosed(socket);
-            assertThat(body(frames, 1)).contains("slow=2500");
+            assertThat(body(frames, 1)).contains("slow=2000");
             int answered = indexOfEnd(frames, 1);
             int goaway = frames.indexOf(only(frames, GOAWAY));
             assertThat(answered).isNotNegative().isLessThan(goaway);
             assertThat(frames.get(goaway).lastStreamId()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void beforeTheHandshake_theConnectionIsClosedAfterTimeoutClient_withoutAnAnswer() throws Exception {
+        for (byte[] sent : List.of(new byte[0], new byte[] {0x16, 0x03, 0x01, 0x00})) { // nothing; a ClientHello's start
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(sent);
+                long t0 = System.nanoTime();
+                byte[] received = socket.getInputStream().readAllBytes();
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                // not a plaintext "HTTP/1.1 408" on a TLS port after http-request (400 ms)
+                assertThat(new String(received, StandardCharsets.ISO_8859_1)).isEmpty();
+                assertThat(ms).isGreaterThanOrEqualTo(2400);
+            }
+        }
+    }
+
+    @Test
+    void afterTheHandshake_anHttp11ConnectionWithoutARequest_gets408AfterTimeoutHttpRequest() throws Exception {
+        try (SSLSocket socket = (SSLSocket) TrustAll.context().getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            long t0 = System.nanoTime();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(answer).startsWith("HTTP/1.1 408");
+            assertThat(ms).isGreaterThanOrEqualTo(350).isLessThan(2400);
         }
     }
 
