@@ -14,11 +14,14 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * The answer of one exchange as its client receives it: interim (1xx) responses, passed on to
- * HTTP/1.1 clients only; the final head, rewritten for the client (hop-by-hop headers removed,
+ * HTTP/1.1 and HTTP/2 clients (not HTTP/1.0 ones); the final head, rewritten for the client (hop-by-hop headers removed,
  * the {@code http-response} rules applied, the persistence cookie set, the body framed for the
  * client's HTTP version); Sluice's own answers; and whether the client connection stays open
  * after the answer. What the origin connection does is the {@link Exchange}'s.
@@ -91,13 +94,21 @@ final class ClientResponse {
         return started;
     }
 
-    /** The head of a 1xx interim response: an HTTP/1.0 client does not get it. */
+    /**
+     * The head of a 1xx interim response: an HTTP/1.0 client does not get it; an HTTP/2 stream
+     * gets it as a HEADERS frame that does not end the stream (the HTTP/1 codec of a stream takes
+     * no interim head but a whole 100, and would end the stream with any other).
+     */
     void interim(HttpResponse response) {
         informational = true;
-        if (!http10) {
-            client.write(response, client.voidPromise());
-        } else {
+        if (http10) {
             ReferenceCountUtil.release(response);
+        } else if (!http1Connection) {
+            Http2Headers headers = HttpConversionUtil.toHttp2Headers(response, true);
+            ReferenceCountUtil.release(response);
+            client.write(new DefaultHttp2HeadersFrame(headers, false), client.voidPromise());
+        } else {
+            client.write(response, client.voidPromise());
         }
     }
 
@@ -109,8 +120,10 @@ final class ClientResponse {
         // The end of a 1xx interim response: the real response follows.
         if (content instanceof LastHttpContent) {
             informational = false;
-            if (!http10) {
+            if (http1Connection && !http10) {
                 client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
+            }
+            if (!http10) {
                 client.flush();
             }
         }
