@@ -207,9 +207,12 @@ public final class Main {
         out.println("sluice " + Version.get() + " started (" + sluice.describe() + "; TLS: " + tls.describe()
                 + "; admin API on " + settings.adminBind() + ':' + admin.port() + "; discovery: " + discovery.role() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
+        long graceMs = settings.stopGraceSeconds() * 1000L;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             discovery.close();
             admin.close();
+            // SIGTERM (docker stop, a rolling update): no new connection, what is in flight finishes
+            sluice.drain(graceMs);
             sluice.close();
             if (accessLog != null) {
                 accessLog.close();

@@ -37,13 +37,16 @@ import java.util.Map;
  *                             threads in Linux's {@code SCHED_IDLE} class ({@code IdleScheduling}), so that
  *                             they give way to the event loops; {@code normal} (the default) leaves them
  *                             competing
+ * @param stopGraceSeconds     {@code STOP_GRACE_PERIOD}: on SIGTERM, how long requests in flight may take
+ *                             to finish after the binds have closed (default 8, under Docker's 10 s
+ *                             before SIGKILL; 0 stops at once)
  */
 record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String adminBind, int adminPort,
                 AdminCredentials adminCredentials, Path stateDir, ServiceEnvironment services,
                 EmbeddedOverrides embedded, Path secretsDir, List<java.net.InetSocketAddress> resolvers,
                 Path certsDir, String preferredCertificate, boolean enableH2, int defaultPortCount,
                 String caFile, Observability observability, ClusterSettings cluster, String transport,
-                boolean controlIdle) {
+                boolean controlIdle, int stopGraceSeconds) {
 
     /** Every variable Settings reads; each has the flag {@code --lower-case-name}. */
     static final List<String> VARIABLES = List.of("DEFAULT_PORTS", "BIND_PORTS", "ADMIN_PORT", "ADMIN_BIND",
@@ -53,7 +56,7 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
             "EXTRA_GLOBAL", "EXTRA_FRONTEND", "RESOLVERS", "CERTS_DIR", "PREFERRED_CERTIFICATE", "ENABLE_H2",
             "SSL_BIND_OPTIONS", "SSL_BIND_CIPHERS", "CA_FILE", "STATS_USER", "STATS_PASS", "STATS_URI", "DEBUG",
             "LOG_FORMAT", "LOG_FILE", "DISCOVERY", "DOCKER_HOST", "DISCOVERY_INTERVAL", "SERVICE_NAME",
-            "LISTENER_ADDRESS", "RELOAD_INTERVAL", "TRANSPORT", "CONTROL_PRIORITY",
+            "LISTENER_ADDRESS", "RELOAD_INTERVAL", "TRANSPORT", "CONTROL_PRIORITY", "STOP_GRACE_PERIOD",
             Environment.SECRETS_DIR);
     static final List<String> FLAGS = VARIABLES.stream().map(Environment::flag).toList();
     static final String DEFAULT_PORTS = "80,443:ssl";
@@ -90,7 +93,8 @@ record Settings(List<Bind> servicesBinds, boolean portsFromEnvironment, String a
                 dev.sluice.proxy.Resolvers.parse(env.get("RESOLVERS")), Path.of(env.get("CERTS_DIR", "/certs")),
                 env.get("PREFERRED_CERTIFICATE"), env.bool("ENABLE_H2", true), defaultPortCount, env.get("CA_FILE"),
                 Observability.from(env), ClusterSettings.from(env), transport,
-                "idle".equals(env.oneOf("CONTROL_PRIORITY", "normal", List.of("normal", "idle"))));
+                "idle".equals(env.oneOf("CONTROL_PRIORITY", "normal", List.of("normal", "idle"))),
+                env.integer("STOP_GRACE_PERIOD", 8, 0, 3600, "seconds"));
     }
 
     /** {@code 80,443:ssl,8080} as binds on all addresses. */

@@ -127,6 +127,14 @@ public final class Sluice implements AutoCloseable {
         return String.join(", ", parts) + "; " + proxy.transport().label() + " transport";
     }
 
+    /**
+     * A graceful stop: new connections are refused, and requests in flight get up to
+     * {@code graceMs} to finish ({@link ProxyServer#drain}); {@link #close} follows.
+     */
+    public void drain(long graceMs) {
+        proxy.drain(graceMs);
+    }
+
     @Override
     public void close() {
         checks.close();

@@ -4,7 +4,9 @@ import dev.sluice.routing.Timeouts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
 
@@ -17,6 +19,8 @@ import java.util.function.Supplier;
  * expires the connection is closed as a server closes an idle HTTP/2 connection: a GOAWAY
  * (NO_ERROR) naming the last stream it took, then the close. While a stream is open there is no
  * wait: each stream is timed by its own handler ({@code timeout client}, {@code timeout server}).
+ * When Sluice stops ({@link ProxyServer#DRAIN}) the GOAWAY is sent at once and the connection
+ * ends when its open streams have.
  *
  * <p>One per HTTP/2 connection, after its {@link Http2FrameCodec}, whose streams it counts; used
  * only from the connection's event loop; its one {@link LazyTimer} is moved, not scheduled anew,
@@ -29,6 +33,8 @@ final class H2IdleTimeout extends ChannelInboundHandlerAdapter {
     private Http2Connection connection;
     private LazyTimer timer;
     private boolean firstStream = true;
+    /** Sluice is stopping: the GOAWAY is sent, the connection closes once no stream is open. */
+    private boolean draining;
 
     /** @param timeouts the connection's frontend's timeouts as of now, or null if it has none any more */
     H2IdleTimeout(Supplier<Timeouts> timeouts) {
@@ -54,7 +60,11 @@ final class H2IdleTimeout extends ChannelInboundHandlerAdapter {
             @Override
             public void onStreamClosed(Http2Stream stream) {
                 if (connection.numActiveStreams() == 0) {
-                    arm();
+                    if (draining) {
+                        ctx.close();
+                    } else {
+                        arm();
+                    }
                 }
             }
         });
@@ -73,6 +83,20 @@ final class H2IdleTimeout extends ChannelInboundHandlerAdapter {
             // the codec's close: GOAWAY (NO_ERROR, the last stream taken), then the connection
             ctx.close();
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ProxyServer.DRAIN) {
+            // GOAWAY (NO_ERROR, the last stream taken) now; the close once no stream is open
+            draining = true;
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            if (connection.numActiveStreams() == 0) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

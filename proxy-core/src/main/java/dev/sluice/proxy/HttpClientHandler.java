@@ -36,6 +36,8 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private boolean closing;
+    /** Sluice is stopping ({@link ProxyServer#DRAIN}): the connection ends after the exchange in flight. */
+    private boolean draining;
     private ConnectionInfo connection;
     private RoutingTable cachedTable;
     private Frontend cachedFrontend;
@@ -255,7 +257,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
-        if (!keepAlive) {
+        if (!keepAlive || draining) {
             closeAfterFlush();
             return;
         }
@@ -332,6 +334,17 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             } else if (traffic != null) {
                 traffic.increment(stripe, Traffic.TLS_FAILED_HANDSHAKES);
             }
+        }
+        if (evt == ProxyServer.DRAIN) {
+            draining = true;
+            if (exchange == null) {
+                if (!closing) {
+                    closeAfterFlush();
+                }
+            } else {
+                toClient.closeAfter(); // "Connection: close" on the answer, if its head is still to come
+            }
+            return;
         }
         if (evt instanceof ChannelInputShutdownEvent) {
             // The decoder before this handler has passed on all it could decode by now.

@@ -47,6 +47,17 @@ public final class ProxyServer implements AutoCloseable {
     static final int MAX_DECODED_PIPELINE = 8192;
     /** How long {@link #close} waits for connections to close, per step. */
     private static final long CLOSE_WAIT_MS = 2000;
+    /**
+     * The user event {@link #drain} fires on each client connection: an HTTP/1 connection ends
+     * after the exchange in flight (at once when idle), an HTTP/2 connection sends GOAWAY and ends
+     * after its open streams; others (tunnels, tcp) go on until they end or the drain does.
+     */
+    static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DRAIN";
+        }
+    };
 
     private final Transport transport;
     private final EventLoopGroup group;
@@ -60,6 +71,8 @@ public final class ProxyServer implements AutoCloseable {
     /** Every open client connection (a group drops a connection when it closes), for {@link #close}. */
     private final ChannelGroup clients = new DefaultChannelGroup("sluice-clients", GlobalEventExecutor.INSTANCE);
     private final Map<BindKey, Channel> listeners = new LinkedHashMap<>();
+    /** Set by {@link #drain}: no bind is opened any more. */
+    private boolean draining;
     private final ConnectionLimit globalLimit = ConnectionLimit.global();
     private final Map<String, ConnectionLimit> connectionLimits = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -137,7 +150,7 @@ public final class ProxyServer implements AutoCloseable {
         List<BindKey> opened = new ArrayList<>();
         try {
             for (BindKey key : wanted) {
-                if (!listeners.containsKey(key)) {
+                if (!draining && !listeners.containsKey(key)) {
                     listeners.put(key, bind(key));
                     opened.add(key);
                 }
@@ -291,6 +304,34 @@ public final class ProxyServer implements AutoCloseable {
                 ch.pipeline().addLast("proxy", new TcpClientHandler(runtime, frontend));
             }
         };
+    }
+
+    /**
+     * A graceful stop, before {@link #close}: closes every bind (new connections are refused),
+     * then lets what is in flight finish (see {@link #DRAIN}) and returns once every client
+     * connection has ended, or after {@code graceMs}, whichever comes first. Waits: not for an
+     * event loop's thread.
+     */
+    public void drain(long graceMs) {
+        synchronized (this) {
+            draining = true;
+            for (Channel ch : listeners.values()) {
+                ch.close().awaitUninterruptibly();
+            }
+            listeners.clear();
+        }
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DRAIN));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+        while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override
