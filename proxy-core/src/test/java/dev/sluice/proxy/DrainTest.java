@@ -7,21 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.proxy.RawH2Client.Frame;
-import dev.sluice.routing.Bind;
-import dev.sluice.routing.RoutingCompiler;
-import dev.sluice.routing.config.ConfigParser;
-import dev.sluice.routing.config.ProxyConfig;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,36 +26,20 @@ import java.util.concurrent.TimeUnit;
  */
 class DrainTest {
 
-    private TestBackend backend;
-    private SelfSignedCertificate cert;
-    private ProxyServer proxy;
+    private TlsFrontend frontend;
     private int plainPort;
     private int tlsPort;
 
     @BeforeEach
     void setUp() throws Exception {
-        backend = TestBackend.start("app");
-        cert = new SelfSignedCertificate("h2.test");
-        SslContext tls = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
-                .build();
-        String text = "defaults\n mode http\n timeout connect 2s\n timeout client 30s\n timeout server 30s\n"
-                + "frontend fe\n default_backend app\n"
-                + "backend app\n server a 127.0.0.1:" + backend.port() + "\n";
-        ProxyConfig config = ConfigParser.parse(text, "drain.cfg", Path.of(".")).config()
-                .withBinds("fe", List.of(new Bind("127.0.0.1", 0, false), new Bind("127.0.0.1", 0, true)));
-        proxy = ProxyServer.start(RoutingCompiler.compile(config, null), 1, sni -> tls);
-        plainPort = proxy.ports("fe").get(0);
-        tlsPort = proxy.ports("fe").get(1);
+        frontend = TlsFrontend.start(" timeout client 30s\n timeout server 30s\n", true);
+        plainPort = frontend.plainPort;
+        tlsPort = frontend.tlsPort;
     }
 
     @AfterEach
     void tearDown() {
-        proxy.close();
-        backend.close();
-        cert.delete();
+        frontend.close();
     }
 
     @Test
@@ -75,7 +50,7 @@ class DrainTest {
             busy.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n");
             Thread.sleep(300); // the slow request has reached the server
             long t0 = System.nanoTime();
-            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> proxy.drain(20_000));
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> frontend.proxy.drain(20_000));
 
             assertThat(idle.isClosedByServer()).isTrue();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
@@ -96,7 +71,7 @@ class DrainTest {
         try (RawH2Client h2 = new RawH2Client(tlsPort)) {
             h2.request(1, "GET", "/slow?ms=1500", Map.of(), true);
             Thread.sleep(300);
-            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> proxy.drain(20_000));
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> frontend.proxy.drain(20_000));
             List<Frame> frames = h2.readUntilClosed();
             Frame goaway = only(frames, GOAWAY);
             assertThat(goaway.errorCode()).isZero();

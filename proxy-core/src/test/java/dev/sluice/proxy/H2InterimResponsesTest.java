@@ -5,20 +5,11 @@ import static dev.sluice.proxy.RawH2Client.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.proxy.RawH2Client.Frame;
-import dev.sluice.routing.Bind;
-import dev.sluice.routing.RoutingCompiler;
-import dev.sluice.routing.config.ConfigParser;
-import dev.sluice.routing.config.ProxyConfig;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -29,34 +20,18 @@ import java.util.Map;
  */
 class H2InterimResponsesTest {
 
-    private TestBackend backend;
-    private SelfSignedCertificate cert;
-    private ProxyServer proxy;
+    private TlsFrontend frontend;
     private int port;
 
     @BeforeEach
     void setUp() throws Exception {
-        backend = TestBackend.start("app");
-        cert = new SelfSignedCertificate("h2.test");
-        SslContext tls = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
-                .build();
-        String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
-                + "frontend fe\n default_backend app\n"
-                + "backend app\n server a 127.0.0.1:" + backend.port() + "\n";
-        ProxyConfig config = ConfigParser.parse(text, "h2-interim.cfg", Path.of(".")).config()
-                .withBinds("fe", List.of(new Bind("127.0.0.1", 0, true)));
-        proxy = ProxyServer.start(RoutingCompiler.compile(config, null), 1, sni -> tls);
-        port = proxy.ports("fe").get(0);
+        frontend = TlsFrontend.start(" timeout client 10s\n timeout server 10s\n", false);
+        port = frontend.tlsPort;
     }
 
     @AfterEach
     void tearDown() {
-        proxy.close();
-        backend.close();
-        cert.delete();
+        frontend.close();
     }
 
     @Test
