@@ -21,10 +21,10 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The answer of one exchange as its client receives it: interim (1xx) responses, passed on to
- * HTTP/1.1 and HTTP/2 clients (not HTTP/1.0 ones); the final head, rewritten for the client (hop-by-hop headers removed,
- * the {@code http-response} rules applied, the persistence cookie set, the body framed for the
- * client's HTTP version); Sluice's own answers; and whether the client connection stays open
- * after the answer. What the origin connection does is the {@link Exchange}'s.
+ * HTTP/1.1 and HTTP/2 clients (not HTTP/1.0 ones); the final head, rewritten for the client
+ * (hop-by-hop headers removed, the {@code http-response} rules applied, the persistence cookie
+ * set, the body framed for the client's HTTP version); Sluice's own answers; and whether the
+ * client connection stays open after the answer. What the origin connection does is the {@link Exchange}'s.
  *
  * <p>One object per client connection, owned by its {@link HttpClientHandler} and
  * {@linkplain #begin begun} again for each of its requests (there is one exchange at a time), so
