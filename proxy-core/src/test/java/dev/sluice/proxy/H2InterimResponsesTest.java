@@ -49,7 +49,8 @@ class H2InterimResponsesTest {
             h2.data(1, "hello".getBytes(StandardCharsets.US_ASCII), true);
             List<Frame> rest = h2.readStream(1);
             Frame last = rest.get(rest.size() - 1);
-            assertThat(last.type()).as("the stream ends with the answer, not a reset: %s", rest).isNotEqualTo(RawH2Client.RST_STREAM);
+            assertThat(last.type()).as("the stream ends with the answer, not a reset: %s", rest)
+                    .isNotEqualTo(RawH2Client.RST_STREAM);
             Frame head = rest.stream().filter(f -> f.type() == HEADERS).findFirst().orElseThrow();
             assertThat(head.status()).isEqualTo("200");
             assertThat(body(rest, 1)).contains("received=5");

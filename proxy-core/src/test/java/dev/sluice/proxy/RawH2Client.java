@@ -163,7 +163,8 @@ final class RawH2Client implements AutoCloseable {
         }
 
         int lastStreamId() {
-            return ((payload[0] & 0x7f) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+            return ((payload[0] & 0x7f) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8)
+                    | (payload[3] & 0xff);
         }
 
         int errorCode() {

@@ -77,7 +77,8 @@ class TlsIdleConnectionsTest {
             h2.request(1, "GET", "/slow?ms=2500", Map.of(), true);
             List<Frame> frames = h2.readUntilClosed();
             assertThat(body(frames, 1)).contains("slow=2500");
-            int answered = frames.indexOf(frames.stream().filter(f -> f.streamId() == 1 && f.endStream()).findFirst().orElseThrow());
+            int answered = frames.indexOf(frames.stream()
+                    .filter(f -> f.streamId() == 1 && f.endStream()).findFirst().orElseThrow());
             int goaway = frames.indexOf(only(frames, GOAWAY));
             assertThat(answered).isNotNegative().isLessThan(goaway);
             assertThat(frames.get(goaway).lastStreamId()).isEqualTo(1);
@@ -86,7 +87,8 @@ class TlsIdleConnectionsTest {
 
     @Test
     void beforeTheHandshake_theConnectionIsClosedAfterTimeoutClient_withoutAnAnswer() throws Exception {
-        for (byte[] sent : List.of(new byte[0], new byte[] {0x16, 0x03, 0x01, 0x00})) { // nothing; a ClientHello's start
+        // nothing at all, then the first bytes of a ClientHello
+        for (byte[] sent : List.of(new byte[0], new byte[] {0x16, 0x03, 0x01, 0x00})) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.setSoTimeout(10_000);
                 socket.getOutputStream().write(sent);
