@@ -31,7 +31,8 @@ class TlsIdleConnectionsTest {
     @BeforeEach
     void setUp() throws Exception {
         frontend = TlsFrontend.start(" timeout client 4s\n timeout server 30s\n"
-                // distinct waits, so that which one closed the connection shows
+                // distinct waits, so that which one closed the connection shows; the bounds below
+                // leave a loaded machine room: they tell the waits apart, not their precision
                 + " timeout http-request 400ms\n timeout http-keep-alive 2s\n", false);
         port = frontend.tlsPort;
     }
@@ -51,7 +52,7 @@ class TlsIdleConnectionsTest {
             assertThat(goaway.lastStreamId()).isZero();
             assertThat(goaway.errorCode()).isZero();
             // http-request (400 ms), not http-keep-alive (2 s) nor client (4 s)
-            assertThat(ms).isGreaterThanOrEqualTo(350).isLessThan(1900);
+            assertThat(ms).isGreaterThanOrEqualTo(250).isLessThan(1900);
         }
     }
 
@@ -67,7 +68,7 @@ class TlsIdleConnectionsTest {
             Frame goaway = only(frames, GOAWAY);
             assertThat(goaway.lastStreamId()).isEqualTo(1);
             assertThat(goaway.errorCode()).isZero();
-            assertThat(ms).isGreaterThanOrEqualTo(1900).isLessThan(3900);
+            assertThat(ms).isGreaterThanOrEqualTo(1500).isLessThan(3900);
         }
     }
 
@@ -97,7 +98,7 @@ class TlsIdleConnectionsTest {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 // not a plaintext "HTTP/1.1 408" on a TLS port after http-request (400 ms)
                 assertThat(new String(received, StandardCharsets.ISO_8859_1)).isEmpty();
-                assertThat(ms).isGreaterThanOrEqualTo(3900);
+                assertThat(ms).isGreaterThanOrEqualTo(3500);
             }
         }
     }
@@ -111,7 +112,7 @@ class TlsIdleConnectionsTest {
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(answer).startsWith("HTTP/1.1 408");
-            assertThat(ms).isGreaterThanOrEqualTo(350).isLessThan(1900);
+            assertThat(ms).isGreaterThanOrEqualTo(250).isLessThan(1900);
         }
     }
 }
