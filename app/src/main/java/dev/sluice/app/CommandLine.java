@@ -43,7 +43,11 @@ record CommandLine(String command, String file, Map<String, String> flags) {
               --listener-address A   Docker Flow Swarm Listener host[:port], comma-separated  [LISTENER_ADDRESS]
               --reload-interval MS   how often the listener is asked, default 5000  [RELOAD_INTERVAL]
               --certs-dir DIR, --preferred-certificate GLOB, --enable-h2 B   certificates of ssl binds
+              --resolvers R       DNS servers for server names, e.g. "nameserver dns 127.0.0.11:53"
+                                  (default /etc/resolv.conf)  [RESOLVERS]
               --transport T       epoll (default), io_uring or nio: how the proxy's sockets are driven  [TRANSPORT]
+              --control-priority P   normal (default) or idle: the control plane's threads in SCHED_IDLE  [CONTROL_PRIORITY]
+              --stop-grace-period S   seconds requests in flight get to finish on SIGTERM, default 8  [STOP_GRACE_PERIOD]
             Every option X-Y is also the variable X_Y; a secret SECRETS_DIR/dfp_x_y wins over the variable.""";
 
     static CommandLine parse(String[] args) {

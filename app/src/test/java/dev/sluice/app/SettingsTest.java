@@ -135,6 +135,13 @@ class SettingsTest {
     }
 
     @Test
+    void theUsage_namesEveryFlag() {
+        for (String flag : Settings.FLAGS) {
+            assertThat(CommandLine.USAGE).as("--help").contains("--" + flag);
+        }
+    }
+
+    @Test
     void extraLines_splitAtCommasAndNewlines() {
         assertThat(EmbeddedOverrides.lines("a b, c d\ne f,,")).isEqualTo(List.of("a b", "c d", "e f"));
     }
