@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -320,18 +321,12 @@ public final class ProxyServer implements AutoCloseable {
             }
             listeners.clear();
         }
+        // the binds are closed: no connection joins the group after this
+        ChannelGroupFuture allClosed = clients.newCloseFuture();
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DRAIN));
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
-        while (!clients.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        allClosed.awaitUninterruptibly(graceMs);
     }
 
     @Override
