@@ -8,10 +8,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -359,6 +364,16 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!countsConnection && cause instanceof DecoderException && exchange == null && !closing) {
+            // An HTTP/2 stream's head that does not convert to an HTTP/1.1 request (':authority'
+            // and 'host' that differ, RFC 9113 section 8.3.1): a 400 as for an HTTP/1.1 request
+            // that does not parse, counted and logged, then the stream ends.
+            HttpRequest bad = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/bad-request",
+                    Unpooled.EMPTY_BUFFER);
+            bad.setDecoderResult(DecoderResult.failure(cause.getCause() == null ? cause : cause.getCause()));
+            startExchange(bad);
+            return;
+        }
         ctx.close();
     }
 
