@@ -66,6 +66,9 @@ final class Exchange implements OriginLink.Listener {
     /** Runs the rules, picks the backend and server, and connects. */
     void start() {
         toClient.begin(frontend);
+        if (owner.draining()) {
+            toClient.closeAfter(); // a request that was on its way when the drain began: answered, then the end
+        }
 
         Admission admission = Admission.decide(frontend, view, client.alloc());
         backend = admission.backend();

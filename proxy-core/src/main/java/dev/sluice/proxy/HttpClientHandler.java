@@ -248,6 +248,11 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         e.start();
     }
 
+    /** Sluice is stopping: the exchange in flight is the connection's last. */
+    boolean draining() {
+        return draining;
+    }
+
     String frontendName() {
         return frontendName;
     }
@@ -343,7 +348,9 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
         if (evt == ProxyServer.DRAIN) {
             draining = true;
             if (exchange == null) {
-                if (!closing) {
+                // a connection with part of a request head received waits for the rest (under
+                // timeout http-request) and gets its answer; an idle one ends now
+                if (!closing && !requestWait.requestBegun()) {
                     closeAfterFlush();
                 }
             } else {

@@ -41,6 +41,8 @@ final class RequestWait {
     private boolean clientInputEnded;
     /** A TLS connection whose handshake is not done yet. */
     private boolean handshaking;
+    /** Bytes of a request have arrived while no exchange was current, and its head is not complete yet. */
+    private boolean requestBegun;
 
     RequestWait(HttpClientHandler handler) {
         this.handler = handler;
@@ -67,6 +69,9 @@ final class RequestWait {
                 try {
                     if (awaitingNextRequest) {
                         onNextRequestStarted();
+                    }
+                    if (!requestBegun && handler.awaitsRequest()) {
+                        requestBegun = true;
                     }
                     watcherCtx.fireChannelRead(msg);
                 } finally {
@@ -133,8 +138,14 @@ final class RequestWait {
     /** A request head arrived: the wait is over. */
     void onRequest() {
         awaitingNextRequest = false;
+        requestBegun = false;
         timer.clear();
         firstRequest = false;
+    }
+
+    /** Part of a request has arrived, and no exchange has started for it yet. */
+    boolean requestBegun() {
+        return requestBegun;
     }
 
     /** The client shut its output (the decoder has passed on every request it sent). */

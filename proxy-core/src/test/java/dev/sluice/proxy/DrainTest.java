@@ -67,6 +67,27 @@ class DrainTest {
     }
 
     @Test
+    void http11_aRequestHeadHalfReceived_isStillAnswered_withConnectionClose() throws Exception {
+        try (RawHttpClient idle = new RawHttpClient(plainPort, 10_000);
+             RawHttpClient half = new RawHttpClient(plainPort, 10_000)) {
+            assertThat(idle.get("/before").status()).isEqualTo(200);
+            assertThat(half.get("/first").status()).isEqualTo(200);
+            half.send("GET /second HTTP/1.1\r\nHost: x\r\n");
+            Thread.sleep(300); // the first part has been read
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> frontend.proxy.drain(20_000));
+            assertThat(idle.isClosedByServer()).isTrue();
+
+            half.send("Accept: */*\r\n\r\n");
+            RawHttpClient.Response answer = half.read();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.bodyText()).contains("uri=/second");
+            assertThat(answer.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(half.isClosedByServer()).isTrue();
+            drained.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void http2_aGoawayComesAtOnce_andTheOpenStreamIsStillAnswered() throws Exception {
         try (RawH2Client h2 = new RawH2Client(tlsPort)) {
             h2.request(1, "GET", "/slow?ms=1500", Map.of(), true);
