@@ -158,7 +158,10 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             traffic.increment(stripe, Traffic.OPEN);
             counted = true;
         }
-        requestWait.start(traffic, stripe, ctx.channel().hasAttr(TlsTermination.TLS));
+        if (countsConnection) {
+            // an HTTP/2 stream has its request head from its start: its connection's wait is H2IdleTimeout's
+            requestWait.start(traffic, stripe, ctx.channel().hasAttr(TlsTermination.TLS));
+        }
         ctx.fireChannelActive();
     }
 

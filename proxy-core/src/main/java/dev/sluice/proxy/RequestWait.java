@@ -22,7 +22,8 @@ import io.netty.channel.ChannelOutboundBuffer;
  * <p>One per connection, made with its handler (its {@link #watcher} is asked for before the
  * handler is in the pipeline) and {@linkplain #attach attached} when that is added; used only
  * from the connection's event loop. Its one {@link LazyTimer} is moved, not scheduled anew, per
- * request. It holds no messages.
+ * request. It holds no messages. An HTTP/2 stream's handler never starts it: the stream begins
+ * with its request head, and the connection's waits are {@link H2IdleTimeout}'s.
  */
 final class RequestWait {
 
@@ -162,6 +163,9 @@ final class RequestWait {
     boolean awaitNext() {
         if (clientInputEnded) {
             return false;
+        }
+        if (traffic == null) {
+            return true; // never started: an HTTP/2 stream, which carries one request and waits for none
         }
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         if (out == null || out.totalPendingWriteBytes() == 0) {
