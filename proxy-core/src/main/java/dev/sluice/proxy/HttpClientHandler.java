@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
@@ -157,9 +158,7 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
             traffic.increment(stripe, Traffic.SESSIONS);
             traffic.increment(stripe, Traffic.OPEN);
             counted = true;
-        }
-        if (countsConnection) {
-            // an HTTP/2 stream has its request head from its start: its connection's wait is H2IdleTimeout's
+            // not for an HTTP/2 stream: it begins with its request head, its connection's wait is H2IdleTimeout's
             requestWait.start(traffic, stripe, ctx.channel().hasAttr(TlsTermination.TLS));
         }
         ctx.fireChannelActive();
@@ -374,13 +373,14 @@ final class HttpClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!countsConnection && cause instanceof DecoderException && exchange == null && !closing) {
+        if (!countsConnection && stats == null && !closing && cause instanceof DecoderException
+                && cause.getCause() instanceof Http2Exception) {
             // An HTTP/2 stream's head that does not convert to an HTTP/1.1 request (':authority'
             // and 'host' that differ, RFC 9113 section 8.3.1): a 400 as for an HTTP/1.1 request
             // that does not parse, counted and logged, then the stream ends.
             HttpRequest bad = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/bad-request",
                     Unpooled.EMPTY_BUFFER);
-            bad.setDecoderResult(DecoderResult.failure(cause.getCause() == null ? cause : cause.getCause()));
+            bad.setDecoderResult(DecoderResult.failure(cause.getCause()));
             startExchange(bad);
             return;
         }

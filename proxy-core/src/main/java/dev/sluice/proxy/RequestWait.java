@@ -2,10 +2,13 @@ package dev.sluice.proxy;
 
 import dev.sluice.routing.Frontend;
 import dev.sluice.routing.stats.Traffic;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ByteProcessor;
 
 /**
  * The wait of a client connection for its next request, timed as HAProxy does:
@@ -42,6 +45,8 @@ final class RequestWait {
     private boolean clientInputEnded;
     /** A TLS connection whose handshake is not done yet. */
     private boolean handshaking;
+    /** {@link #start} was called: not for an HTTP/2 stream. */
+    private boolean started;
     /** Bytes of a request have arrived while no exchange was current, and its head is not complete yet. */
     private boolean requestBegun;
 
@@ -71,8 +76,9 @@ final class RequestWait {
                     if (awaitingNextRequest) {
                         onNextRequestStarted();
                     }
-                    if (!requestBegun && handler.awaitsRequest()) {
-                        requestBegun = true;
+                    if (!requestBegun && handler.awaitsRequest() && msg instanceof ByteBuf bytes
+                            && bytes.forEachByte(ByteProcessor.FIND_NON_CRLF) >= 0) {
+                        requestBegun = true; // the decoder skips line ends between requests: they begin none
                     }
                     watcherCtx.fireChannelRead(msg);
                 } finally {
@@ -98,6 +104,7 @@ final class RequestWait {
      * handshake ({@code tls}); a 408 counts in {@code traffic}.
      */
     void start(Traffic traffic, int stripe, boolean tls) {
+        started = true;
         this.traffic = traffic;
         this.stripe = stripe;
         this.handshaking = tls;
@@ -164,8 +171,14 @@ final class RequestWait {
         if (clientInputEnded) {
             return false;
         }
-        if (traffic == null) {
-            return true; // never started: an HTTP/2 stream, which carries one request and waits for none
+        if (!started) {
+            // An HTTP/2 stream: one request. It ends with the answer once the client has ended
+            // its side; a client that keeps its side open after the answer (a request complete
+            // by its length, without END_STREAM) gets timeout http-keep-alive, then a reset.
+            if (ctx.channel() instanceof Http2StreamChannel stream && stream.stream().state().remoteSideOpen()) {
+                arm();
+            }
+            return true;
         }
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         if (out == null || out.totalPendingWriteBytes() == 0) {

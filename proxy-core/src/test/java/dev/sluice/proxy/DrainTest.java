@@ -76,6 +76,7 @@ class DrainTest {
             Thread.sleep(300); // the first part has been read
             CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> frontend.proxy.drain(20_000));
             assertThat(idle.isClosedByServer()).isTrue();
+            Thread.sleep(500); // the drain has reached every connection (one event loop, in turn)
 
             half.send("Accept: */*\r\n\r\n");
             RawHttpClient.Response answer = half.read();
@@ -83,6 +84,21 @@ class DrainTest {
             assertThat(answer.bodyText()).contains("uri=/second");
             assertThat(answer.header("connection")).isEqualToIgnoringCase("close");
             assertThat(half.isClosedByServer()).isTrue();
+            drained.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void http11_lineEndsAfterAnAnswer_beginNoRequest_theConnectionClosesAtOnce() throws Exception {
+        try (RawHttpClient crlf = new RawHttpClient(plainPort, 10_000)) {
+            assertThat(crlf.get("/first").status()).isEqualTo(200);
+            crlf.send("\r\n"); // allowed between requests (RFC 9112 section 2.2), and skipped
+            Thread.sleep(300);
+            long t0 = System.nanoTime();
+            CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> frontend.proxy.drain(20_000));
+            assertThat(crlf.isClosedByServer()).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("not after timeout http-request")
+                    .isLessThan(5_000);
             drained.get(10, TimeUnit.SECONDS);
         }
     }

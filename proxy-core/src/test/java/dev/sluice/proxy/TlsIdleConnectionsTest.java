@@ -73,6 +73,26 @@ class TlsIdleConnectionsTest {
     }
 
     @Test
+    void aStreamTheClientKeepsOpenAfterItsAnswer_isResetAfterTimeoutHttpKeepAlive_thenTheConnectionCloses()
+            throws Exception {
+        try (RawH2Client h2 = new RawH2Client(port)) {
+            // complete by its length, but the client never ends its side (no END_STREAM)
+            h2.request(1, "GET", "/open", Map.of("content-length", "0"), false);
+            List<Frame> frames = h2.readStream(1);
+            assertThat(frames.get(frames.size() - 1).endStream()).as("answered: %s", frames).isTrue();
+            assertThat(body(frames, 1)).contains("uri=/open");
+            long t0 = System.nanoTime();
+            frames = h2.readUntilClosed();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            Frame reset = only(frames, RawH2Client.RST_STREAM);
+            assertThat(reset.streamId()).isEqualTo(1);
+            assertThat(only(frames, GOAWAY).lastStreamId()).isEqualTo(1);
+            // the stream after http-keep-alive (2 s), then the connection after another (before: never)
+            assertThat(ms).isGreaterThanOrEqualTo(3000).isLessThan(7800);
+        }
+    }
+
+    @Test
     void anOpenStreamLongerThanBothWaits_isAnswered_andTheConnectionClosesOnlyAfterIt() throws Exception {
         try (RawH2Client h2 = new RawH2Client(port)) {
             h2.request(1, "GET", "/slow?ms=2500", Map.of(), true);
