@@ -22,9 +22,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactor
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,11 +88,7 @@ class GrpcThroughSluiceTest {
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(echoService())
                 .build().start();
         cert = new SelfSignedCertificate("grpc.test");
-        SslContext tls = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
-                .build();
+        SslContext tls = TlsFrontend.alpnServerContext(cert);
         String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
                 + "frontend fe\n default_backend grpc\n"
                 + "backend grpc\n server g1 127.0.0.1:" + grpc.getPort() + " proto h2\n";

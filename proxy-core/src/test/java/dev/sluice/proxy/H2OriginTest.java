@@ -7,9 +7,7 @@ import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ParseResult;
 import dev.sluice.routing.config.ProxyConfig;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,11 +43,7 @@ class H2OriginTest {
             refusedPort = s.getLocalPort();
         }
         cert = new SelfSignedCertificate("h2.test");
-        SslContext tls = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
-                .build();
+        SslContext tls = TlsFrontend.alpnServerContext(cert);
         String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
                 + "frontend fe\n use_backend refused if { path_beg /refused }\n"
                 + " use_backend impatient if { path_beg /hang /quick }\n default_backend app\n"

@@ -12,6 +12,7 @@ import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * A proxy in front of one {@link TestBackend} ("app"), with a TLS bind that offers h2 and
@@ -36,11 +37,7 @@ final class TlsFrontend implements AutoCloseable {
     private TlsFrontend(String timeouts, boolean plainBind) throws Exception {
         backend = TestBackend.start("app");
         cert = new SelfSignedCertificate("h2.test");
-        SslContext tls = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
-                .build();
+        SslContext tls = alpnServerContext(cert);
         String text = "defaults\n mode http\n timeout connect 2s\n" + timeouts
                 + "frontend fe\n default_backend app\n"
                 + "backend app\n server a 127.0.0.1:" + backend.port() + "\n";
@@ -52,6 +49,15 @@ final class TlsFrontend implements AutoCloseable {
         proxy = ProxyServer.start(RoutingCompiler.compile(config, null), 1, sni -> tls);
         tlsPort = proxy.ports("fe").get(0);
         plainPort = plainBind ? proxy.ports("fe").get(1) : -1;
+    }
+
+    /** A server context for {@code cert} that offers h2 and http/1.1 by ALPN, as Sluice's TLS binds do. */
+    static SslContext alpnServerContext(SelfSignedCertificate cert) throws SSLException {
+        return SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1"))
+                .build();
     }
 
     @Override

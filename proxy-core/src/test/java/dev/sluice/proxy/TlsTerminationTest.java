@@ -7,7 +7,6 @@ import dev.sluice.routing.RoutingCompiler;
 import dev.sluice.routing.config.ConfigParser;
 import dev.sluice.routing.config.ProxyConfig;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,14 +38,8 @@ class TlsTerminationTest {
         backend = TestBackend.start("app");
         shop = new SelfSignedCertificate("shop.test");
         fallback = new SelfSignedCertificate("default.test");
-        io.netty.handler.ssl.ApplicationProtocolConfig alpn = new io.netty.handler.ssl.ApplicationProtocolConfig(
-                io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
-                io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2", "http/1.1");
-        SslContext shopContext = SslContextBuilder.forServer(shop.certificate(), shop.privateKey())
-                .applicationProtocolConfig(alpn).build();
-        SslContext fallbackContext = SslContextBuilder.forServer(fallback.certificate(), fallback.privateKey())
-                .applicationProtocolConfig(alpn).build();
+        SslContext shopContext = TlsFrontend.alpnServerContext(shop);
+        SslContext fallbackContext = TlsFrontend.alpnServerContext(fallback);
         Map<String, SslContext> byName = Map.of("shop.test", shopContext);
         String text = "defaults\n mode http\n timeout connect 2s\n timeout client 10s\n timeout server 10s\n"
                 + "frontend fe\n acl secure ssl_fc\n http-request deny deny_status 403 unless secure\n"
