@@ -105,16 +105,23 @@ if ((TLS)); then
   done
 fi
 
-# window NAME ROUND: one measured window; appends "round name req/s cpu user sys" to $WORK/windows.
+# out_segs: TCP segments this host has sent (Tcp OutSegs in /proc/net/snmp; the idle proxies add
+# next to nothing, so per request it counts the work of the one being driven: 4 with keep-alive,
+# one each way on both of its connections, piggy-backed ACKs; more would mean pure ACKs or split writes)
+out_segs() { awk '$1 == "Tcp:" { if (!h) { for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1 } else print $c }' /proc/net/snmp; }
+
+# window NAME ROUND: one measured window; appends "round name req/s cpu user sys segments" to $WORK/windows.
 window() {
-  local name=$1 round=$2 u0 s0 u1 s1 out n
+  local name=$1 round=$2 u0 s0 u1 s1 out n g0 g1
   read -r u0 s0 < <(user_sys_ticks "${PID[$name]}")
+  g0=$(out_segs)
   out=$(taskset -c 1 wrk -t1 -c50 -d"${WINDOW}s" "$SCHEME://127.0.0.1:${PORT[$name]}${URL_PATH}")
+  g1=$(out_segs)
   read -r u1 s1 < <(user_sys_ticks "${PID[$name]}")
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   if grep -q "Non-2xx\|Socket errors" <<<"$out"; then echo "$name: errors in round $round:" >&2; grep "Non-2xx\|Socket errors" <<<"$out" >&2; fi
   awk -v r="$round" -v nm="$name" -v n="$n" -v w="$WINDOW" -v u=$((u1 - u0)) -v k=$((s1 - s0)) -v hz="$CLK_TCK" \
-    'BEGIN {printf "%d %s %.0f %.2f %.2f %.2f\n", r, nm, n / w, (u + k) / hz * 1e6 / n, u / hz * 1e6 / n, k / hz * 1e6 / n}' \
+    -v g=$((g1 - g0)) 'BEGIN {printf "%d %s %.0f %.2f %.2f %.2f %.3f\n", r, nm, n / w, (u + k) / hz * 1e6 / n, u / hz * 1e6 / n, k / hz * 1e6 / n, g / n}' \
     | tee -a "$WORK/windows" >&2
 }
 
@@ -139,17 +146,17 @@ import sys, statistics, collections
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 by = collections.defaultdict(list)
 rounds = collections.defaultdict(dict)
-for r, name, rps, cpu, user, sys_ in rows:
-    by[name].append((float(rps), float(cpu), float(user), float(sys_)))
+for r, name, rps, cpu, user, sys_, segs in rows:
+    by[name].append((float(rps), float(cpu), float(user), float(sys_), float(segs)))
     rounds[int(r)][name] = float(cpu)
 med = lambda xs: statistics.median(xs)
-print("| proxy | median req/s | median CPU µs/req | min-max CPU µs/req | median user | median system |")
-print("|---|---:|---:|---:|---:|---:|")
+print("| proxy | median req/s | median CPU µs/req | min-max CPU µs/req | median user | median system | TCP segments sent per request |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for name in ("haproxy", "nginx", "sluice"):
     v = by[name]
     cpu = [x[1] for x in v]
     print(f"| {name} | {med([x[0] for x in v]):.0f} | {med(cpu):.2f} | {min(cpu):.2f}-{max(cpu):.2f} "
-          f"| {med([x[2] for x in v]):.2f} | {med([x[3] for x in v]):.2f} |")
+          f"| {med([x[2] for x in v]):.2f} | {med([x[3] for x in v]):.2f} | {med([x[4] for x in v]):.3f} |")
 ratios = [d["sluice"] / min(d["haproxy"], d["nginx"]) for d in rounds.values() if len(d) == 3]
 print()
 print(f"Sluice's CPU per request over the better peer's of the same round: median {med(ratios):.2f}x "
