@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * admin API's timer, never by the data plane) from the totals, as HAProxy's {@code rate},
  * {@code req_rate}, {@code conn_rate} and their {@code _max}, and the most sessions seen at once
  * ({@code smax} of frontends and backends). Every minute the response-time histograms start a new
- * period, so the page's percentiles are recent.
+ * period, so the page's percentiles are recent; in the seconds between, each settles
+ * ({@link dev.sluice.routing.stats.Latency#settle}: the event loop's recording code is compiled
+ * once, early, not again a minute in).
  */
 public final class Rates {
 
@@ -68,12 +70,16 @@ public final class Rates {
                         st.sum(Traffic.REQUESTS), s.state().active());
                 if (roll) {
                     st.latency().roll();
+                } else {
+                    st.latency().settle();
                 }
             }
             sample(key(StatsRow.Type.BACKEND, b.name(), "")).update(t.sum(Traffic.SESSIONS),
                     t.sum(Traffic.REQUESTS), current);
             if (roll) {
                 t.latency().roll();
+            } else {
+                t.latency().settle();
             }
         }
         samples.keySet().retainAll(seen); // names that went away

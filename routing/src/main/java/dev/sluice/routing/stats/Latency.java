@@ -24,6 +24,8 @@ public final class Latency {
     static final long HIGHEST_MICROS = 600_000_000L;
     private static final int DIGITS = 2;
     private static final VarHandle RECORDERS = MethodHandles.arrayElementVarHandle(SingleWriterRecorder[].class);
+    /** How many times {@link #settle} drains, once this has recorded something. */
+    static final int SETTLING_DRAINS = 30;
 
     private final SingleWriterRecorder[] recorders;
     private final Recorder shared = new Recorder(DIGITS, true);
@@ -35,6 +37,8 @@ public final class Latency {
     /** Per recorder, its last interval histogram, handed back to it to be reused; guarded by this. */
     private final Histogram[] recycled;
     private Histogram sharedRecycled;
+    /** Drains done by {@link #settle}; guarded by this. */
+    private int settled;
 
     public Latency(int loops) {
         this.recorders = new SingleWriterRecorder[loops];
@@ -80,6 +84,41 @@ public final class Latency {
         previousRoll.add(atLastRoll);
         atLastRoll.reset();
         atLastRoll.add(total);
+    }
+
+    /**
+     * Moves what was recorded into the total, for the first {@value #SETTLING_DRAINS} calls once
+     * something was recorded, and does nothing after; the stats sampler calls it every second.
+     * What is read is the same either way. Each drain flips the recorders to their other
+     * histogram, and the recording code then takes branches it takes at no other time (the
+     * phaser's other parity, an empty histogram). Flipped first at the minute's {@link #roll},
+     * long after the JIT compiled that code without those branches, the event loop's hottest
+     * compiled code (recording is inlined up to its epoll loop) was thrown away and compiled
+     * again in the middle of steady traffic (six deoptimizations of the loop 61 s after start,
+     * ~120 compilations in 5 s). Flipped every second from the first seconds of traffic, those
+     * branches are part of what the JIT compiles from.
+     */
+    public synchronized void settle() {
+        if (settled >= SETTLING_DRAINS || !recordedAny()) {
+            return;
+        }
+        settled++;
+        drain();
+    }
+
+    /** How many more drains {@link #settle} will do. */
+    synchronized int settlesLeft() {
+        return SETTLING_DRAINS - settled;
+    }
+
+    /** An event loop has recorded here (its recorder exists). */
+    private boolean recordedAny() {
+        for (int i = 0; i < recorders.length; i++) {
+            if (RECORDERS.getAcquire(recorders, i) != null) {
+                return true;
+            }
+        }
+        return false; // the shared recorder is not an event loop's: nothing to settle for it
     }
 
     private void drain() {

@@ -75,4 +75,30 @@ class TrafficTest {
         assertThat(recent.getValueAtPercentile(99)).isBetween(99L, 101L);
         assertThat(latency.total().getTotalCount()).isEqualTo(1002);
     }
+
+    @Test
+    void settling_drainsOnlyOnceALoopHasRecorded_aBoundedNumberOfTimes_andChangesNothingRead() {
+        Latency latency = new Traffic(2).latency();
+        for (int i = 0; i < 2 * Latency.SETTLING_DRAINS; i++) {
+            latency.settle(); // a server without traffic yet: its settling is not used up
+        }
+        assertThat(latency.settlesLeft()).isEqualTo(Latency.SETTLING_DRAINS);
+
+        long recorded = 0;
+        for (int second = 0; second < Latency.SETTLING_DRAINS + 10; second++) {
+            for (int i = 1; i <= 100; i++) {
+                latency.record(i % 2, i * 100L); // 100 µs .. 10 ms
+                recorded++;
+            }
+            latency.settle();
+            if (second == 5 || second == 20) {
+                latency.roll(); // recent(): since the roll before the last one
+            }
+        }
+        assertThat(latency.settlesLeft()).isZero();
+        assertThat(latency.total().getTotalCount()).isEqualTo(recorded);
+        Histogram recent = latency.recent();
+        assertThat(recent.getTotalCount()).as("what came after the first roll, settles or not").isEqualTo(recorded - 600);
+        assertThat(recent.getValueAtPercentile(50)).isBetween(4_900L, 5_100L);
+    }
 }
