@@ -95,8 +95,8 @@ public final class Latency {
      * long after the JIT compiled that code without those branches, the event loop's hottest
      * compiled code (recording is inlined up to its epoll loop) was thrown away and compiled
      * again in the middle of steady traffic (six deoptimizations of the loop 61 s after start,
-     * ~120 compilations in 5 s). Flipped every second from the first seconds of traffic, those
-     * branches are part of what the JIT compiles from.
+     * over a hundred compilations in 5 s). Flipped every second from the first seconds of
+     * traffic, those branches are part of what the JIT compiles from.
      */
     public synchronized void settle() {
         if (settled >= SETTLING_DRAINS || !recordedAny()) {
